@@ -1,0 +1,165 @@
+/**
+ * A FIFO of byte chunks that never re-copies earlier bytes: pushing keeps a reference,
+ * reading hands back zero-copy views when the bytes sit in one chunk and copies only when a
+ * unit spans chunks. Positions are absolute stream offsets, so a scan can resume where it
+ * stopped and 1-byte chunks cost no more per byte than 16 KiB ones.
+ *
+ * @packageDocumentation
+ */
+
+import { EMPTY_BYTES } from './bytes';
+
+/**
+ * Byte FIFO with absolute offsets. `push` takes ownership of the chunk: do not modify a
+ * chunk after pushing it (views into it may be handed back as results).
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  private starts: number[] = [];
+  private head = 0;
+  private headOff = 0;
+  private startAbs = 0;
+  private endAbs = 0;
+  /** Hint: index of the chunk where the last scan ended. */
+  private hint = 0;
+
+  /** Appends a chunk (kept by reference). */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.starts.push(this.endAbs);
+    this.endAbs += chunk.length;
+  }
+
+  /** Number of buffered bytes. */
+  get length(): number {
+    return this.endAbs - this.startAbs;
+  }
+
+  /** Absolute stream offset of the first buffered byte (= bytes consumed so far). */
+  get offset(): number {
+    return this.startAbs;
+  }
+
+  /** Absolute stream offset just past the last buffered byte (= bytes pushed so far). */
+  get end(): number {
+    return this.endAbs;
+  }
+
+  private chunkIndexAt(abs: number): number {
+    let i = this.hint;
+    if (i < this.head || i >= this.chunks.length || this.starts[i]! > abs) i = this.head;
+    while (i < this.chunks.length && this.starts[i]! + this.chunks[i]!.length <= abs) i++;
+    return i;
+  }
+
+  /**
+   * Absolute offset of the first `byte` at or after absolute offset `from`, or -1.
+   * Resumable: scanning from where the previous call stopped touches each byte once.
+   */
+  indexOf(byte: number, from: number): number {
+    if (from < this.startAbs) from = this.startAbs;
+    if (from >= this.endAbs) return -1;
+    let i = this.chunkIndexAt(from);
+    for (; i < this.chunks.length; i++) {
+      const c = this.chunks[i]!;
+      const s = this.starts[i]!;
+      const k = c.indexOf(byte, from > s ? from - s : 0);
+      if (k >= 0) {
+        this.hint = i;
+        return s + k;
+      }
+    }
+    this.hint = this.chunks.length - 1;
+    return -1;
+  }
+
+  /** The byte at absolute offset `abs` (which must be buffered). */
+  byteAt(abs: number): number {
+    const i = this.chunkIndexAt(abs);
+    this.hint = i;
+    return this.chunks[i]![abs - this.starts[i]!]!;
+  }
+
+  /**
+   * Consumes and returns the next `n` bytes (n <= length): a view when they lie in one
+   * chunk, a fresh copy when they span several.
+   */
+  take(n: number): Uint8Array {
+    if (n === 0) return EMPTY_BYTES;
+    if (n > this.length) throw new RangeError(`ByteQueue.take(${n}) with only ${this.length} buffered`);
+    const c = this.chunks[this.head]!;
+    const avail = c.length - this.headOff;
+    if (n <= avail) {
+      const out = c.subarray(this.headOff, this.headOff + n);
+      this.advance(n);
+      return out;
+    }
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      const h = this.chunks[this.head]!;
+      const k = Math.min(n - o, h.length - this.headOff);
+      out.set(h.subarray(this.headOff, this.headOff + k), o);
+      o += k;
+      this.advance(k);
+    }
+    return out;
+  }
+
+  /**
+   * Consumes and returns up to `max` bytes from the first chunk only: always a zero-copy
+   * view, possibly shorter than `max`. Empty when nothing is buffered.
+   */
+  takeChunk(max: number): Uint8Array {
+    if (this.length === 0 || max <= 0) return EMPTY_BYTES;
+    const c = this.chunks[this.head]!;
+    const k = Math.min(max, c.length - this.headOff);
+    const out = c.subarray(this.headOff, this.headOff + k);
+    this.advance(k);
+    return out;
+  }
+
+  /** The unread part of the first chunk, without consuming it. */
+  peekChunk(): Uint8Array {
+    if (this.length === 0) return EMPTY_BYTES;
+    return this.chunks[this.head]!.subarray(this.headOff);
+  }
+
+  /** Discards the next `n` bytes (n <= length). */
+  skip(n: number): void {
+    if (n > this.length) throw new RangeError(`ByteQueue.skip(${n}) with only ${this.length} buffered`);
+    while (n > 0) {
+      const c = this.chunks[this.head]!;
+      const k = Math.min(n, c.length - this.headOff);
+      this.advance(k);
+      n -= k;
+    }
+  }
+
+  /** Drops everything buffered. */
+  clear(): void {
+    this.skip(this.length);
+  }
+
+  private advance(k: number): void {
+    this.startAbs += k;
+    this.headOff += k;
+    const c = this.chunks[this.head]!;
+    if (this.headOff >= c.length) {
+      this.head++;
+      this.headOff = 0;
+      if (this.head === this.chunks.length) {
+        this.chunks.length = 0;
+        this.starts.length = 0;
+        this.head = 0;
+        this.hint = 0;
+      } else if (this.head >= 64 && this.head * 2 >= this.chunks.length) {
+        this.chunks.splice(0, this.head);
+        this.starts.splice(0, this.head);
+        this.hint = Math.max(0, this.hint - this.head);
+        this.head = 0;
+      }
+    }
+  }
+}

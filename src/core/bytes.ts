@@ -1,0 +1,177 @@
+/**
+ * Byte and text helpers shared by every protocol. Hot paths stay on bytes: ASCII is
+ * decoded with a char-code loop (faster than TextDecoder for short protocol tokens),
+ * anything else goes through a shared TextDecoder.
+ *
+ * @packageDocumentation
+ */
+
+/** Carriage return, 0x0D. */
+export const CR = 0x0d;
+/** Line feed, 0x0A. */
+export const LF = 0x0a;
+/** Space, 0x20. */
+export const SP = 0x20;
+/** Horizontal tab, 0x09. */
+export const HTAB = 0x09;
+/** Full stop, 0x2E (dot-stuffing). */
+export const DOT = 0x2e;
+
+/** The two bytes CR LF. */
+export const CRLF: Uint8Array = /* @__PURE__ */ Uint8Array.of(CR, LF);
+/** An empty byte array, shared so that empty results do not allocate. */
+export const EMPTY_BYTES: Uint8Array = /* @__PURE__ */ new Uint8Array(0);
+
+const utf8Encoder = /* @__PURE__ */ new TextEncoder();
+const utf8Strict = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Lenient = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** Encodes a string as UTF-8. */
+export function encodeUtf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/**
+ * Encodes a string that is known to be ASCII (or Latin-1) one char code per byte.
+ * Faster than TextEncoder for short protocol lines.
+ */
+export function encodeAscii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** True when every char code of `text` is below 0x80. */
+export function isAsciiString(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** True when `bytes[start, end)` holds only bytes below 0x80. */
+export function isAsciiBytes(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
+/**
+ * Decodes `bytes[start, end)` as UTF-8, replacing invalid sequences with U+FFFD.
+ * Use {@link decodeUtf8Strict} where the caller must keep undecodable bytes.
+ */
+export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const n = end - start;
+  if (n <= 64) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      if (c > 0x7f) return utf8Lenient.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8Lenient.decode(bytes.subarray(start, end));
+}
+
+/** Decodes `bytes[start, end)` as UTF-8; returns `null` when the bytes are not valid UTF-8. */
+export function decodeUtf8Strict(bytes: Uint8Array, start = 0, end = bytes.length): string | null {
+  if (isAsciiBytes(bytes, start, end)) return decodeLatin1(bytes, start, end);
+  try {
+    return utf8Strict.decode(bytes.subarray(start, end));
+  } catch {
+    return null;
+  }
+}
+
+/** Decodes each byte to the char code of the same value (lossless for any bytes). */
+export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = '';
+  // fromCharCode.apply on bounded slices is much faster than per-char concatenation.
+  const STEP = 8192;
+  for (let i = start; i < end; i += STEP) {
+    const j = Math.min(end, i + STEP);
+    s += String.fromCharCode.apply(null, bytes.subarray(i, j) as unknown as number[]);
+  }
+  return s;
+}
+
+/** Joins byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Byte-wise equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Index of the first CR or LF in `text`, or -1. Encoders use it to refuse line breaks. */
+export function indexOfLineBreak(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || c === LF) return i;
+  }
+  return -1;
+}
+
+/**
+ * Throws a `TypeError` when `text` contains CR, LF or NUL: such a value would change the
+ * meaning of the line it is written into (CRLF injection).
+ *
+ * @param text - the value about to be written into a protocol line
+ * @param what - a name for the message, e.g. `"SMTP HELO domain"`
+ */
+export function assertNoLineBreak(text: string, what: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR || c === LF || c === 0) {
+      throw new TypeError(`${what} must not contain ${c === 0 ? 'NUL' : c === CR ? 'CR' : 'LF'} (at index ${i})`);
+    }
+  }
+}
+
+/** Upper-cases ASCII letters only (protocol keywords); leaves every other char alone. */
+export function upperAscii(text: string): string {
+  // Fast path: most keywords arrive upper-case already.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return text.replace(/[a-z]+/g, (m) => m.toUpperCase());
+  }
+  return text;
+}
+
+/** Parses a run of ASCII digits as a non-negative safe integer; `null` if empty, not digits or too big. */
+export function parseDecimal(text: string): number | null {
+  if (text.length === 0 || text.length > 16) return null;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+  }
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Shortens a line for an error message, escaping control bytes. */
+export function describeBytes(bytes: Uint8Array, max = 80): string {
+  let s = '';
+  const end = Math.min(bytes.length, max);
+  for (let i = 0; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === CR) s += '\\r';
+    else if (c === LF) s += '\\n';
+    else if (c < 0x20 || c === 0x7f) s += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c > 0x7f) s += `\\x${c.toString(16)}`;
+    else s += String.fromCharCode(c);
+  }
+  return bytes.length > max ? `${s}...` : s;
+}

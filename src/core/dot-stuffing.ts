@@ -1,0 +1,264 @@
+/**
+ * The dot-stuffing codec shared by SMTP DATA (RFC 5321 4.5.2) and POP3 multiline
+ * responses (RFC 1939 3): streaming in both directions.
+ *
+ * The decoder ends a body only at CRLF "." CRLF (the CRLF before the dot belongs to the
+ * body). No other sequence (`LF.LF`, `CR.CR`, `LF.CRLF`, `CRLF.LF`, ...) ends it: that is
+ * what keeps SMTP smuggling out.
+ *
+ * @packageDocumentation
+ */
+
+import type { ByteQueue } from './byte-queue';
+import { CR, DOT, LF } from './bytes';
+import { ProtocolError } from './errors';
+
+/**
+ * Bare CR / LF inside a dot-stuffed body:
+ * - `reject`: pass the bytes through but report one `BARE_LF` / `BARE_CR` error per body,
+ *   so the receiver can refuse the message (the stream stays in sync).
+ * - `normalize`: turn each bare CR or LF into CRLF (it never becomes a line start for
+ *   dot handling, and never ends the body).
+ * - `accept`: pass the bytes through silently.
+ */
+export type BareLineEndingPolicy = 'reject' | 'normalize' | 'accept';
+
+/** Options of a {@link DotDecoder}. */
+export interface DotDecoderOptions {
+  /** Default `reject`. */
+  readonly lineEndings?: BareLineEndingPolicy;
+}
+
+const CR_BYTES = Uint8Array.of(CR);
+const LF_BYTES = Uint8Array.of(LF);
+
+const S_LINE_START = 0;
+const S_MID = 1;
+const S_CR = 2;
+const S_DOT = 3;
+const S_DOT_CR = 4;
+
+/**
+ * Streaming dot-unstuffer. Feed it the queue that holds the body bytes; it consumes up to
+ * and including the terminating CRLF "." CRLF and appends body pieces (zero-copy views
+ * where possible) and at most one error per body to `out`.
+ *
+ * @example
+ * ```ts
+ * import { ByteQueue, DotDecoder } from 'mailwire';
+ * const q = new ByteQueue();
+ * q.push(new TextEncoder().encode('..hi\r\n.\r\nQUIT\r\n'));
+ * const out: (Uint8Array | Error)[] = [];
+ * new DotDecoder().decode(q, out); // true: the body ".hi\r\n" is in out, "QUIT\r\n" stays queued
+ * ```
+ */
+export class DotDecoder {
+  /** Bare CR / LF policy. */
+  lineEndings: BareLineEndingPolicy;
+  private state = S_LINE_START;
+  private reported = false;
+
+  constructor(options: DotDecoderOptions = {}) {
+    this.lineEndings = options.lineEndings ?? 'reject';
+  }
+
+  /** Starts a new body (state back to "line start", error flag cleared). */
+  reset(): void {
+    this.state = S_LINE_START;
+    this.reported = false;
+  }
+
+  /**
+   * Consumes body bytes from `queue`, appending pieces to `out`. Returns true once the
+   * terminator was consumed (the decoder is then reset for the next body).
+   */
+  decode(queue: ByteQueue, out: (Uint8Array | ProtocolError)[]): boolean {
+    while (queue.length > 0) {
+      const c = queue.peekChunk();
+      const base = queue.offset;
+      const n = c.length;
+      let i = 0;
+      let seg = 0;
+      let state = this.state;
+      let nextCr = -2;
+      let nextLf = -2;
+      while (i < n) {
+        if (state === S_MID) {
+          if (nextCr !== -1 && nextCr < i) nextCr = c.indexOf(CR, i);
+          if (nextLf !== -1 && nextLf < i) nextLf = c.indexOf(LF, i);
+          let j: number;
+          if (nextCr < 0) j = nextLf;
+          else if (nextLf < 0) j = nextCr;
+          else j = nextCr < nextLf ? nextCr : nextLf;
+          if (j < 0) {
+            i = n;
+            break;
+          }
+          if (c[j] === CR) {
+            i = j + 1;
+            state = S_CR;
+          } else {
+            // Bare LF: body content, never a line start.
+            if (this.lineEndings === 'normalize') {
+              if (j > seg) out.push(c.subarray(seg, j));
+              out.push(CR_BYTES);
+              seg = j;
+            } else if (this.lineEndings === 'reject') this.report(out, 'BARE_LF', base + j);
+            i = j + 1;
+          }
+        } else if (state === S_LINE_START) {
+          if (c[i] === DOT) {
+            if (i > seg) out.push(c.subarray(seg, i));
+            i++;
+            seg = i;
+            state = S_DOT;
+          } else state = S_MID;
+        } else if (state === S_CR) {
+          if (c[i] === LF) {
+            i++;
+            state = S_LINE_START;
+          } else {
+            this.bareCr(c, i, seg, base, out);
+            if (this.lineEndings === 'normalize') seg = i;
+            state = S_MID;
+          }
+        } else if (state === S_DOT) {
+          if (c[i] === CR) {
+            i++;
+            seg = i;
+            state = S_DOT_CR;
+          } else state = S_MID;
+        } else {
+          // S_DOT_CR: the CR after a line-start dot is held back until we see what follows.
+          if (c[i] === LF) {
+            queue.skip(i + 1);
+            this.reset();
+            return true;
+          }
+          out.push(CR_BYTES);
+          if (this.lineEndings === 'normalize') out.push(LF_BYTES);
+          else if (this.lineEndings === 'reject') this.report(out, 'BARE_CR', base + i - 1);
+          seg = i;
+          state = S_MID;
+        }
+      }
+      if (state !== S_DOT_CR && n > seg) out.push(c.subarray(seg, n));
+      this.state = state;
+      queue.skip(n);
+    }
+    return false;
+  }
+
+  private bareCr(c: Uint8Array, i: number, seg: number, base: number, out: (Uint8Array | ProtocolError)[]): void {
+    if (this.lineEndings === 'normalize') {
+      if (i > seg) out.push(c.subarray(seg, i));
+      out.push(LF_BYTES);
+    } else if (this.lineEndings === 'reject') this.report(out, 'BARE_CR', base + i - 1);
+  }
+
+  private report(out: (Uint8Array | ProtocolError)[], code: 'BARE_LF' | 'BARE_CR', offset: number): void {
+    if (this.reported) return;
+    this.reported = true;
+    const what = code === 'BARE_LF' ? 'bare LF' : 'bare CR';
+    out.push(
+      new ProtocolError(code, `${what} in a dot-stuffed body; only CRLF may end a line (the body must be refused)`, {
+        offset,
+      }),
+    );
+  }
+}
+
+/**
+ * Streaming dot-stuffer for the sending side. Normalises every bare CR and bare LF to CRLF
+ * first, so its output can never contain a line ending other than CRLF, then doubles each
+ * dot that starts a line. {@link DotEncoder.end} closes the body with CRLF (if missing)
+ * and "." CRLF.
+ *
+ * @example
+ * ```ts
+ * import { DotEncoder } from 'mailwire';
+ * const enc = new DotEncoder();
+ * const a = enc.encode(new TextEncoder().encode('.hidden\nline')); // ..hidden\r\nline
+ * const b = enc.end();                                            // \r\n.\r\n
+ * ```
+ */
+export class DotEncoder {
+  private lineStart = true;
+  private prevCr = false;
+
+  /** Stuffs one chunk of body bytes; returns the bytes to write. */
+  encode(chunk: Uint8Array): Uint8Array {
+    const n = this.run(chunk, null);
+    const out = new Uint8Array(n);
+    this.run(chunk, out);
+    return out;
+  }
+
+  /** Closes the body: the bytes to write after the last chunk. Resets for the next body. */
+  end(): Uint8Array {
+    const parts: number[] = [];
+    if (this.prevCr) {
+      parts.push(LF);
+      this.lineStart = true;
+    }
+    if (!this.lineStart) parts.push(CR, LF);
+    parts.push(DOT, CR, LF);
+    this.lineStart = true;
+    this.prevCr = false;
+    return Uint8Array.from(parts);
+  }
+
+  /** With `out` null, counts the output length without changing state; otherwise writes it. */
+  private run(c: Uint8Array, out: Uint8Array | null): number {
+    let lineStart = this.lineStart;
+    let prevCr = this.prevCr;
+    let o = 0;
+    for (let i = 0; i < c.length; i++) {
+      const b = c[i]!;
+      if (prevCr) {
+        prevCr = false;
+        if (out) out[o] = LF;
+        o++;
+        lineStart = true;
+        if (b === LF) continue;
+      }
+      if (b === CR) {
+        if (out) out[o] = CR;
+        o++;
+        prevCr = true;
+        lineStart = false;
+      } else if (b === LF) {
+        if (out) {
+          out[o] = CR;
+          out[o + 1] = LF;
+        }
+        o += 2;
+        lineStart = true;
+      } else {
+        if (lineStart && b === DOT) {
+          if (out) out[o] = DOT;
+          o++;
+        }
+        if (out) out[o] = b;
+        o++;
+        lineStart = false;
+      }
+    }
+    if (out) {
+      this.lineStart = lineStart;
+      this.prevCr = prevCr;
+    }
+    return o;
+  }
+}
+
+/** Dot-stuffs a whole body and appends the terminator (convenience over {@link DotEncoder}). */
+export function dotStuff(body: Uint8Array): Uint8Array {
+  const enc = new DotEncoder();
+  const a = enc.encode(body);
+  const b = enc.end();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,96 @@
+/**
+ * The one error type a parser reports for bad peer input.
+ *
+ * Parsers never throw it out of `push`: they hand it back inside an {@link ErrorItem}
+ * and resynchronise at the next line. Encoders throw `TypeError` / `RangeError` instead,
+ * because a value the caller built is a programming error, not hostile input.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Stable machine-readable reasons for a {@link ProtocolError}.
+ *
+ * - `SYNTAX`: the unit does not match the protocol grammar.
+ * - `LINE_TOO_LONG`: a line exceeded the configured maximum; the rest of it was discarded.
+ * - `LITERAL_TOO_LARGE`: an IMAP literal (or BDAT chunk) announced more octets than allowed.
+ * - `TOO_DEEP`: nesting (IMAP lists, BODYSTRUCTURE) exceeded the configured depth.
+ * - `TOO_MANY`: a list, a multiline reply or a queue exceeded its configured length.
+ * - `BARE_LF` / `BARE_CR`: a line ending that is not CRLF where the policy is `reject`.
+ * - `TRUNCATED`: the stream ended in the middle of a unit.
+ * - `BAD_SEQUENCE`: a unit arrived that the session state does not allow.
+ * - `UNEXPECTED`: a well-formed unit nobody asked for (e.g. a reply with no command pending).
+ * - `INVALID_ENCODING`: base64, modified UTF-7, xtext or similar did not decode.
+ */
+export type ProtocolErrorCode =
+  | 'SYNTAX'
+  | 'LINE_TOO_LONG'
+  | 'LITERAL_TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'TOO_MANY'
+  | 'BARE_LF'
+  | 'BARE_CR'
+  | 'TRUNCATED'
+  | 'BAD_SEQUENCE'
+  | 'UNEXPECTED'
+  | 'INVALID_ENCODING';
+
+/** Extra facts a parser can attach to a {@link ProtocolError}. */
+export interface ProtocolErrorDetails {
+  /** Byte offset in the stream (or in the unit, for codec functions) where the problem was found. */
+  readonly offset?: number;
+  /** IMAP: the command tag, when it could be read, so a server can answer `tag BAD`. */
+  readonly tag?: string;
+  /** The offending line (possibly shortened), for logs. */
+  readonly line?: string;
+  /** The underlying error, if any. */
+  readonly cause?: unknown;
+}
+
+/**
+ * Bad input from a peer: carries a stable {@link ProtocolErrorCode}, the byte offset where
+ * the problem was found, and a message a person can act on.
+ *
+ * @example
+ * ```ts
+ * import { ProtocolError } from 'mailwire';
+ * const err = new ProtocolError('SYNTAX', 'expected SP after reply code', { offset: 3 });
+ * err.code;   // 'SYNTAX'
+ * err.offset; // 3
+ * ```
+ */
+export class ProtocolError extends Error {
+  /** Stable reason; safe to switch on. */
+  readonly code: ProtocolErrorCode;
+  /** Byte offset of the problem, `-1` when unknown. */
+  readonly offset: number;
+  /** IMAP command tag, when known. */
+  readonly tag: string | undefined;
+  /** The offending line (possibly shortened), when known. */
+  readonly line: string | undefined;
+
+  /**
+   * @param code - stable reason
+   * @param message - what went wrong, for a person
+   * @param details - offset, tag, line and cause, all optional
+   */
+  constructor(code: ProtocolErrorCode, message: string, details: ProtocolErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ProtocolError';
+    this.code = code;
+    this.offset = details.offset ?? -1;
+    this.tag = details.tag;
+    this.line = details.line;
+  }
+}
+
+/** The item a streaming parser yields for bad input, in all three protocols alike. */
+export interface ErrorItem {
+  readonly type: 'error';
+  readonly error: ProtocolError;
+}
+
+/** Wraps a {@link ProtocolError} in an {@link ErrorItem}. */
+export function errorItem(error: ProtocolError): ErrorItem {
+  return { type: 'error', error };
+}

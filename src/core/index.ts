@@ -1,0 +1,14 @@
+/**
+ * Protocol-independent machinery: byte queue, CRLF line framing, dot-stuffing, errors,
+ * byte/text helpers, base64 and SASL. Imports nothing from the protocol folders.
+ *
+ * @packageDocumentation
+ */
+
+export * from './errors';
+export * from './bytes';
+export * from './byte-queue';
+export * from './line-framer';
+export * from './dot-stuffing';
+export * from './base64';
+export * from './sasl';

@@ -1,0 +1,7 @@
+/**
+ * IMAP: codec, streaming parsers and sessions.
+ *
+ * @packageDocumentation
+ */
+
+export {};

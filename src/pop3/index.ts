@@ -1,0 +1,7 @@
+/**
+ * POP3: codec, streaming parsers and sessions.
+ *
+ * @packageDocumentation
+ */
+
+export {};

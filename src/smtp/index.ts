@@ -1,0 +1,7 @@
+/**
+ * SMTP: codec, streaming parsers and sessions.
+ *
+ * @packageDocumentation
+ */
+
+export {};

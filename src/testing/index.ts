@@ -1,0 +1,9 @@
+/**
+ * fast-check arbitraries for every protocol value, public as `mailwire/testing`, so users can
+ * fuzz their own code with well-formed (and hostile) protocol input. Needs `fast-check`
+ * (an optional peer dependency).
+ *
+ * @packageDocumentation
+ */
+
+export {};
