@@ -12,3 +12,4 @@ export * from './line-framer';
 export * from './dot-stuffing';
 export * from './base64';
 export * from './sasl';
+export * from './output-queue';

@@ -6,4 +6,6 @@
  * @packageDocumentation
  */
 
-export {};
+export * as smtp from './smtp';
+export * as pop3 from './pop3';
+export * as imap from './imap';

@@ -1,0 +1,7 @@
+/**
+ * fast-check arbitraries for IMAP values and wire streams.
+ *
+ * @packageDocumentation
+ */
+
+export {};

@@ -1,0 +1,7 @@
+/**
+ * fast-check arbitraries for SMTP values and wire streams.
+ *
+ * @packageDocumentation
+ */
+
+export {};
