@@ -1,7 +1,18 @@
 /**
- * SMTP: codec, streaming parsers and sessions.
+ * SMTP, ESMTP and LMTP (RFC 5321, RFC 2033 and the extension RFCs): codec, streaming
+ * parsers and sessions.
  *
  * @packageDocumentation
  */
 
-export {};
+export * from './types';
+export * from './address';
+export * from './xtext';
+export * from './parameters';
+export * from './command';
+export * from './reply';
+export * from './enhanced-status';
+export * from './capabilities';
+export * from './parser';
+export * from './server';
+export * from './client';

@@ -1,0 +1,199 @@
+/**
+ * ESMTP parameters of MAIL and RCPT (RFC 5321 4.1.2 esmtp-param) and typed readings of the
+ * registered ones: SIZE (1870), BODY (6152, 3030), SMTPUTF8 (6531), RET/ENVID/NOTIFY/ORCPT
+ * (3461), AUTH (4954), MT-PRIORITY (6710), HOLDFOR/HOLDUNTIL (4865), BY (2852),
+ * REQUIRETLS (8689), RRVS (7293).
+ *
+ * @packageDocumentation
+ */
+
+import { upperAscii } from '../core/bytes';
+import type { Parameter } from './types';
+import { decodeXtext } from './xtext';
+
+function isKeyword(k: string): boolean {
+  if (k.length === 0) return false;
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (!alnum && !(i > 0 && c === 0x2d)) return false;
+  }
+  return true;
+}
+
+function isValue(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 33 || c === 0x3d || c === 127) return false;
+  }
+  return true;
+}
+
+/** Parses the space-separated parameters after a path; an error message for malformed ones. */
+export function parseParameters(text: string): Parameter[] | string {
+  const out: Parameter[] = [];
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    const eq = word.indexOf('=');
+    const keyword = eq < 0 ? word : word.slice(0, eq);
+    const value = eq < 0 ? null : word.slice(eq + 1);
+    if (!isKeyword(keyword)) return `bad parameter keyword "${keyword}"`;
+    if (value !== null && !isValue(value)) return `bad value for parameter ${keyword}`;
+    out.push({ keyword: upperAscii(keyword), value });
+  }
+  return out;
+}
+
+/** Encodes parameters (with a leading space each); throws for values that would not re-parse. */
+export function encodeParameters(params: readonly Parameter[]): string {
+  let s = '';
+  for (const p of params) {
+    if (!isKeyword(p.keyword)) throw new TypeError(`bad ESMTP parameter keyword "${p.keyword}"`);
+    if (p.value !== null && !isValue(p.value)) throw new TypeError(`ESMTP parameter ${p.keyword} value must be printable, without space or "="`);
+    s += p.value === null ? ` ${p.keyword}` : ` ${p.keyword}=${p.value}`;
+  }
+  return s;
+}
+
+/** The value of the first parameter named `keyword` (`null` for a flag), or `undefined` when absent. */
+export function getParameter(params: readonly Parameter[], keyword: string): string | null | undefined {
+  const k = upperAscii(keyword);
+  for (const p of params) if (p.keyword === k) return p.value;
+  return undefined;
+}
+
+/** Typed MAIL FROM parameters. Absent parameters are `undefined`. */
+export interface MailParameters {
+  /** SIZE=n, declared message size (RFC 1870). */
+  readonly size?: number;
+  /** BODY=7BIT|8BITMIME|BINARYMIME. */
+  readonly body?: '7BIT' | '8BITMIME' | 'BINARYMIME';
+  /** SMTPUTF8 present (RFC 6531). */
+  readonly smtputf8?: boolean;
+  /** RET=FULL|HDRS (RFC 3461). */
+  readonly ret?: 'FULL' | 'HDRS';
+  /** ENVID, xtext-decoded (RFC 3461). */
+  readonly envid?: string;
+  /** AUTH=<mailbox> or `<>`, xtext-decoded (RFC 4954 5). */
+  readonly auth?: string;
+  /** MT-PRIORITY=-9..9 (RFC 6710). */
+  readonly mtPriority?: number;
+  /** HOLDFOR=seconds (RFC 4865). */
+  readonly holdFor?: number;
+  /** HOLDUNTIL=date-time text (RFC 4865). */
+  readonly holdUntil?: string;
+  /** BY=time;mode[T] (RFC 2852). */
+  readonly by?: { readonly time: number; readonly mode: 'N' | 'R'; readonly trace: boolean };
+  /** REQUIRETLS present (RFC 8689). */
+  readonly requireTls?: boolean;
+}
+
+/** Typed RCPT TO parameters. */
+export interface RcptParameters {
+  /** NOTIFY=NEVER or a list of SUCCESS, FAILURE, DELAY (RFC 3461 4.1). */
+  readonly notify?: readonly ('NEVER' | 'SUCCESS' | 'FAILURE' | 'DELAY')[];
+  /** ORCPT=addr-type;xtext (RFC 3461 4.2), decoded. */
+  readonly orcpt?: { readonly type: string; readonly address: string };
+  /** RRVS=date-time[;C|R] (RFC 7293). */
+  readonly rrvs?: { readonly time: string; readonly action: 'C' | 'R' | null };
+}
+
+function int(v: string | null | undefined, min: number, max: number): number | null {
+  if (v === null || v === undefined || !/^-?\d{1,15}$/.test(v)) return null;
+  const n = Number(v);
+  return n >= min && n <= max ? n : null;
+}
+
+/** Reads the registered MAIL parameters; an error message names the first invalid one. */
+export function readMailParameters(params: readonly Parameter[]): MailParameters | string {
+  const r: { -readonly [K in keyof MailParameters]: MailParameters[K] } = {};
+  for (const p of params) {
+    const v = p.value;
+    switch (p.keyword) {
+      case 'SIZE': {
+        const n = int(v, 0, Number.MAX_SAFE_INTEGER);
+        if (n === null) return 'SIZE needs a number';
+        r.size = n;
+        break;
+      }
+      case 'BODY': {
+        const b = v === null ? '' : upperAscii(v);
+        if (b !== '7BIT' && b !== '8BITMIME' && b !== 'BINARYMIME') return 'BODY must be 7BIT, 8BITMIME or BINARYMIME';
+        r.body = b;
+        break;
+      }
+      case 'SMTPUTF8':
+        if (v !== null) return 'SMTPUTF8 takes no value';
+        r.smtputf8 = true;
+        break;
+      case 'REQUIRETLS':
+        if (v !== null) return 'REQUIRETLS takes no value';
+        r.requireTls = true;
+        break;
+      case 'RET': {
+        const t = v === null ? '' : upperAscii(v);
+        if (t !== 'FULL' && t !== 'HDRS') return 'RET must be FULL or HDRS';
+        r.ret = t;
+        break;
+      }
+      case 'ENVID':
+      case 'AUTH': {
+        const d = v === null ? null : decodeXtext(v);
+        if (d === null) return `${p.keyword} needs an xtext value`;
+        if (p.keyword === 'ENVID') r.envid = d;
+        else r.auth = d;
+        break;
+      }
+      case 'MT-PRIORITY': {
+        const n = int(v, -9, 9);
+        if (n === null) return 'MT-PRIORITY must be -9..9';
+        r.mtPriority = n;
+        break;
+      }
+      case 'HOLDFOR': {
+        const n = int(v, 0, 999_999_999);
+        if (n === null) return 'HOLDFOR needs a number of seconds';
+        r.holdFor = n;
+        break;
+      }
+      case 'HOLDUNTIL':
+        if (v === null) return 'HOLDUNTIL needs a date-time';
+        r.holdUntil = v;
+        break;
+      case 'BY': {
+        const m = v === null ? null : /^(-?\d{1,9});([NRnr])([Tt]?)$/.exec(v);
+        if (!m) return 'BY must be time;N|R[T]';
+        r.by = { time: Number(m[1]), mode: upperAscii(m[2]!) as 'N' | 'R', trace: m[3] !== '' };
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return r;
+}
+
+/** Reads the registered RCPT parameters; an error message names the first invalid one. */
+export function readRcptParameters(params: readonly Parameter[]): RcptParameters | string {
+  const r: { -readonly [K in keyof RcptParameters]: RcptParameters[K] } = {};
+  for (const p of params) {
+    const v = p.value;
+    if (p.keyword === 'NOTIFY') {
+      const list = (v ?? '').split(',').map(upperAscii);
+      const ok = list.every((x) => x === 'SUCCESS' || x === 'FAILURE' || x === 'DELAY' || x === 'NEVER');
+      if (!ok || list.length === 0 || (list.includes('NEVER') && list.length > 1)) return 'NOTIFY must be NEVER or SUCCESS,FAILURE,DELAY';
+      r.notify = list as ('NEVER' | 'SUCCESS' | 'FAILURE' | 'DELAY')[];
+    } else if (p.keyword === 'ORCPT') {
+      const semi = v === null ? -1 : v.indexOf(';');
+      const addr = semi < 0 ? null : decodeXtext(v!.slice(semi + 1));
+      if (semi <= 0 || addr === null) return 'ORCPT must be addr-type;xtext';
+      r.orcpt = { type: upperAscii(v!.slice(0, semi)), address: addr };
+    } else if (p.keyword === 'RRVS') {
+      const m = v === null ? null : /^([^;]+)(?:;([CRcr]))?$/.exec(v);
+      if (!m) return 'RRVS must be date-time[;C|R]';
+      r.rrvs = { time: m[1]!, action: m[2] ? (upperAscii(m[2]) as 'C' | 'R') : null };
+    }
+  }
+  return r;
+}

@@ -1,0 +1,320 @@
+/**
+ * SMTP streaming parsers: {@link CommandParser} for servers (command lines, DATA bodies,
+ * BDAT chunks, AUTH continuation lines) and {@link ReplyParser} for clients (multiline
+ * replies grouped). Both take bytes in any chunking and give the same items.
+ *
+ * @packageDocumentation
+ */
+
+import { decodeUtf8 } from '../core/bytes';
+import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
+import { ProtocolError, type ErrorItem } from '../core/errors';
+import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
+import { parseCommand } from './command';
+import { parseReplyLine, replyFromLines, type ReplyLine } from './reply';
+import type { Command, Reply } from './types';
+
+/** A parsed command line. */
+export interface CommandItem {
+  readonly type: 'command';
+  readonly command: Command;
+}
+
+/** A line of a SASL exchange sent by the client after a 334 challenge (base64 or `*`). */
+export interface AuthLineItem {
+  readonly type: 'auth-line';
+  readonly line: string;
+}
+
+/** A piece of a message body (DATA: dot-unstuffed; BDAT: the raw octets). A view into the pushed chunk when possible. */
+export interface DataItem {
+  readonly type: 'data';
+  readonly chunk: Uint8Array;
+}
+
+/** End of a DATA body, or of one BDAT chunk (`last` tells whether it was `BDAT n LAST`). */
+export interface DataEndItem {
+  readonly type: 'data-end';
+  /** DATA: always true. BDAT: true after the LAST chunk. */
+  readonly last: boolean;
+}
+
+/** Everything {@link CommandParser} yields. */
+export type CommandParserItem = CommandItem | AuthLineItem | DataItem | DataEndItem | ErrorItem;
+
+/** Options of {@link CommandParser}. */
+export interface CommandParserOptions {
+  /** Maximum command line length including CRLF. RFC 5321 4.5.3.1.4 requires at least 512; default 2048. */
+  readonly maxLineLength?: number;
+  /** Maximum AUTH continuation line including CRLF (RFC 4954 4 suggests 12288). Default 12288. */
+  readonly maxAuthLineLength?: number;
+  /** Bare CR/LF in command lines: `reject` (default) or `accept`. */
+  readonly lineEndings?: LineEndingPolicy;
+  /** Bare CR/LF inside DATA: `reject` (default: an error item, message to be refused), `normalize` or `accept`. */
+  readonly dataLineEndings?: BareLineEndingPolicy;
+  /** Lenient command syntax (see `ParseCommandOptions.lenient`). Default false. */
+  readonly lenient?: boolean;
+}
+
+type Mode = 'command' | 'paused' | 'data' | 'bdat' | 'auth';
+
+/**
+ * Server-side SMTP stream parser.
+ *
+ * The parser pauses after a command whose reply decides what the next bytes are (DATA,
+ * AUTH, an AUTH line, STARTTLS): the bytes behind it stay buffered until the server calls
+ * {@link CommandParser.startData}, {@link CommandParser.expectAuthLine},
+ * {@link CommandParser.startTls} or {@link CommandParser.resume}. A BDAT chunk always
+ * follows its command (RFC 3030 2), so BDAT needs no call: its octets come out as data
+ * items whatever the reply will be.
+ *
+ * @example
+ * ```ts
+ * import { smtp } from 'mailwire';
+ * const p = new smtp.CommandParser();
+ * p.push(new TextEncoder().encode('MAIL FROM:<a@b.example>\r\nDATA\r\nHi\r\n.\r\n'));
+ * // [{ type: 'command', command: { verb: 'MAIL', ... } }, { type: 'command', command: { verb: 'DATA' } }]
+ * p.startData(); // [{ type: 'data', chunk: "Hi\r\n" }, { type: 'data-end', last: true }]
+ * ```
+ */
+export class CommandParser {
+  private readonly framer: LineFramer;
+  private readonly dot: DotDecoder;
+  private readonly maxLine: number;
+  private readonly maxAuthLine: number;
+  private readonly lenient: boolean;
+  private mode: Mode = 'command';
+  private bdatLeft = 0;
+  private bdatLast = false;
+
+  constructor(options: CommandParserOptions = {}) {
+    this.maxLine = options.maxLineLength ?? 2048;
+    this.maxAuthLine = options.maxAuthLineLength ?? 12288;
+    this.lenient = options.lenient ?? false;
+    this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
+    this.dot = new DotDecoder({ lineEndings: options.dataLineEndings ?? 'reject' });
+  }
+
+  /** What the parser expects next: command lines, a decision (paused), a DATA body, BDAT octets, or an AUTH line. */
+  get expecting(): Mode {
+    return this.mode;
+  }
+
+  /** Bytes buffered and not yet parsed. */
+  get buffered(): number {
+    return this.framer.buffered;
+  }
+
+  /** Feeds bytes; returns the items completed by them, in order. Never throws for any input. */
+  push(chunk: Uint8Array): CommandParserItem[] {
+    this.framer.push(chunk);
+    const out: CommandParserItem[] = [];
+    this.run(out);
+    return out;
+  }
+
+  /** The server accepted DATA (sent 354): the buffered and following bytes are the body. */
+  startData(): CommandParserItem[] {
+    this.dot.reset();
+    return this.switchTo('data');
+  }
+
+  /** The server sent a 334 challenge: the next line is a SASL response (or `*`). */
+  expectAuthLine(): CommandParserItem[] {
+    this.framer.maxLineLength = this.maxAuthLine;
+    return this.switchTo('auth');
+  }
+
+  /** The server refused the paused command (or finished an AUTH exchange): back to command lines. */
+  resume(): CommandParserItem[] {
+    return this.switchTo('command');
+  }
+
+  /**
+   * The server sent 220 to STARTTLS: anything the client pipelined after STARTTLS was sent in
+   * clear text and must not be carried into the TLS session (CVE-2011-0411). It is dropped;
+   * the returned count says how many octets that was.
+   */
+  startTls(): number {
+    const n = this.framer.buffered;
+    this.framer.queue.clear();
+    this.framer.resync();
+    this.mode = 'command';
+    return n;
+  }
+
+  /** End of stream: a `TRUNCATED` error when a line, body or BDAT chunk was cut short. */
+  end(): CommandParserItem[] {
+    const out: CommandParserItem[] = [];
+    if (this.mode === 'data' || this.mode === 'bdat') {
+      out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.mode === 'data' ? 'DATA body' : 'BDAT chunk'}`, { offset: this.framer.queue.end }) });
+      this.framer.queue.clear();
+    } else {
+      const e = this.framer.end();
+      if (e) out.push({ type: 'error', error: e });
+    }
+    this.mode = 'command';
+    return out;
+  }
+
+  private switchTo(mode: Mode): CommandParserItem[] {
+    this.mode = mode;
+    this.framer.resync();
+    const out: CommandParserItem[] = [];
+    this.run(out);
+    return out;
+  }
+
+  private run(out: CommandParserItem[]): void {
+    for (;;) {
+      switch (this.mode) {
+        case 'paused':
+          return;
+        case 'data': {
+          const pieces: (Uint8Array | ProtocolError)[] = [];
+          const done = this.dot.decode(this.framer.queue, pieces);
+          for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+          if (!done) return;
+          out.push({ type: 'data-end', last: true });
+          this.mode = 'command';
+          this.framer.resync();
+          continue;
+        }
+        case 'bdat': {
+          const q = this.framer.queue;
+          while (this.bdatLeft > 0 && q.length > 0) {
+            const c = q.takeChunk(this.bdatLeft);
+            this.bdatLeft -= c.length;
+            out.push({ type: 'data', chunk: c });
+          }
+          if (this.bdatLeft > 0) return;
+          out.push({ type: 'data-end', last: this.bdatLast });
+          this.mode = 'command';
+          this.framer.resync();
+          continue;
+        }
+        case 'auth': {
+          const line = this.framer.readLine();
+          if (line === null) return;
+          this.framer.maxLineLength = this.maxLine;
+          this.mode = 'paused';
+          if (line instanceof ProtocolError) out.push({ type: 'error', error: line });
+          else out.push({ type: 'auth-line', line: decodeUtf8(line) });
+          continue;
+        }
+        case 'command': {
+          const line = this.framer.readLine();
+          if (line === null) return;
+          if (line instanceof ProtocolError) {
+            out.push({ type: 'error', error: line });
+            continue;
+          }
+          const cmd = parseCommand(line, { lenient: this.lenient });
+          if (cmd instanceof ProtocolError) {
+            out.push({ type: 'error', error: new ProtocolError(cmd.code, cmd.message, { offset: this.framer.lineOffset + Math.max(0, cmd.offset), line: cmd.line }) });
+            continue;
+          }
+          out.push({ type: 'command', command: cmd });
+          if (cmd.verb === 'BDAT') {
+            this.bdatLeft = cmd.size;
+            this.bdatLast = cmd.last;
+            this.mode = 'bdat';
+          } else if (cmd.verb === 'DATA' || cmd.verb === 'AUTH' || cmd.verb === 'STARTTLS') {
+            this.mode = 'paused';
+          }
+          continue;
+        }
+      }
+    }
+  }
+}
+
+/** A complete (possibly multiline) reply. */
+export interface ReplyItem {
+  readonly type: 'reply';
+  readonly reply: Reply;
+}
+
+/** Everything {@link ReplyParser} yields. */
+export type ReplyParserItem = ReplyItem | ErrorItem;
+
+/** Options of {@link ReplyParser}. */
+export interface ReplyParserOptions {
+  /** Maximum reply line including CRLF (RFC 5321 4.5.3.1.5 says 512; real servers send more). Default 4096. */
+  readonly maxLineLength?: number;
+  /** Maximum lines in one multiline reply. Default 1000. */
+  readonly maxLines?: number;
+  /** Bare LF handling; default `accept` (clients read what real servers send). */
+  readonly lineEndings?: LineEndingPolicy;
+}
+
+/**
+ * Client-side SMTP reply parser: groups `code-` lines with their final `code SP` line.
+ *
+ * @example
+ * ```ts
+ * import { smtp } from 'mailwire';
+ * const p = new smtp.ReplyParser();
+ * p.push(new TextEncoder().encode('250-mx.example\r\n250 PIPELINING\r\n'));
+ * // [{ type: 'reply', reply: { code: 250, enhanced: null, lines: ['mx.example', 'PIPELINING'] } }]
+ * ```
+ */
+export class ReplyParser {
+  private readonly framer: LineFramer;
+  private readonly maxLines: number;
+  private lines: ReplyLine[] = [];
+  private bad: ProtocolError | null = null;
+  private count = 0;
+
+  constructor(options: ReplyParserOptions = {}) {
+    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 4096, lineEndings: options.lineEndings ?? 'accept' });
+    this.maxLines = options.maxLines ?? 1000;
+  }
+
+  /** Feeds bytes; returns the replies completed by them. Never throws for any input. */
+  push(chunk: Uint8Array): ReplyParserItem[] {
+    this.framer.push(chunk);
+    const out: ReplyParserItem[] = [];
+    for (;;) {
+      const raw = this.framer.readLine();
+      if (raw === null) return out;
+      const line = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
+      if (line instanceof ProtocolError) {
+        // A bad line spoils the reply it is in; a bad single line is its own error.
+        const e = new ProtocolError(line.code, line.message, { offset: this.framer.lineOffset, line: line.line });
+        if (this.count === 0) out.push({ type: 'error', error: e });
+        else this.bad ??= e;
+        if (this.count === 0) continue;
+        this.count++;
+        continue;
+      }
+      this.count++;
+      if (this.lines.length > 0 && line.code !== this.lines[0]!.code) {
+        this.bad ??= new ProtocolError('SYNTAX', `reply code ${line.code} inside a multiline ${this.lines[0]!.code} reply`, { offset: this.framer.lineOffset });
+      } else if (this.count > this.maxLines) {
+        this.bad ??= new ProtocolError('TOO_MANY', `reply longer than ${this.maxLines} lines`, { offset: this.framer.lineOffset });
+      } else if (this.bad === null) this.lines.push(line);
+      if (!line.last) continue;
+      if (this.bad) out.push({ type: 'error', error: this.bad });
+      else {
+        const r = replyFromLines(this.lines);
+        out.push(r instanceof ProtocolError ? { type: 'error', error: r } : { type: 'reply', reply: r });
+      }
+      this.lines = [];
+      this.bad = null;
+      this.count = 0;
+    }
+  }
+
+  /** End of stream: `TRUNCATED` when a reply or line was cut short. */
+  end(): ReplyParserItem[] {
+    const out: ReplyParserItem[] = [];
+    const e = this.framer.end();
+    if (e) out.push({ type: 'error', error: e });
+    else if (this.count > 0) out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a multiline reply', { offset: this.framer.queue.offset }) });
+    this.lines = [];
+    this.bad = null;
+    this.count = 0;
+    return out;
+  }
+}

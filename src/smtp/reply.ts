@@ -1,0 +1,132 @@
+/**
+ * SMTP replies (RFC 5321 4.2): `code SP text` lines, multiline as `code-text`... `code SP
+ * text`, with RFC 2034 enhanced status codes after the code. Lenient where real servers
+ * deviate: a bare `250`, a missing space after the code (`250OK`), a trailing `250-` with
+ * nothing after the hyphen.
+ *
+ * @packageDocumentation
+ */
+
+import { assertNoLineBreak, decodeUtf8 } from '../core/bytes';
+import { ProtocolError } from '../core/errors';
+import { formatEnhancedStatus, parseEnhancedStatus } from './enhanced-status';
+import type { EnhancedStatus, Reply } from './types';
+
+/** One reply line split into its parts. */
+export interface ReplyLine {
+  /** The three-digit code. */
+  readonly code: number;
+  /** True for the last line (`code SP` or a bare code), false for `code-`. */
+  readonly last: boolean;
+  /** The text after the separator. */
+  readonly text: string;
+}
+
+/** Parses one reply line (without CRLF); a `SYNTAX` ProtocolError when it does not start with a reply code. */
+export function parseReplyLine(input: string | Uint8Array): ReplyLine | ProtocolError {
+  const line = typeof input === 'string' ? input : decodeUtf8(input);
+  const d0 = line.charCodeAt(0) - 48;
+  const d1 = line.charCodeAt(1) - 48;
+  const d2 = line.charCodeAt(2) - 48;
+  // RFC 5321 4.2: first digit 2-5, second 0-5, third 0-9. Accept 1yz too (RFC 821 positive preliminary).
+  if (!(d0 >= 1 && d0 <= 5 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) {
+    return new ProtocolError('SYNTAX', 'reply line must start with a three-digit code', { offset: 0, line: line.slice(0, 80) });
+  }
+  const code = d0 * 100 + d1 * 10 + d2;
+  if (line.length === 3) return { code, last: true, text: '' };
+  const sep = line[3];
+  if (sep === ' ') return { code, last: true, text: line.slice(4) };
+  if (sep === '-') return { code, last: false, text: line.slice(4) };
+  const c = line.charCodeAt(3);
+  if (c >= 48 && c <= 57) return new ProtocolError('SYNTAX', 'reply code longer than three digits', { offset: 3, line: line.slice(0, 80) });
+  // Missing separator ("250OK"): treat as a last line whose text starts right after the code.
+  return { code, last: true, text: line.slice(3) };
+}
+
+function stripEnhanced(text: string, code: number): { enhanced: EnhancedStatus | null; text: string } {
+  const e = parseEnhancedStatus(text);
+  if (e === null || e.status.class !== Math.floor(code / 100)) return { enhanced: null, text };
+  return { enhanced: e.status, text: text.slice(e.length + 1) };
+}
+
+/** Builds a {@link Reply} from its lines; a `SYNTAX` error when the codes of the lines differ. */
+export function replyFromLines(lines: readonly ReplyLine[]): Reply | ProtocolError {
+  if (lines.length === 0) return new ProtocolError('SYNTAX', 'empty reply');
+  const code = lines[0]!.code;
+  let enhanced: EnhancedStatus | null = null;
+  const texts: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.code !== code) return new ProtocolError('SYNTAX', `reply code ${l.code} inside a multiline ${code} reply`, { line: `${l.code}` });
+    const s = stripEnhanced(l.text, code);
+    if (i === 0) enhanced = s.enhanced;
+    texts.push(enhanced !== null && s.enhanced !== null ? s.text : l.text);
+  }
+  return { code, enhanced, lines: texts };
+}
+
+/**
+ * Parses a complete reply: one or more lines separated by CRLF (a final CRLF is optional).
+ *
+ * @example
+ * ```ts
+ * import { smtp } from 'mailwire';
+ * smtp.parseReply('250-mx.example.org\r\n250 2.0.0 SIZE 1000\r\n');
+ * ```
+ */
+export function parseReply(input: string | Uint8Array): Reply | ProtocolError {
+  let text = typeof input === 'string' ? input : decodeUtf8(input);
+  if (text.endsWith('\r\n')) text = text.slice(0, -2);
+  const parts = text.split('\r\n');
+  const lines: ReplyLine[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const l = parseReplyLine(parts[i]!);
+    if (l instanceof ProtocolError) return l;
+    if (l.last !== (i === parts.length - 1)) {
+      return new ProtocolError('SYNTAX', l.last ? 'text after the last line of a reply' : 'multiline reply without a last line');
+    }
+    lines.push(l);
+  }
+  return replyFromLines(lines);
+}
+
+/**
+ * Encodes a reply: every line but the last as `code-`, the last as `code SP`; the enhanced
+ * code, when set, starts every line (RFC 2034 3). Throws for line breaks in the text or a
+ * code outside 100..599.
+ */
+export function encodeReply(reply: Reply): string {
+  if (!Number.isInteger(reply.code) || reply.code < 100 || reply.code > 599) throw new RangeError(`reply code ${reply.code} out of range`);
+  if (reply.enhanced !== null && reply.enhanced.class !== Math.floor(reply.code / 100)) {
+    throw new RangeError(`enhanced status class ${reply.enhanced.class} does not match reply code ${reply.code}`);
+  }
+  const prefix = reply.enhanced === null ? '' : `${formatEnhancedStatus(reply.enhanced)} `;
+  const lines = reply.lines.length === 0 ? [''] : reply.lines;
+  let s = '';
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!;
+    assertNoLineBreak(t, 'SMTP reply text');
+    const sep = i === lines.length - 1 ? ' ' : '-';
+    const body = prefix + t;
+    s += body === '' && sep === ' ' ? `${reply.code}\r\n` : `${reply.code}${sep}${body}\r\n`;
+  }
+  return s;
+}
+
+/** The reply class: 2 (positive completion), 3 (intermediate), 4 (transient failure), 5 (permanent failure). */
+export function replyClass(code: number): 1 | 2 | 3 | 4 | 5 {
+  return Math.floor(code / 100) as 1 | 2 | 3 | 4 | 5;
+}
+
+/** Names of the second-digit categories (RFC 5321 4.2.1). */
+export const REPLY_CATEGORIES = ['syntax', 'information', 'connections', 'unspecified', 'unspecified', 'mail system'] as const;
+
+/** The reply category (RFC 5321 4.2.1): x0z syntax, x1z information, x2z connections, x5z mail system. */
+export function replyCategory(code: number): (typeof REPLY_CATEGORIES)[number] | 'unknown' {
+  return REPLY_CATEGORIES[Math.floor(code / 10) % 10] ?? 'unknown';
+}
+
+/** True for 2yz replies. */
+export function isPositive(reply: Reply): boolean {
+  return reply.code >= 200 && reply.code < 300;
+}
