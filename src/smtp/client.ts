@@ -125,6 +125,8 @@ interface Sent {
   readonly command: Command | null;
   readonly to?: Path;
   readonly last?: boolean;
+  /** BDAT: the chunk that follows the command line. */
+  readonly payload?: Uint8Array;
 }
 
 function toPath(p: Path | string): Path {
@@ -149,6 +151,8 @@ export class ClientSession {
   private parser: ReplyParser;
   private readonly out = new OutputQueue();
   private readonly inflight: Sent[] = [];
+  /** Commands held back until the server has answered the previous one (no PIPELINING). */
+  private readonly outbox: Sent[] = [];
   private _state: ClientState = 'greeting';
   private caps: Capabilities | null = null;
   private accepted: Path[] = [];
@@ -187,7 +191,10 @@ export class ClientSession {
     const events: ClientEvent[] = [];
     for (const it of this.parser.push(chunk)) {
       if (it.type === 'error') events.push(it);
-      else this.onReply(it.reply, events);
+      else {
+        this.onReply(it.reply, events);
+        if (this._state !== 'closed') this.flushOutbox();
+      }
     }
     return events;
   }
@@ -308,13 +315,32 @@ export class ClientSession {
   }
 
   private send(s: Sent): void {
+    // Encode now so that an unsafe value throws at the caller, not later.
+    const line = s.command ? encodeCommand(s.command) : '';
+    if (this.inflight.length > 0 && (!this.pipelining() || this.outbox.length > 0)) {
+      this.outbox.push(s);
+      return;
+    }
+    this.write(s, line);
+  }
+
+  private write(s: Sent, line: string): void {
     this.inflight.push(s);
-    if (s.command) this.out.pushText(encodeCommand(s.command));
+    if (line !== '') this.out.pushText(line);
+    if (s.payload) this.out.push(s.payload);
+  }
+
+  /** After a reply: release held commands (one at a time without PIPELINING, the rest with it). */
+  private flushOutbox(): void {
+    while (this.outbox.length > 0 && (this.inflight.length === 0 || this.pipelining())) {
+      const s = this.outbox.shift()!;
+      this.write(s, s.command ? encodeCommand(s.command) : '');
+      if (!this.pipelining()) break;
+    }
   }
 
   private sendBdat(chunk: Uint8Array, last: boolean): void {
-    this.send({ kind: 'bdat', command: { verb: 'BDAT', size: chunk.length, last }, last });
-    this.out.push(chunk);
+    this.send({ kind: 'bdat', command: { verb: 'BDAT', size: chunk.length, last }, last, payload: chunk });
   }
 
   private hello(): void {

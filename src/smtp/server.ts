@@ -18,7 +18,11 @@ import type { Command, EnhancedStatus, Path, Reply } from './types';
 /** Where the server is in the command sequence. */
 export type ServerState = 'start' | 'ready' | 'mail' | 'rcpt' | 'data' | 'auth' | 'closed';
 
-/** A valid command, in a state that allows it: the application answers with `accept()` or `reply()`. */
+/**
+ * A valid command, in a state that allows it: the application answers with `accept()` or
+ * `reply()`. Exception: a `BDAT` command is answered at its `data-end` event, once its octets
+ * have arrived (RFC 3030 2); its command event needs no answer.
+ */
 export interface ServerCommandEvent {
   readonly type: 'command';
   readonly command: Command;
