@@ -60,7 +60,7 @@ describe('smtp properties', () => {
   it('capabilities survive a round trip through an EHLO reply', () => {
     fc.assert(
       fc.property(arb.domain(), fc.array(fc.constantFrom('PIPELINING', 'CHUNKING', 'DSN', 'SMTPUTF8', '8BITMIME', 'STARTTLS'), { maxLength: 6 }), fc.nat(1e9), (d, kws, size) => {
-        const exts = [...new Set(kws)].map((k) => ({ keyword: k, params: [] as string[] }));
+        const exts: smtp.Extension[] = [...new Set(kws)].map((k) => ({ keyword: k, params: [] }));
         exts.push({ keyword: 'SIZE', params: [String(size)] });
         const wire = smtp.encodeReply({ code: 250, enhanced: null, lines: smtp.capabilityLines(d, 'hi', exts) });
         const caps = smtp.parseCapabilities(smtp.parseReply(wire) as smtp.Reply);
