@@ -56,7 +56,9 @@ export interface CommandParserOptions {
   readonly lenient?: boolean;
 }
 
-type Mode = 'command' | 'paused' | 'data' | 'bdat' | 'auth';
+/** What a {@link CommandParser} expects next. */
+export type CommandParserMode = 'command' | 'paused' | 'data' | 'bdat' | 'auth';
+type Mode = CommandParserMode;
 
 /**
  * Server-side SMTP stream parser.
