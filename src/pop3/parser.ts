@@ -1,0 +1,280 @@
+/**
+ * POP3 streaming parsers. {@link ResponseParser} (client side) needs to be told, per
+ * command, whether the response will be multiline: only the command decides that (RFC 1939
+ * 3). {@link CommandParser} (server side) reads command lines and AUTH continuation lines.
+ *
+ * @packageDocumentation
+ */
+
+import { decodeUtf8 } from '../core/bytes';
+import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
+import { ProtocolError, type ErrorItem } from '../core/errors';
+import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
+import { parseCommand } from './command';
+import { parseResponse } from './response';
+import type { Command, Response } from './types';
+
+/**
+ * What the next response will look like:
+ * - `single`: one line (most commands, the greeting, any `-ERR`).
+ * - `listing`: `+OK` then dot-stuffed lines up to "." (LIST, UIDL, CAPA, LANG, AUTH without
+ *   a mechanism): the lines come with the response item.
+ * - `body`: `+OK` then a dot-stuffed message (RETR, TOP): streamed as data items.
+ */
+export type Expectation = 'single' | 'listing' | 'body';
+
+/** A response line; for a `listing`, its unstuffed lines too. */
+export interface ResponseItem {
+  readonly type: 'response';
+  readonly response: Response;
+  /** The lines of a multiline listing (dot-unstuffed, without CRLF); null for single-line responses and bodies. */
+  readonly lines: readonly string[] | null;
+}
+/** A piece of a RETR/TOP message (dot-unstuffed; a view into the pushed chunk when possible). */
+export interface DataItem {
+  readonly type: 'data';
+  readonly chunk: Uint8Array;
+}
+/** End of a RETR/TOP message. */
+export interface DataEndItem {
+  readonly type: 'data-end';
+}
+/** Everything {@link ResponseParser} yields. */
+export type ResponseParserItem = ResponseItem | DataItem | DataEndItem | ErrorItem;
+
+/** Options of {@link ResponseParser}. */
+export interface ResponseParserOptions {
+  /** Longest status or listing line including CRLF (RFC 2449 4: 512). Default 8192 (real servers exceed 512). */
+  readonly maxLineLength?: number;
+  /** Most lines in one listing. Default 1,000,000. */
+  readonly maxListingLines?: number;
+  /** Bare LF in status and listing lines; default `accept` (clients read what servers send). */
+  readonly lineEndings?: LineEndingPolicy;
+  /** Bare CR/LF inside message bodies; default `accept`. */
+  readonly bodyLineEndings?: BareLineEndingPolicy;
+}
+
+/**
+ * Client-side POP3 response parser.
+ *
+ * @example
+ * ```ts
+ * import { pop3 } from 'mailwire';
+ * const p = new pop3.ResponseParser();
+ * p.expect('single');  // the greeting
+ * p.expect('body');    // RETR 1
+ * p.push(new TextEncoder().encode('+OK ready\r\n+OK 5 octets\r\n..hi\r\n.\r\n'));
+ * // response, response, { type: 'data', chunk: ".hi\r\n" }, { type: 'data-end' }
+ * ```
+ */
+export class ResponseParser {
+  private readonly framer: LineFramer;
+  private readonly dot: DotDecoder;
+  private readonly maxListing: number;
+  private readonly queue: Expectation[] = [];
+  private state: 'status' | 'listing' | 'body' = 'status';
+  private current: Response | null = null;
+  private lines: string[] = [];
+  private overflow: ProtocolError | null = null;
+
+  constructor(options: ResponseParserOptions = {}) {
+    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 8192, lineEndings: options.lineEndings ?? 'accept' });
+    this.dot = new DotDecoder({ lineEndings: options.bodyLineEndings ?? 'accept' });
+    this.maxListing = options.maxListingLines ?? 1_000_000;
+  }
+
+  /** Says what the next unanswered command's response looks like (call once per command sent, in order). */
+  expect(kind: Expectation): void {
+    this.queue.push(kind);
+  }
+
+  /** Number of expectations not yet met. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Feeds bytes; returns the items they complete. Never throws for any input. */
+  push(chunk: Uint8Array): ResponseParserItem[] {
+    this.framer.push(chunk);
+    const out: ResponseParserItem[] = [];
+    for (;;) {
+      if (this.state === 'body') {
+        const pieces: (Uint8Array | ProtocolError)[] = [];
+        const done = this.dot.decode(this.framer.queue, pieces);
+        for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+        if (!done) return out;
+        out.push({ type: 'data-end' });
+        this.state = 'status';
+        this.framer.resync();
+        continue;
+      }
+      const line = this.framer.readLine();
+      if (line === null) return out;
+      if (this.state === 'listing') {
+        if (line instanceof ProtocolError) {
+          this.overflow ??= line;
+          continue;
+        }
+        if (line.length === 1 && line[0] === 0x2e) {
+          const response = this.current!;
+          out.push(this.overflow ? { type: 'error', error: this.overflow } : { type: 'response', response, lines: this.lines });
+          this.lines = [];
+          this.overflow = null;
+          this.current = null;
+          this.state = 'status';
+          continue;
+        }
+        if (this.lines.length >= this.maxListing) this.overflow ??= new ProtocolError('TOO_MANY', `listing longer than ${this.maxListing} lines`, { offset: this.framer.lineOffset });
+        else this.lines.push(decodeUtf8(line, line[0] === 0x2e ? 1 : 0));
+        continue;
+      }
+      if (line instanceof ProtocolError) {
+        this.queue.shift();
+        out.push({ type: 'error', error: line });
+        continue;
+      }
+      const r = parseResponse(line);
+      if (r instanceof ProtocolError) {
+        // Unknown what this line answers: consume one expectation to stay in step.
+        this.queue.shift();
+        out.push({ type: 'error', error: new ProtocolError(r.code, r.message, { offset: this.framer.lineOffset, line: r.line }) });
+        continue;
+      }
+      // A "+ " continuation does not answer the command: the exchange goes on.
+      const kind = r.status === '+' ? 'single' : (this.queue.shift() ?? 'single');
+      if (r.status === '+OK' && kind === 'listing') {
+        this.current = r;
+        this.state = 'listing';
+      } else if (r.status === '+OK' && kind === 'body') {
+        out.push({ type: 'response', response: r, lines: null });
+        this.dot.reset();
+        this.state = 'body';
+      } else out.push({ type: 'response', response: r, lines: null });
+    }
+  }
+
+  /** End of stream: `TRUNCATED` when a line, listing or body was cut short. */
+  end(): ResponseParserItem[] {
+    const out: ResponseParserItem[] = [];
+    if (this.state !== 'status') {
+      out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.state}`, { offset: this.framer.queue.end }) });
+      this.framer.queue.clear();
+      this.state = 'status';
+    } else {
+      const e = this.framer.end();
+      if (e) out.push({ type: 'error', error: e });
+    }
+    return out;
+  }
+}
+
+/** A parsed command. */
+export interface CommandItem {
+  readonly type: 'command';
+  readonly command: Command;
+}
+/** A SASL line from the client after a `+ ` challenge (base64 or `*`). */
+export interface AuthLineItem {
+  readonly type: 'auth-line';
+  readonly line: string;
+}
+/** Everything {@link CommandParser} yields. */
+export type CommandParserItem = CommandItem | AuthLineItem | ErrorItem;
+
+/** Options of {@link CommandParser}. */
+export interface CommandParserOptions {
+  /** Longest command line including CRLF. Default 1024 (RFC 2449 4: 255-octet arguments, 4-char keyword). */
+  readonly maxLineLength?: number;
+  /** Longest argument (RFC 2449 4: 255). Default 255. */
+  readonly maxArgumentLength?: number;
+  /** Longest AUTH continuation line. Default 12288. */
+  readonly maxAuthLineLength?: number;
+  /** Bare CR/LF in command lines; default `reject`. */
+  readonly lineEndings?: LineEndingPolicy;
+}
+
+/**
+ * Server-side POP3 command parser. It pauses after AUTH and STLS (the server's answer decides
+ * what the next bytes are); call {@link CommandParser.expectAuthLine}, {@link CommandParser.startTls}
+ * or {@link CommandParser.resume}.
+ */
+export class CommandParser {
+  private readonly framer: LineFramer;
+  private readonly maxLine: number;
+  private readonly maxAuthLine: number;
+  private readonly maxArg: number;
+  private mode: 'command' | 'paused' | 'auth' = 'command';
+
+  constructor(options: CommandParserOptions = {}) {
+    this.maxLine = options.maxLineLength ?? 1024;
+    this.maxAuthLine = options.maxAuthLineLength ?? 12288;
+    this.maxArg = options.maxArgumentLength ?? 255;
+    this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
+  }
+
+  /** What the parser expects next. */
+  get expecting(): 'command' | 'paused' | 'auth' {
+    return this.mode;
+  }
+
+  /** Feeds bytes; returns the items they complete. Never throws for any input. */
+  push(chunk: Uint8Array): CommandParserItem[] {
+    this.framer.push(chunk);
+    return this.run();
+  }
+
+  /** The server sent a `+ ` challenge: the next line is a SASL response. */
+  expectAuthLine(): CommandParserItem[] {
+    this.mode = 'auth';
+    this.framer.maxLineLength = this.maxAuthLine;
+    return this.run();
+  }
+
+  /** Back to command lines. */
+  resume(): CommandParserItem[] {
+    this.mode = 'command';
+    this.framer.maxLineLength = this.maxLine;
+    return this.run();
+  }
+
+  /** After `+OK` to STLS: drops clear-text bytes pipelined after it (returns how many). */
+  startTls(): number {
+    const n = this.framer.buffered;
+    this.framer.queue.clear();
+    this.framer.resync();
+    this.mode = 'command';
+    return n;
+  }
+
+  /** End of stream. */
+  end(): CommandParserItem[] {
+    const e = this.framer.end();
+    return e ? [{ type: 'error', error: e }] : [];
+  }
+
+  private run(): CommandParserItem[] {
+    const out: CommandParserItem[] = [];
+    while (this.mode !== 'paused') {
+      const line = this.framer.readLine();
+      if (line === null) break;
+      if (line instanceof ProtocolError) {
+        out.push({ type: 'error', error: line });
+        continue;
+      }
+      if (this.mode === 'auth') {
+        out.push({ type: 'auth-line', line: decodeUtf8(line) });
+        this.mode = 'paused';
+        this.framer.maxLineLength = this.maxLine;
+        continue;
+      }
+      const c = parseCommand(line, { maxArgumentLength: this.maxArg });
+      if (c instanceof ProtocolError) {
+        out.push({ type: 'error', error: new ProtocolError(c.code, c.message, { offset: this.framer.lineOffset + Math.max(0, c.offset), line: c.line }) });
+        continue;
+      }
+      out.push({ type: 'command', command: c });
+      if ((c.verb === 'AUTH' && c.mechanism !== null) || c.verb === 'STLS') this.mode = 'paused';
+    }
+    return out;
+  }
+}
