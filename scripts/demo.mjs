@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { smtp } from '../dist/index.js';
+import { pop3, smtp } from '../dist/index.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'transcripts');
 
@@ -11,6 +11,8 @@ function show(item) {
   switch (item.type) {
     case 'command':
       return `command ${JSON.stringify(item.command)}`;
+    case 'response':
+      return `response ${item.response.status}${item.response.code ? ` [${item.response.code}]` : ''} ${JSON.stringify(item.response.text ?? '')}${item.lines ? ` + ${item.lines.length} lines ${JSON.stringify(item.lines)}` : ''}`;
     case 'reply':
       return `reply   ${item.reply.code}${item.reply.enhanced ? ` (${smtp.formatEnhancedStatus(item.reply.enhanced)})` : ''} ${JSON.stringify(item.reply.lines)}`;
     case 'data':
@@ -29,11 +31,29 @@ let items = 0;
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.txt')).sort()) {
   const [protocol] = name.split('-');
   const side = name.endsWith('.client.txt') ? 'client' : 'server';
-  if (protocol !== 'smtp') continue;
+  if (protocol !== 'smtp' && protocol !== 'pop3') continue;
   const bytes = readFileSync(join(dir, name));
   console.log(`\n== ${name} (${protocol}, sent by the ${side}, ${bytes.length} octets)`);
   files++;
-  if (side === 'client') {
+  if (protocol === 'pop3') {
+    if (side === 'client') {
+      const p = new pop3.CommandParser();
+      for (const it of [...p.push(bytes), ...p.end()]) {
+        console.log('  ' + show(it));
+        items++;
+      }
+    } else {
+      // Which responses are multiline depends on the commands: read them from the client side.
+      const p = new pop3.ResponseParser();
+      p.expect('single');
+      const commands = new pop3.CommandParser().push(readFileSync(join(dir, name.replace('.server.', '.client.'))));
+      for (const c of commands) if (c.type === 'command') p.expect(['RETR', 'TOP'].includes(c.command.verb) ? 'body' : ['LIST', 'UIDL', 'CAPA'].includes(c.command.verb) && c.command.message == null ? 'listing' : 'single');
+      for (const it of [...p.push(bytes), ...p.end()]) {
+        console.log('  ' + show(it));
+        items++;
+      }
+    }
+  } else if (side === 'client') {
     // What a server reads: commands; accept every DATA so the body is decoded too.
     const p = new smtp.CommandParser({ lenient: true });
     const queue = [...p.push(bytes)];

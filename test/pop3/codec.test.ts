@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ProtocolError, dotStuff, pop3 } from '../../src/index';
+import * as arb from '../../src/testing/pop3';
+import { bytewise, concat, dec, enc, splitAt } from '../helpers/bytes';
+
+describe('pop3 commands (rfc1939 5-7, rfc2449, rfc5034, rfc6856)', () => {
+  it('parses every command, keywords case-insensitive', () => {
+    expect(pop3.parseCommand('stat')).toEqual({ verb: 'STAT' });
+    expect(pop3.parseCommand('LIST 2')).toEqual({ verb: 'LIST', message: 2 });
+    expect(pop3.parseCommand('UIDL')).toEqual({ verb: 'UIDL', message: null });
+    expect(pop3.parseCommand('TOP 10 0')).toEqual({ verb: 'TOP', message: 10, lines: 0 });
+    expect(pop3.parseCommand('PASS my secret')).toEqual({ verb: 'PASS', argument: 'my secret' });
+    expect(pop3.parseCommand('APOP mrose C4C9334BAC560ECC979E58001B3E22FB')).toEqual({ verb: 'APOP', name: 'mrose', digest: 'c4c9334bac560ecc979e58001b3e22fb' });
+    expect(pop3.parseCommand('AUTH')).toEqual({ verb: 'AUTH', mechanism: null, initialResponse: null });
+    expect(pop3.parseCommand('auth plain =')).toEqual({ verb: 'AUTH', mechanism: 'PLAIN', initialResponse: '=' });
+    expect(pop3.parseCommand('LANG *')).toEqual({ verb: 'LANG', range: '*' });
+    expect(pop3.parseCommand('XTND XMIT')).toEqual({ verb: 'UNKNOWN', name: 'XTND', argument: 'XMIT' });
+  });
+
+  it('refuses malformed commands', () => {
+    for (const bad of ['', 'RETR', 'RETR 0', 'RETR x', 'DELE 1 2', 'TOP 1', 'TOP 1 -1', 'STAT 1', 'USER', 'USER a b', 'APOP mrose 123', 'LIST 1 2', 'NO\0OP', `USER ${'a'.repeat(300)}`, '<bad>']) {
+      expect(pop3.parseCommand(bad), bad).toBeInstanceOf(ProtocolError);
+    }
+  });
+
+  it('encoders refuse line breaks and values that would not parse back', () => {
+    expect(() => pop3.encodeCommand({ verb: 'PASS', argument: 'x\r\nDELE 1' })).toThrow(TypeError);
+    expect(() => pop3.encodeCommand({ verb: 'USER', argument: 'a b' })).toThrow(TypeError);
+    expect(() => pop3.encodeResponse({ status: '+OK', code: null, text: 'a\nb' })).toThrow(TypeError);
+    expect(() => pop3.encodeResponse({ status: '+OK', code: null, text: '[IN-USE] x' })).toThrow(TypeError);
+    expect(() => pop3.encodeCommand({ verb: 'UNKNOWN', name: 'DELE', argument: '1' })).toThrow(TypeError);
+  });
+
+  it('parseCommand(encodeCommand(c)) equals c', () => {
+    fc.assert(
+      fc.property(arb.command(), (c) => {
+        expect(pop3.parseCommand(pop3.encodeCommand(c).slice(0, -2))).toEqual(c);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('pop3 responses', () => {
+  it('rfc2449 8 response codes, hierarchical with "/", unknown kept', () => {
+    expect(pop3.parseResponse('-ERR [SYS/TEMP] try later')).toEqual({ status: '-ERR', code: 'SYS/TEMP', text: 'try later' });
+    expect(pop3.parseResponse('-ERR [LOGIN-DELAY] wait')).toMatchObject({ code: 'LOGIN-DELAY' });
+    expect(pop3.parseResponse('+OK [X-VENDOR/THING] hi')).toMatchObject({ code: 'X-VENDOR/THING' });
+    expect(pop3.parseResponse('-ERR [not a code here')).toEqual({ status: '-ERR', code: null, text: '[not a code here' });
+  });
+
+  it('real-server leniency: bare +OK, extra spaces, lower-case status, text after STAT numbers', () => {
+    expect(pop3.parseResponse('+OK')).toEqual({ status: '+OK', code: null, text: '' });
+    expect(pop3.parseResponse('+OK   2 320')).toEqual({ status: '+OK', code: null, text: '2 320' });
+    expect(pop3.parseResponse('+ok fine')).toMatchObject({ status: '+OK' });
+    expect(pop3.parseResponse('+ok fine', { lenientStatus: false })).toBeInstanceOf(ProtocolError);
+    expect(pop3.parseStat({ status: '+OK', code: null, text: '2 320 messages' })).toEqual({ count: 2, size: 320 });
+    expect(pop3.parseListEntry('1 120 extra')).toEqual({ message: 1, size: 120 });
+    expect(pop3.parseUidlEntry('2 QhdPYR:00WBw1Ph7x7')).toEqual({ message: 2, uid: 'QhdPYR:00WBw1Ph7x7' });
+    expect(pop3.parseStat({ status: '+OK', code: null, text: 'none' })).toBeNull();
+  });
+
+  it('rfc5034 continuation "+ base64", and garbage', () => {
+    expect(pop3.parseResponse('+ VXNlcm5hbWU6')).toEqual({ status: '+', text: 'VXNlcm5hbWU6' });
+    expect(pop3.parseResponse('+ ')).toEqual({ status: '+', text: '' });
+    expect(pop3.parseResponse('OK')).toBeInstanceOf(ProtocolError);
+    expect(pop3.parseResponse('+OKAY')).toBeInstanceOf(ProtocolError);
+  });
+
+  it('rfc1939 7 APOP timestamp from the greeting', () => {
+    expect(pop3.apopTimestamp('POP3 server ready <1896.697170952@dbc.mtview.ca.us>')).toBe('<1896.697170952@dbc.mtview.ca.us>');
+    expect(pop3.apopTimestamp('POP3 ready')).toBeNull();
+  });
+
+  it('parseResponse(encodeResponse(r)) equals r', () => {
+    fc.assert(
+      fc.property(arb.statusResponse(), (r) => {
+        expect(pop3.parseResponse(pop3.encodeResponse(r).slice(0, -2))).toEqual(r);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('pop3.ResponseParser', () => {
+  const run = (chunks: Uint8Array[], expectations: pop3.Expectation[]) => {
+    const p = new pop3.ResponseParser();
+    for (const e of expectations) p.expect(e);
+    const out: unknown[] = [];
+    let body: Uint8Array[] = [];
+    for (const c of chunks) {
+      for (const it of p.push(c)) {
+        if (it.type === 'data') body.push(it.chunk);
+        else if (it.type === 'data-end') {
+          out.push(['body', dec(concat(body))]);
+          body = [];
+        } else out.push(it.type === 'error' ? ['error', it.error.code] : [it.response.status, it.lines]);
+      }
+    }
+    for (const it of p.end()) out.push(['end', it.type === 'error' ? it.error.code : it.type]);
+    return out;
+  };
+
+  it('rfc1939 3: a body whose lines start with "." or are exactly ".", split at every byte', () => {
+    const body = enc('.\r\n..\r\n.x\r\n\r\nplain\r\n');
+    const wire = concat([enc('+OK ready\r\n+OK message follows\r\n'), dotStuff(body), enc('+OK bye\r\n')]);
+    const whole = run([wire], ['single', 'body', 'single']);
+    expect(whole).toEqual([['+OK', null], ['+OK', null], ['body', dec(body)], ['+OK', null]]);
+    for (let i = 1; i < wire.length; i++) expect(run(splitAt(wire, [i]), ['single', 'body', 'single'])).toEqual(whole);
+    expect(run(bytewise(wire), ['single', 'body', 'single'])).toEqual(whole);
+  });
+
+  it('-ERR to a multiline command is single-line', () => {
+    expect(run([enc('-ERR no such message\r\n+OK 1 2\r\n')], ['body', 'single'])).toEqual([['-ERR', null], ['+OK', null]]);
+  });
+
+  it('listings come unstuffed with their response; truncation is reported', () => {
+    expect(run([enc('+OK\r\n1 120\r\n..weird\r\n.\r\n')], ['listing'])).toEqual([['+OK', ['1 120', '.weird']]]);
+    expect(run([enc('+OK\r\n1 120\r\n')], ['listing'])).toEqual([['end', 'TRUNCATED']]);
+    expect(run([enc('+OK 5 octets\r\nabc')], ['body'])).toEqual([['+OK', null], ['end', 'TRUNCATED']]);
+  });
+
+  it('any body round-trips through dot-stuffing and the parser, for any split', () => {
+    fc.assert(
+      fc.property(arb.body(), fc.array(fc.nat(400), { maxLength: 6 }), (body, cuts) => {
+        const wire = concat([enc('+OK\r\n'), dotStuff(body)]);
+        expect(run(splitAt(wire, cuts), ['body'])).toEqual([['+OK', null], ['body', dec(body)]]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('arbitrary bytes never throw, on either parser', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.constantFrom<pop3.Expectation>('single', 'listing', 'body'), { maxLength: 5 }), (bytes, ex) => {
+        run([bytes], ex);
+        const c = new pop3.CommandParser();
+        c.push(bytes);
+        c.expectAuthLine();
+        c.resume();
+        c.end();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('pop3.CommandParser', () => {
+  it('pipelined commands across any split; overlong lines are errors and resync', () => {
+    const wire = enc(`USER a\r\nPASS b c\r\nSTAT\r\nLIST ${'9'.repeat(2000)}\r\nQUIT\r\n`);
+    const run = (chunks: Uint8Array[]) => {
+      const p = new pop3.CommandParser();
+      return chunks.flatMap((c) => p.push(c)).map((i) => (i.type === 'command' ? i.command.verb : i.type === 'error' ? i.error.code : i.type));
+    };
+    const whole = run([wire]);
+    expect(whole).toEqual(['USER', 'PASS', 'STAT', 'LINE_TOO_LONG', 'QUIT']);
+    for (let i = 1; i < wire.length; i += 7) expect(run(splitAt(wire, [i]))).toEqual(whole);
+  });
+
+  it('rfc2595 4: clear-text bytes pipelined after STLS are dropped', () => {
+    const p = new pop3.CommandParser();
+    expect(p.push(enc('STLS\r\nUSER evil\r\n'))).toHaveLength(1);
+    expect(p.startTls()).toBe(11);
+  });
+});
