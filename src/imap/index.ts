@@ -1,7 +1,15 @@
 /**
- * IMAP: codec, streaming parsers and sessions.
+ * IMAP (RFC 3501 IMAP4rev1, RFC 9051 IMAP4rev2 and extensions): response codec and
+ * streaming response parser, sequence sets, modified UTF-7 mailbox names.
  *
  * @packageDocumentation
  */
 
-export {};
+export * from './types';
+export * from './lexer';
+export * from './sequence-set';
+export * from './mailbox-name';
+export * from './envelope';
+export * from './bodystructure';
+export * from './response';
+export * from './parser';

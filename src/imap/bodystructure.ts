@@ -1,0 +1,98 @@
+/**
+ * BODYSTRUCTURE / BODY (RFC 3501 7.4.2 `body`), with part numbers computed the IMAP way and
+ * leniency for real servers (NIL where a string belongs, missing extension fields, lower-case
+ * types, a multipart without parts).
+ *
+ * @packageDocumentation
+ */
+
+import { ProtocolError } from '../core/errors';
+import { stringValue, type Value } from './lexer';
+import { readEnvelope } from './envelope';
+import type { BodyStructure, Disposition } from './types';
+
+const str = (v: Value | undefined): string | null => (v === undefined || v.kind === 'nil' ? null : stringValue(v));
+const num = (v: Value | undefined): number => (v && v.kind === 'number' ? v.value : v && v.kind === 'string' && /^\d+$/.test(stringValue(v) ?? '') ? Number(stringValue(v)) : 0);
+
+function params(v: Value | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v || v.kind !== 'list') return out;
+  for (let i = 0; i + 1 < v.items.length; i += 2) {
+    const k = str(v.items[i]);
+    if (k !== null) out[k.toUpperCase()] = str(v.items[i + 1]) ?? '';
+  }
+  return out;
+}
+
+function disposition(v: Value | undefined): Disposition | null {
+  if (!v || v.kind !== 'list' || v.items.length === 0) return null;
+  return { type: (str(v.items[0]) ?? '').toUpperCase(), params: params(v.items[1]) };
+}
+
+function language(v: Value | undefined): string[] | null {
+  if (!v || v.kind === 'nil') return null;
+  if (v.kind === 'list') return v.items.map((x) => str(x) ?? '');
+  const s = str(v);
+  return s === null ? null : [s];
+}
+
+/** Reads a `body` value; `part` is the IMAP part number of this part ('' at the top). */
+export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure {
+  if (v.kind !== 'list') throw new ProtocolError('SYNTAX', 'BODYSTRUCTURE must be a list');
+  if (depth > 100) throw new ProtocolError('TOO_DEEP', 'BODYSTRUCTURE nested too deeply');
+  const items = v.items;
+  if (items.length > 0 && items[0]!.kind === 'list') {
+    // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
+    const parts: BodyStructure[] = [];
+    let i = 0;
+    for (; i < items.length && items[i]!.kind === 'list'; i++) parts.push(readBodyStructure(items[i]!, part === '' ? String(i + 1) : `${part}.${i + 1}`, depth + 1));
+    const subtype = (str(items[i]) ?? '').toUpperCase();
+    const ext = items.slice(i + 1);
+    return {
+      kind: 'multipart',
+      part,
+      subtype,
+      parts,
+      ...(ext.length > 0 ? { params: params(ext[0]) } : {}),
+      ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
+      ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
+      ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
+    };
+  }
+  const self = part === '' ? '1' : part;
+  const type = (str(items[0]) ?? 'TEXT').toUpperCase();
+  const subtype = (str(items[1]) ?? 'PLAIN').toUpperCase();
+  const base = {
+    kind: 'single' as const,
+    part: self,
+    type,
+    subtype,
+    params: params(items[2]),
+    id: str(items[3]),
+    description: str(items[4]),
+    encoding: str(items[5]) === null ? null : str(items[5])!.toUpperCase(),
+    size: num(items[6]),
+  };
+  let i = 7;
+  let extra: Record<string, unknown> = {};
+  if (type === 'MESSAGE' && (subtype === 'RFC822' || subtype === 'GLOBAL') && items[7]?.kind === 'list') {
+    // body-type-msg: envelope SP body SP body-fld-lines. The embedded body's parts are
+    // numbered under this part ("2.1"); a non-multipart embedded body is "2.1" too.
+    const inner = readBodyStructure(items[8]!, self, depth + 1);
+    const innerFixed = inner.kind === 'single' ? { ...inner, part: `${self}.1` } : inner;
+    extra = { envelope: readEnvelope(items[7]!), body: innerFixed, lines: num(items[9]) };
+    i = 10;
+  } else if (type === 'TEXT') {
+    extra = { lines: num(items[7]) };
+    i = 8;
+  }
+  const ext = items.slice(i);
+  return {
+    ...base,
+    ...extra,
+    ...(ext.length > 0 ? { md5: str(ext[0]) } : {}),
+    ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
+    ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
+    ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
+  } as BodyStructure;
+}

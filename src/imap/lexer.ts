@@ -1,0 +1,251 @@
+/**
+ * The IMAP lexer (RFC 3501 9 / RFC 9051 9 formal syntax): reads values from a framed unit
+ * (the lines of one response or command, with the literals that followed each line).
+ * Values form a small tree — atoms, numbers, strings (quoted or literal, kept as bytes), NIL
+ * and parenthesised lists — which the response and command grammars then interpret.
+ *
+ * @packageDocumentation
+ */
+
+import { ProtocolError } from '../core/errors';
+
+/** A literal too large to hold in memory: its octets went out as chunk items; this stands in its place. */
+export interface StreamedLiteral {
+  readonly kind: 'streamed';
+  /** Announced size in octets. */
+  readonly size: number;
+  /** True for a `~{n}` literal8 (RFC 3516). */
+  readonly binary: boolean;
+}
+
+/** One lexical value. */
+export type Value =
+  | { readonly kind: 'atom'; readonly value: string }
+  | { readonly kind: 'number'; readonly value: number; readonly text: string }
+  | { readonly kind: 'string'; readonly value: Uint8Array; readonly form: 'quoted' | 'literal' | 'literal8' }
+  | { readonly kind: 'nil' }
+  | { readonly kind: 'list'; readonly items: readonly Value[] }
+  | StreamedLiteral;
+
+/** A framed unit: `lines[i]` (without CRLF) was followed by `literals[i]` when it ended in a literal announcement. */
+export interface FramedUnit {
+  readonly lines: readonly Uint8Array[];
+  readonly literals: readonly (Uint8Array | StreamedLiteral)[];
+}
+
+/** Limits the lexer enforces. */
+export interface LexerLimits {
+  /** Deepest list nesting. Default 100 (`TOO_DEEP`). */
+  readonly maxDepth?: number;
+  /** Most items in one list. Default 1,000,000 (`TOO_MANY`). */
+  readonly maxListItems?: number;
+}
+
+const SP = 0x20;
+const DQUOTE = 0x22;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const LBRACE = 0x7b;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const BACKSLASH = 0x5c;
+
+/**
+ * A cursor over a framed unit. Methods named after the ABNF rules they read.
+ *
+ * @example
+ * ```ts
+ * import { imap } from 'mailwire';
+ * const lx = new imap.Lexer({ lines: [new TextEncoder().encode('(\\Seen "a b" NIL 42)')], literals: [] });
+ * lx.value(); // { kind: 'list', items: [atom \Seen, string "a b", nil, number 42] }
+ * ```
+ */
+export class Lexer {
+  private readonly unit: FramedUnit;
+  private li = 0;
+  private pos = 0;
+  private readonly maxDepth: number;
+  private readonly maxItems: number;
+
+  constructor(unit: FramedUnit, limits: LexerLimits = {}) {
+    this.unit = unit;
+    this.maxDepth = limits.maxDepth ?? 100;
+    this.maxItems = limits.maxListItems ?? 1_000_000;
+  }
+
+  private get line(): Uint8Array {
+    return this.unit.lines[this.li]!;
+  }
+
+  /** The next byte, or -1 at the end of the current line. */
+  peek(): number {
+    return this.pos < this.line.length ? this.line[this.pos]! : -1;
+  }
+
+  /** True at the end of the last line. */
+  atEnd(): boolean {
+    return this.li === this.unit.lines.length - 1 && this.pos >= this.line.length;
+  }
+
+  /** A ProtocolError at the current position. */
+  error(message: string, code: 'SYNTAX' | 'TOO_DEEP' | 'TOO_MANY' = 'SYNTAX'): ProtocolError {
+    let offset = this.pos;
+    for (let i = 0; i < this.li; i++) offset += this.unit.lines[i]!.length;
+    return new ProtocolError(code, message, { offset });
+  }
+
+  /** Consumes one SP; throws a ProtocolError when it is not there. */
+  sp(): void {
+    if (this.peek() !== SP) throw this.error('expected SP');
+    this.pos++;
+  }
+
+  /** Consumes SP if present (servers sometimes double them). */
+  optionalSp(): boolean {
+    if (this.peek() !== SP) return false;
+    while (this.peek() === SP) this.pos++;
+    return true;
+  }
+
+  /** Consumes `byte` if it is next. */
+  accept(byte: number): boolean {
+    if (this.peek() !== byte) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** Consumes `byte`; throws when it is not next. */
+  expect(byte: number): void {
+    if (!this.accept(byte)) throw this.error(`expected "${String.fromCharCode(byte)}"`);
+  }
+
+  /**
+   * atom (with the response-side extensions: a leading `\` for flags, `\*`, and
+   * `[section]<partial>` for fetch attribute names). Empty string when none is there.
+   */
+  atom(): string {
+    const l = this.line;
+    const start = this.pos;
+    let i = this.pos;
+    while (i < l.length) {
+      const c = l[i]!;
+      if (c === LBRACKET) {
+        // section-spec: up to the matching "]", which may hold a parenthesised header list.
+        let depth = 0;
+        i++;
+        while (i < l.length && !(l[i] === RBRACKET && depth === 0)) {
+          if (l[i] === LPAREN) depth++;
+          else if (l[i] === RPAREN) depth--;
+          i++;
+        }
+        if (i >= l.length) break;
+        i++;
+        continue;
+      }
+      if (c <= SP || c === LPAREN || c === RPAREN || c === DQUOTE || c === LBRACE || c === 0x7f || c === RBRACKET) break;
+      i++;
+    }
+    this.pos = i;
+    let s = '';
+    for (let k = start; k < i; k++) s += String.fromCharCode(l[k]!);
+    return s;
+  }
+
+  /** Any value: list, quoted string, literal, NIL, number or atom. */
+  value(depth = 0): Value {
+    const c = this.peek();
+    if (c === LPAREN) return this.list(depth + 1);
+    if (c === DQUOTE) return this.quoted();
+    if (c === LBRACE || (c === 0x7e && this.line[this.pos + 1] === LBRACE)) return this.literal();
+    const a = this.atom();
+    if (a === '') throw this.error(c < 0 ? 'unexpected end of line' : `unexpected "${String.fromCharCode(c)}"`);
+    if (a.length === 3 && (a === 'NIL' || a.toUpperCase() === 'NIL')) return { kind: 'nil' };
+    if (a.length <= 20 && /^\d+$/.test(a)) return { kind: 'number', value: Number(a), text: a };
+    return { kind: 'atom', value: a };
+  }
+
+  /** "(" [value *(SP value)] ")" — lenient about extra spaces. */
+  list(depth: number): Value {
+    if (depth > this.maxDepth) throw this.error(`lists nested deeper than ${this.maxDepth}`, 'TOO_DEEP');
+    this.expect(LPAREN);
+    const items: Value[] = [];
+    this.optionalSp();
+    while (!this.accept(RPAREN)) {
+      if (this.peek() < 0) throw this.error('unterminated list');
+      items.push(this.value(depth));
+      if (items.length > this.maxItems) throw this.error(`list longer than ${this.maxItems} items`, 'TOO_MANY');
+      this.optionalSp();
+    }
+    return { kind: 'list', items };
+  }
+
+  /** quoted = DQUOTE *QUOTED-CHAR DQUOTE, with `\"` and `\\`; 8-bit bytes are kept. */
+  quoted(): Value {
+    const l = this.line;
+    this.expect(DQUOTE);
+    const out: number[] = [];
+    for (;;) {
+      if (this.pos >= l.length) throw this.error('unterminated quoted string');
+      const c = l[this.pos++]!;
+      if (c === DQUOTE) break;
+      if (c === BACKSLASH && this.pos < l.length) {
+        out.push(l[this.pos++]!);
+        continue;
+      }
+      out.push(c);
+    }
+    return { kind: 'string', value: Uint8Array.from(out), form: 'quoted' };
+  }
+
+  /** literal = "{" number ["+"] "}" CRLF *CHAR8, and literal8 "~{" number "}" (the framer already collected the octets). */
+  literal(): Value {
+    const binary = this.accept(0x7e);
+    this.expect(LBRACE);
+    while (this.pos < this.line.length && this.line[this.pos] !== 0x7d) this.pos++;
+    this.expect(0x7d);
+    if (this.pos !== this.line.length) throw this.error('literal announcement must end the line');
+    const lit = this.unit.literals[this.li];
+    if (lit === undefined || this.li + 1 >= this.unit.lines.length) throw this.error('literal without its octets');
+    this.li++;
+    this.pos = 0;
+    if (lit instanceof Uint8Array) return { kind: 'string', value: lit, form: binary ? 'literal8' : 'literal' };
+    return lit;
+  }
+
+  /** text = 1*TEXT-CHAR: the rest of the current line, as UTF-8. */
+  text(): string {
+    const t = new TextDecoder().decode(this.line.subarray(this.pos));
+    this.pos = this.line.length;
+    return t;
+  }
+}
+
+/** Decodes a string value's bytes as UTF-8 (strict: `null` when not valid UTF-8). */
+export function stringValue(v: Value): string | null {
+  if (v.kind === 'string') return new TextDecoder().decode(v.value);
+  if (v.kind === 'atom') return v.value;
+  if (v.kind === 'number') return v.text;
+  return null;
+}
+
+/**
+ * Reads the literal announcement at the end of a line: `{n}`, `{n+}`, `{n-}` or `~{n}`.
+ * Returns null when the line does not end in one; `size` is `Infinity` for absurd numbers.
+ */
+export function literalAnnouncement(line: Uint8Array): { readonly size: number; readonly nonSync: boolean; readonly binary: boolean } | null {
+  const n = line.length;
+  if (n < 3 || line[n - 1] !== 0x7d) return null;
+  let i = n - 2;
+  let nonSync = false;
+  if (line[i] === 0x2b || line[i] === 0x2d) {
+    nonSync = true;
+    i--;
+  }
+  const end = i + 1;
+  while (i >= 0 && line[i]! >= 0x30 && line[i]! <= 0x39) i--;
+  if (i === end - 1 || i < 0 || line[i] !== LBRACE) return null;
+  let digits = '';
+  for (let k = i + 1; k < end; k++) digits += String.fromCharCode(line[k]!);
+  const size = digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
+  return { size, nonSync, binary: i > 0 && line[i - 1] === 0x7e };
+}

@@ -1,0 +1,184 @@
+/**
+ * IMAP response value types (RFC 3501 7, RFC 9051 7). A response is discriminated by
+ * `type`: `tagged`, `untagged` or `continuation`; untagged data further by `kind`.
+ *
+ * @packageDocumentation
+ */
+
+import type { StreamedLiteral } from './lexer';
+import type { SequenceSet } from './sequence-set';
+
+/** A response code `[NAME args]` (RFC 3501 7.1, RFC 5530, extensions). Typed fields for the known ones; `raw` always. */
+export interface ResponseCode {
+  /** Upper-case name, e.g. `UIDVALIDITY`. */
+  readonly name: string;
+  /** Everything after the name inside the brackets, as sent ('' when none). */
+  readonly raw: string;
+  /** CAPABILITY, PERMANENTFLAGS, BADCHARSET: the listed words. */
+  readonly list?: readonly string[];
+  /** UIDNEXT, UIDVALIDITY, UNSEEN, APPENDLIMIT... : the number. */
+  readonly number?: number;
+  /** HIGHESTMODSEQ: the 63-bit value. */
+  readonly modseq?: bigint;
+  /** APPENDUID / COPYUID: UIDVALIDITY and the UID sets (COPYUID has source and destination). */
+  readonly uidValidity?: number;
+  readonly uids?: SequenceSet;
+  readonly sourceUids?: SequenceSet;
+  /** MODIFIED: the set of messages that failed UNCHANGEDSINCE. */
+  readonly set?: SequenceSet;
+}
+
+/** `tag OK|NO|BAD [code] text` — the completion of a command. */
+export interface TaggedResponse {
+  readonly type: 'tagged';
+  readonly tag: string;
+  readonly status: 'OK' | 'NO' | 'BAD';
+  readonly code: ResponseCode | null;
+  readonly text: string;
+}
+
+/** `+ text` or `+ base64` — a continuation request. */
+export interface ContinuationResponse {
+  readonly type: 'continuation';
+  readonly code: ResponseCode | null;
+  readonly text: string;
+}
+
+/** An address in an ENVELOPE, lossless (RFC 3501 7.4.2). A group start has `host` null; a group end has `mailbox` null too. */
+export interface Address {
+  readonly name: string | null;
+  readonly adl: string | null;
+  readonly mailbox: string | null;
+  readonly host: string | null;
+}
+
+/** ENVELOPE (RFC 3501 7.4.2). Strings are decoded as UTF-8; encoded words are left as sent (see `decodeEncodedWords`). */
+export interface Envelope {
+  readonly date: string | null;
+  readonly subject: string | null;
+  readonly from: readonly Address[] | null;
+  readonly sender: readonly Address[] | null;
+  readonly replyTo: readonly Address[] | null;
+  readonly to: readonly Address[] | null;
+  readonly cc: readonly Address[] | null;
+  readonly bcc: readonly Address[] | null;
+  readonly inReplyTo: string | null;
+  readonly messageId: string | null;
+}
+
+/** Content-Disposition from BODYSTRUCTURE extension data. */
+export interface Disposition {
+  readonly type: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** One part of a BODYSTRUCTURE (RFC 3501 7.4.2 body). */
+export type BodyStructure = SinglePart | MultiPart;
+
+/** A non-multipart body part. */
+export interface SinglePart {
+  readonly kind: 'single';
+  /** IMAP part number: "1", "1.2" ... ("1" for a single-part message). */
+  readonly part: string;
+  /** Upper-case media type and subtype. */
+  readonly type: string;
+  readonly subtype: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly id: string | null;
+  readonly description: string | null;
+  readonly encoding: string | null;
+  readonly size: number;
+  /** TEXT parts (and MESSAGE/RFC822): body size in lines. */
+  readonly lines?: number;
+  /** MESSAGE/RFC822 (and MESSAGE/GLOBAL): the embedded message's envelope and body. */
+  readonly envelope?: Envelope;
+  readonly body?: BodyStructure;
+  readonly md5?: string | null;
+  readonly disposition?: Disposition | null;
+  readonly language?: readonly string[] | null;
+  readonly location?: string | null;
+}
+
+/** A multipart body. */
+export interface MultiPart {
+  readonly kind: 'multipart';
+  /** Part number of the multipart itself ('' at the top level). */
+  readonly part: string;
+  readonly subtype: string;
+  readonly parts: readonly BodyStructure[];
+  readonly params?: Readonly<Record<string, string>>;
+  readonly disposition?: Disposition | null;
+  readonly language?: readonly string[] | null;
+  readonly location?: string | null;
+}
+
+/** A body section value of FETCH: `BODY[section]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`. */
+export interface BodySection {
+  /** The item name as sent, upper-cased, e.g. `BODY[HEADER.FIELDS (SUBJECT)]`. */
+  readonly name: string;
+  /** The section text inside the brackets ('' for `BODY[]`). */
+  readonly section: string;
+  /** `<origin>` of a partial fetch, or null. */
+  readonly origin: number | null;
+  /** The octets, null for NIL, or a marker when the literal was streamed as chunk items. */
+  readonly data: Uint8Array | StreamedLiteral | null;
+}
+
+/** FETCH attributes (RFC 3501 7.4.2 and extensions). Unknown attributes stay in `other`. */
+export interface FetchAttributes {
+  readonly flags?: readonly string[];
+  readonly uid?: number;
+  /** INTERNALDATE as sent. */
+  readonly internalDateText?: string;
+  /** INTERNALDATE parsed (null when unparseable). */
+  readonly internalDate?: Date | null;
+  readonly rfc822Size?: number;
+  readonly envelope?: Envelope;
+  /** BODYSTRUCTURE (or BODY without a section). */
+  readonly bodyStructure?: BodyStructure;
+  /** BODY[...], BINARY[...], RFC822, RFC822.HEADER, RFC822.TEXT, in order. */
+  readonly sections?: readonly BodySection[];
+  /** BINARY.SIZE[section] values by section. */
+  readonly binarySizes?: Readonly<Record<string, number>>;
+  readonly modseq?: bigint;
+  readonly emailId?: string;
+  readonly threadId?: string | null;
+  readonly saveDate?: string | null;
+  readonly preview?: string | null;
+  readonly gmailMessageId?: bigint;
+  readonly gmailThreadId?: bigint;
+  readonly gmailLabels?: readonly string[];
+  /** Attributes mailwire does not model: name -> raw lexer value. */
+  readonly other?: Readonly<Record<string, unknown>>;
+}
+
+/** The untagged data mailwire models; anything else is `unknown` with its raw text. */
+export type UntaggedData =
+  | { readonly kind: 'OK' | 'NO' | 'BAD' | 'PREAUTH' | 'BYE'; readonly code: ResponseCode | null; readonly text: string }
+  | { readonly kind: 'CAPABILITY' | 'ENABLED'; readonly capabilities: readonly string[] }
+  | { readonly kind: 'FLAGS'; readonly flags: readonly string[] }
+  | { readonly kind: 'LIST' | 'LSUB'; readonly attributes: readonly string[]; readonly delimiter: string | null; readonly mailbox: string; readonly extended: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'STATUS'; readonly mailbox: string; readonly attributes: Readonly<Record<string, number | bigint | string>> }
+  | { readonly kind: 'SEARCH' | 'SORT'; readonly numbers: readonly number[]; readonly modseq: bigint | null }
+  | { readonly kind: 'ESEARCH'; readonly tag: string | null; readonly uid: boolean; readonly results: Readonly<Record<string, number | bigint | SequenceSet | string>> }
+  | { readonly kind: 'THREAD'; readonly threads: readonly unknown[] }
+  | { readonly kind: 'EXISTS' | 'RECENT' | 'EXPUNGE'; readonly number: number }
+  | { readonly kind: 'VANISHED'; readonly earlier: boolean; readonly uids: SequenceSet }
+  | { readonly kind: 'FETCH'; readonly seq: number; readonly attributes: FetchAttributes }
+  | { readonly kind: 'NAMESPACE'; readonly personal: readonly NamespaceEntry[] | null; readonly otherUsers: readonly NamespaceEntry[] | null; readonly shared: readonly NamespaceEntry[] | null }
+  | { readonly kind: 'QUOTA'; readonly root: string; readonly resources: readonly { readonly name: string; readonly usage: number; readonly limit: number }[] }
+  | { readonly kind: 'QUOTAROOT'; readonly mailbox: string; readonly roots: readonly string[] }
+  | { readonly kind: 'ID'; readonly params: Readonly<Record<string, string | null>> | null }
+  | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string };
+
+/** One namespace `(prefix delimiter)` (RFC 2342). */
+export interface NamespaceEntry {
+  readonly prefix: string;
+  readonly delimiter: string | null;
+}
+
+/** `* ...` — server data. */
+export type UntaggedResponse = { readonly type: 'untagged' } & UntaggedData;
+
+/** Any IMAP server response. */
+export type Response = TaggedResponse | UntaggedResponse | ContinuationResponse;
