@@ -7,6 +7,7 @@
 
 import { ProtocolError } from '../core/errors';
 import { stringValue, type Value } from './lexer';
+import { decodeEncodedWords } from './encoded-words';
 import type { Address, Envelope } from './types';
 
 function nstring(v: Value | undefined): string | null {
@@ -51,8 +52,9 @@ export type ResolvedAddress =
   | { readonly group: string; readonly members: readonly { readonly name: string | null; readonly address: string }[] };
 
 /**
- * Resolves an address list: joins mailbox and host, and folds RFC 3501 group syntax (a start
- * marker with NIL host, members, an end marker with NIL mailbox) into groups.
+ * Resolves an address list: joins mailbox and host, decodes RFC 2047 encoded words in display
+ * names, and folds RFC 3501 group syntax (a start marker with NIL host, members, an end marker
+ * with NIL mailbox) into groups.
  */
 export function resolveAddresses(list: readonly Address[] | null): ResolvedAddress[] {
   const out: ResolvedAddress[] = [];
@@ -65,7 +67,7 @@ export function resolveAddresses(list: readonly Address[] | null): ResolvedAddre
       } else group = { group: a.mailbox, members: [] };
       continue;
     }
-    const entry = { name: a.name, address: a.mailbox === null ? a.host : `${a.mailbox}@${a.host}` };
+    const entry = { name: a.name === null ? null : decodeEncodedWords(a.name), address: a.mailbox === null ? a.host : `${a.mailbox}@${a.host}` };
     if (group) group.members.push(entry);
     else out.push(entry);
   }

@@ -13,3 +13,4 @@ export * from './envelope';
 export * from './bodystructure';
 export * from './response';
 export * from './parser';
+export * from './encoded-words';
