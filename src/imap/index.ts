@@ -14,3 +14,4 @@ export * from './bodystructure';
 export * from './response';
 export * from './parser';
 export * from './encoded-words';
+export * from './encoder';

@@ -1,7 +1,71 @@
 /**
- * fast-check arbitraries for IMAP values and wire streams.
+ * fast-check arbitraries for IMAP responses (the kinds `encodeResponse` writes), sequence
+ * sets and mailbox names.
  *
  * @packageDocumentation
  */
 
-export {};
+import fc from 'fast-check';
+import { SequenceSet } from '../imap/sequence-set';
+import type { Address, Envelope, Response } from '../imap/types';
+
+const atomChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._';
+const atom = (min = 1, max = 10) => fc.string({ unit: fc.constantFrom(...atomChars.split('')), minLength: min, maxLength: max });
+const text = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 30 }).filter((t) => !t.startsWith('[') && !t.startsWith(' '));
+/** Any string, including CR, LF, NUL and non-ASCII (encoded as a literal when needed). */
+const anyString = fc.string({ maxLength: 20 });
+
+/** A sequence set of 1-5 items. */
+export function sequenceSet(): fc.Arbitrary<SequenceSet> {
+  const n = fc.integer({ min: 1, max: 100000 });
+  return fc.array(fc.oneof(n, fc.tuple(n, n)), { minLength: 1, maxLength: 5 }).map((items) => SequenceSet.from(items));
+}
+
+/** A mailbox name with any Unicode text, `&` and hierarchy delimiters. */
+export function mailboxName(): fc.Arbitrary<string> {
+  return fc.oneof(fc.constant('INBOX'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 15 }).filter((s) => s.toUpperCase() !== 'INBOX' && !/[\r\n\0]/.test(s)));
+}
+
+function address(): fc.Arbitrary<Address> {
+  const ns = fc.option(anyString, { nil: null });
+  return fc.record({ name: ns, adl: fc.constant(null), mailbox: ns, host: ns });
+}
+
+/** An ENVELOPE. */
+export function envelope(): fc.Arbitrary<Envelope> {
+  const ns = fc.option(anyString, { nil: null });
+  const al = fc.option(fc.array(address(), { minLength: 1, maxLength: 3 }), { nil: null });
+  return fc.record({ date: ns, subject: ns, from: al, sender: al, replyTo: al, to: al, cc: al, bcc: al, inReplyTo: ns, messageId: ns });
+}
+
+const flag = fc.oneof(fc.constantFrom('\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'), atom(1, 8).map((a) => `$${a}`));
+
+/** An IMAP response of the kinds the encoder covers. */
+export function response(): fc.Arbitrary<Response> {
+  return fc.oneof(
+    fc.record({ type: fc.constant('tagged' as const), tag: atom(1, 6), status: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const), code: fc.constant(null), text }),
+    fc.record({ type: fc.constant('continuation' as const), code: fc.constant(null), text }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const, 'BYE' as const, 'PREAUTH' as const), code: fc.constant(null), text }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('CAPABILITY' as const, 'ENABLED' as const), capabilities: fc.array(atom(), { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(flag, { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('LIST' as const, 'LSUB' as const), attributes: fc.array(fc.constantFrom('\\Noselect', '\\HasChildren', '\\Sent'), { maxLength: 2 }), delimiter: fc.constantFrom('/', '.', null), mailbox: mailboxName(), extended: fc.constant({}) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('SEARCH' as const, 'SORT' as const), numbers: fc.array(fc.integer({ min: 1, max: 1e6 }), { maxLength: 6 }), modseq: fc.option(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { nil: null }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('EXISTS' as const, 'RECENT' as const, 'EXPUNGE' as const), number: fc.integer({ min: 0, max: 1e9 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('VANISHED' as const), earlier: fc.boolean(), uids: sequenceSet() }),
+    fc.record({
+      type: fc.constant('untagged' as const),
+      kind: fc.constant('FETCH' as const),
+      seq: fc.integer({ min: 1, max: 1e6 }),
+      attributes: fc.record(
+        {
+          uid: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+          flags: fc.array(flag, { maxLength: 4 }),
+          rfc822Size: fc.nat(1e9),
+          envelope: envelope(),
+          sections: fc.array(fc.record({ name: fc.constant('BODY[]'), section: fc.constant(''), origin: fc.constant(null), data: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }), { minLength: 1, maxLength: 1 }),
+        },
+        { requiredKeys: [] },
+      ),
+    }),
+  ) as fc.Arbitrary<Response>;
+}

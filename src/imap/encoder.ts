@@ -1,0 +1,250 @@
+/**
+ * IMAP response encoder (the server side of the same values `parseResponse` reads). Strings
+ * are written as atom, quoted string or literal, whichever is safe: a value holding CR, LF or
+ * NUL, or 8-bit bytes, always becomes a literal, so no value can end a line early.
+ *
+ * @packageDocumentation
+ */
+
+import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
+import { formatBody } from './encoder-body';
+import { encodeMailboxName } from './mailbox-name';
+import type { Address, Envelope, FetchAttributes, Response, ResponseCode } from './types';
+
+/** Builds the bytes of one response: text parts and literals. */
+export class ResponseWriter {
+  private parts: Uint8Array[] = [];
+  private text = '';
+
+  /** Appends protocol text (must not contain CR or LF). */
+  raw(s: string): this {
+    this.text += s;
+    return this;
+  }
+
+  /** Appends a string as atom, quoted or literal. */
+  string(value: string | Uint8Array, allowAtom = false): this {
+    const bytes = typeof value === 'string' ? encodeUtf8(value) : value;
+    let quotable = bytes.length < 1000;
+    let atom = allowAtom && bytes.length > 0;
+    for (let i = 0; i < bytes.length && (quotable || atom); i++) {
+      const c = bytes[i]!;
+      if (c < 0x20 || c > 0x7e) {
+        quotable = false;
+        atom = false;
+      } else if (c <= 0x20 || c === 0x28 || c === 0x29 || c === 0x7b || c === 0x25 || c === 0x2a || c === 0x22 || c === 0x5c || c === 0x5d) atom = false;
+    }
+    if (atom && !(bytes.length === 3 && String.fromCharCode(...bytes).toUpperCase() === 'NIL')) return this.raw(String.fromCharCode(...bytes));
+    if (quotable) {
+      let s = '"';
+      for (const c of bytes) s += c === 0x22 || c === 0x5c ? `\\${String.fromCharCode(c)}` : String.fromCharCode(c);
+      return this.raw(`${s}"`);
+    }
+    return this.literal(bytes);
+  }
+
+  /** Appends a literal `{n}` CRLF octets. */
+  literal(bytes: Uint8Array): this {
+    this.text += `{${bytes.length}}\r\n`;
+    this.flushText();
+    this.parts.push(bytes);
+    return this;
+  }
+
+  /** nstring: NIL or a string. */
+  nstring(value: string | Uint8Array | null | undefined): this {
+    return value === null || value === undefined ? this.raw('NIL') : this.string(value);
+  }
+
+  private flushText(): void {
+    if (this.text !== '') this.parts.push(encodeUtf8(this.text));
+    this.text = '';
+  }
+
+  /** Ends the response with CRLF and returns its bytes. */
+  finish(): Uint8Array {
+    this.text += '\r\n';
+    this.flushText();
+    let n = 0;
+    for (const p of this.parts) n += p.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    this.parts = [];
+    return out;
+  }
+}
+
+function code(w: ResponseWriter, c: ResponseCode | null): void {
+  if (c === null) return;
+  if (!/^[A-Z0-9.-]+$/i.test(c.name)) throw new TypeError(`bad response code name "${c.name}"`);
+  assertNoLineBreak(c.raw, 'response code');
+  if (c.raw.includes(']')) throw new TypeError('response code text must not contain "]"');
+  w.raw(c.raw === '' ? `[${c.name}] ` : `[${c.name} ${c.raw}] `);
+}
+
+function text(w: ResponseWriter, t: string): void {
+  assertNoLineBreak(t, 'response text');
+  w.raw(t);
+}
+
+function addresses(w: ResponseWriter, list: readonly Address[] | null): void {
+  if (list === null) {
+    w.raw('NIL');
+    return;
+  }
+  w.raw('(');
+  for (const a of list) {
+    w.raw('(').nstring(a.name).raw(' ').nstring(a.adl).raw(' ').nstring(a.mailbox).raw(' ').nstring(a.host).raw(')');
+  }
+  w.raw(')');
+}
+
+/** Writes an ENVELOPE value. */
+export function writeEnvelope(w: ResponseWriter, e: Envelope): void {
+  w.raw('(').nstring(e.date).raw(' ').nstring(e.subject).raw(' ');
+  for (const l of [e.from, e.sender, e.replyTo, e.to, e.cc, e.bcc]) {
+    addresses(w, l);
+    w.raw(' ');
+  }
+  w.nstring(e.inReplyTo).raw(' ').nstring(e.messageId).raw(')');
+}
+
+function mailbox(w: ResponseWriter, name: string, utf8: boolean): void {
+  w.string(name.toUpperCase() === 'INBOX' ? 'INBOX' : utf8 ? name : encodeMailboxName(name), true);
+}
+
+function flags(w: ResponseWriter, list: readonly string[]): void {
+  for (const f of list) if (!/^\\?[^\s()"{}\]%*\\]+$|^\\\*$/.test(f)) throw new TypeError(`bad flag "${f}"`);
+  w.raw(`(${list.join(' ')})`);
+}
+
+function fetch(w: ResponseWriter, a: FetchAttributes): void {
+  const items: (() => void)[] = [];
+  if (a.uid !== undefined) items.push(() => w.raw(`UID ${a.uid}`));
+  if (a.flags) items.push(() => (w.raw('FLAGS '), flags(w, a.flags!)));
+  if (a.internalDateText !== undefined) items.push(() => w.raw('INTERNALDATE ').string(a.internalDateText!));
+  if (a.rfc822Size !== undefined) items.push(() => w.raw(`RFC822.SIZE ${a.rfc822Size}`));
+  if (a.envelope) items.push(() => (w.raw('ENVELOPE '), writeEnvelope(w, a.envelope!)));
+  if (a.bodyStructure) items.push(() => (w.raw('BODYSTRUCTURE '), formatBody(w, a.bodyStructure!)));
+  if (a.modseq !== undefined) items.push(() => w.raw(`MODSEQ (${a.modseq})`));
+  for (const s of a.sections ?? []) {
+    items.push(() => {
+      if (/[\r\n]/.test(s.name)) throw new TypeError('bad section name');
+      w.raw(`${s.name} `);
+      if (s.data === null) w.raw('NIL');
+      else if (s.data instanceof Uint8Array) w.literal(s.data);
+      else throw new TypeError('a streamed literal marker cannot be encoded; write its octets with a literal');
+    });
+  }
+  w.raw('(');
+  items.forEach((f, i) => {
+    if (i > 0) w.raw(' ');
+    f();
+  });
+  w.raw(')');
+}
+
+/** Options of {@link encodeResponse}. */
+export interface EncodeResponseOptions {
+  /** UTF8=ACCEPT is on: mailbox names as UTF-8 instead of modified UTF-7. */
+  readonly utf8Accept?: boolean;
+}
+
+/**
+ * Encodes a response as wire bytes (CRLF-terminated; literals inline).
+ *
+ * @example
+ * ```ts
+ * import { imap } from 'mailwire';
+ * imap.encodeResponse({ type: 'untagged', kind: 'EXISTS', number: 23 }); // "* 23 EXISTS\r\n"
+ * ```
+ */
+export function encodeResponse(r: Response, options: EncodeResponseOptions = {}): Uint8Array {
+  const w = new ResponseWriter();
+  const utf8 = options.utf8Accept ?? false;
+  if (r.type === 'continuation') {
+    w.raw('+ ');
+    code(w, r.code);
+    text(w, r.text);
+    return w.finish();
+  }
+  if (r.type === 'tagged') {
+    if (!/^[^\s()"{}%*\\\]+]+$/.test(r.tag)) throw new TypeError(`bad tag "${r.tag}"`);
+    w.raw(`${r.tag} ${r.status} `);
+    code(w, r.code);
+    text(w, r.text);
+    return w.finish();
+  }
+  w.raw('* ');
+  switch (r.kind) {
+    case 'OK':
+    case 'NO':
+    case 'BAD':
+    case 'PREAUTH':
+    case 'BYE':
+      w.raw(`${r.kind} `);
+      code(w, r.code);
+      text(w, r.text);
+      break;
+    case 'CAPABILITY':
+    case 'ENABLED':
+      for (const c of r.capabilities) if (!/^[^\s()"{}%*\\\]]+$/.test(c)) throw new TypeError(`bad capability "${c}"`);
+      w.raw([r.kind, ...r.capabilities].join(' '));
+      break;
+    case 'FLAGS':
+      w.raw('FLAGS ');
+      flags(w, r.flags);
+      break;
+    case 'LIST':
+    case 'LSUB':
+      w.raw(`${r.kind} `);
+      flags(w, r.attributes);
+      w.raw(' ').nstring(r.delimiter).raw(' ');
+      mailbox(w, r.mailbox, utf8);
+      break;
+    case 'STATUS': {
+      w.raw('STATUS ');
+      mailbox(w, r.mailbox, utf8);
+      const kv = Object.entries(r.attributes).map(([k, v]) => `${k} ${k === 'MAILBOXID' ? `(${v})` : v}`);
+      w.raw(` (${kv.join(' ')})`);
+      break;
+    }
+    case 'SEARCH':
+    case 'SORT':
+      w.raw([r.kind, ...r.numbers.map(String)].join(' '));
+      if (r.modseq !== null) w.raw(` (MODSEQ ${r.modseq})`);
+      break;
+    case 'EXISTS':
+    case 'RECENT':
+    case 'EXPUNGE':
+      w.raw(`${r.number} ${r.kind}`);
+      break;
+    case 'VANISHED':
+      w.raw(`VANISHED ${r.earlier ? '(EARLIER) ' : ''}${r.uids.toString()}`);
+      break;
+    case 'FETCH':
+      w.raw(`${r.seq} FETCH `);
+      fetch(w, r.attributes);
+      break;
+    case 'QUOTAROOT':
+      w.raw('QUOTAROOT ');
+      mailbox(w, r.mailbox, utf8);
+      for (const root of r.roots) w.raw(' ').string(root, true);
+      break;
+    case 'UNKNOWN':
+      if (!/^[A-Z0-9-]+$/i.test(r.name)) throw new TypeError(`bad response name "${r.name}"`);
+      w.raw(r.name);
+      if (r.text !== '') {
+        w.raw(' ');
+        text(w, r.text);
+      }
+      break;
+    default:
+      throw new TypeError(`encoding of ${r.kind} responses is not implemented yet`);
+  }
+  return w.finish();
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { imap } from '../../src/index';
+import * as arb from '../../src/testing/imap';
+import { dec, splitAt } from '../helpers/bytes';
+
+describe('imap.encodeResponse', () => {
+  it('parseResponse(encodeResponse(r)) equals r', () => {
+    fc.assert(
+      fc.property(arb.response(), (r) => {
+        const wire = imap.encodeResponse(r);
+        expect(imap.parseResponse(wire)).toEqual(r);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a stream of encoded responses parses back for any split', () => {
+    fc.assert(
+      fc.property(fc.array(arb.response(), { maxLength: 5 }), fc.array(fc.nat(500), { maxLength: 5 }), (rs, cuts) => {
+        const parts = rs.map((r) => imap.encodeResponse(r));
+        const wire = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let o = 0;
+        for (const p of parts) (wire.set(p, o), (o += p.length));
+        const p = new imap.ResponseParser();
+        const got = splitAt(wire, cuts).flatMap((c) => p.push(c));
+        expect(got).toEqual(rs);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('strings with CR, LF or NUL become literals, never raw line breaks', () => {
+    const wire = imap.encodeResponse({ type: 'untagged', kind: 'LIST', attributes: [], delimiter: '/', mailbox: 'a\r\nA1 OK injected', extended: {} }, { utf8Accept: true });
+    expect(dec(wire)).toBe('* LIST () "/" {17}\r\na\r\nA1 OK injected\r\n');
+    expect(() => imap.encodeResponse({ type: 'tagged', tag: 'A1', status: 'OK', code: null, text: 'x\r\n* BYE' })).toThrow(TypeError);
+    expect(() => imap.encodeResponse({ type: 'tagged', tag: 'A 1', status: 'OK', code: null, text: 'x' })).toThrow(TypeError);
+  });
+
+  it('mailbox names go out in modified UTF-7 unless UTF8=ACCEPT', () => {
+    const r: imap.Response = { type: 'untagged', kind: 'LIST', attributes: ['\\HasNoChildren'], delimiter: '/', mailbox: 'Входящие', extended: {} };
+    expect(dec(imap.encodeResponse(r))).toBe('* LIST (\\HasNoChildren) "/" &BBIERQQ+BDQETwRJBDgENQ-\r\n');
+    expect(dec(imap.encodeResponse(r, { utf8Accept: true }))).toContain('{16}\r\nВходящие');
+  });
+
+  it('BODYSTRUCTURE round trip on the RFC 3501 example', () => {
+    const src = '* 1 FETCH (BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 1152 23)("TEXT" "PLAIN" ("CHARSET" "US-ASCII" "NAME" "cc.diff") "<960723163407.20117h@cac.washington.edu>" "Compiler diff" "BASE64" 4554 73) "MIXED"))\r\n';
+    const r = imap.parseResponse(src) as imap.Response;
+    expect(imap.parseResponse(imap.encodeResponse(r))).toEqual(r);
+  });
+});
