@@ -230,6 +230,52 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       w.raw(`${r.seq} FETCH `);
       fetch(w, r.attributes);
       break;
+    case 'ESEARCH': {
+      w.raw('ESEARCH');
+      if (r.tag !== null) w.raw(' (TAG ').string(r.tag).raw(')');
+      if (r.uid) w.raw(' UID');
+      for (const [k, v] of Object.entries(r.results)) {
+        if (!/^[A-Z0-9-]+$/i.test(k)) throw new TypeError(`bad ESEARCH return name "${k}"`);
+        w.raw(` ${k} `);
+        if (typeof v === 'string') w.string(v, true);
+        else w.raw(String(v));
+      }
+      break;
+    }
+    case 'THREAD': {
+      const tree = (t: unknown): string => (Array.isArray(t) ? `(${t.map(tree).join(' ')})` : String(Number(t)));
+      w.raw(`THREAD${r.threads.length > 0 ? ' ' : ''}${r.threads.map(tree).join('')}`);
+      break;
+    }
+    case 'NAMESPACE': {
+      w.raw('NAMESPACE');
+      for (const ns of [r.personal, r.otherUsers, r.shared]) {
+        w.raw(' ');
+        if (ns === null) w.raw('NIL');
+        else {
+          w.raw('(');
+          for (const e of ns) w.raw('(').string(e.prefix).raw(' ').nstring(e.delimiter).raw(')');
+          w.raw(')');
+        }
+      }
+      break;
+    }
+    case 'QUOTA':
+      w.raw('QUOTA ').string(r.root, true).raw(` (${r.resources.map((x) => `${x.name} ${x.usage} ${x.limit}`).join(' ')})`);
+      break;
+    case 'ID': {
+      w.raw('ID ');
+      if (r.params === null) w.raw('NIL');
+      else {
+        w.raw('(');
+        Object.entries(r.params).forEach(([k, v], i) => {
+          if (i > 0) w.raw(' ');
+          w.string(k).raw(' ').nstring(v);
+        });
+        w.raw(')');
+      }
+      break;
+    }
     case 'QUOTAROOT':
       w.raw('QUOTAROOT ');
       mailbox(w, r.mailbox, utf8);
@@ -243,8 +289,6 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
         text(w, r.text);
       }
       break;
-    default:
-      throw new TypeError(`encoding of ${r.kind} responses is not implemented yet`);
   }
   return w.finish();
 }

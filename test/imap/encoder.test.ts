@@ -49,3 +49,21 @@ describe('imap.encodeResponse', () => {
     expect(imap.parseResponse(imap.encodeResponse(r))).toEqual(r);
   });
 });
+
+describe('imap.encodeResponse extension responses round trip', () => {
+  for (const src of [
+    '* ESEARCH (TAG "A285") UID MIN 7 MAX 3800 COUNT 15 ALL 4:18,21',
+    '* THREAD (2)(3 6 (4 23)(44 7 96))',
+    '* NAMESPACE (("" "/")) (("~" "/")) NIL',
+    '* QUOTA "" (STORAGE 10 512)',
+    '* ID ("name" "Cyrus" "version" "1.5" "os" NIL)',
+    '* ID NIL',
+    '* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)',
+    '* QUOTAROOT INBOX ""',
+  ]) {
+    it(src, () => {
+      const r = imap.parseResponse(src) as imap.Response;
+      expect(imap.parseResponse(imap.encodeResponse(r))).toEqual(r);
+    });
+  }
+});
