@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
-// One build for every entry so that shared code (core/, ProtocolError) lands in shared chunks:
-// `instanceof ProtocolError` must hold across `mailwire` and `mailwire/smtp`.
 export default defineConfig([
+  // One build for every library entry so that shared code (core/, ProtocolError) lands in
+  // shared chunks: `instanceof ProtocolError` must hold across `mailwire` and `mailwire/smtp`.
   {
     entry: {
       index: 'src/index.ts',
@@ -19,5 +19,15 @@ export default defineConfig([
     target: 'es2020',
     platform: 'neutral',
     external: ['fast-check'],
+  },
+  // The command-line tool: Node only, self-contained.
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node18',
+    banner: { js: '#!/usr/bin/env node' },
+    sourcemap: false,
+    clean: false,
   },
 ]);
