@@ -62,37 +62,36 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
   const self = part === '' ? '1' : part;
   const type = (str(items[0]) ?? 'TEXT').toUpperCase();
   const subtype = (str(items[1]) ?? 'PLAIN').toUpperCase();
-  const base = {
-    kind: 'single' as const,
+  const enc = str(items[5]);
+  // Built field by field (no object spreads: this runs once per part of every message).
+  const out: Record<string, unknown> = {
+    kind: 'single',
     part: self,
     type,
     subtype,
     params: params(items[2]),
     id: str(items[3]),
     description: str(items[4]),
-    encoding: str(items[5]) === null ? null : str(items[5])!.toUpperCase(),
+    encoding: enc === null ? null : enc.toUpperCase(),
     size: num(items[6]),
   };
   let i = 7;
-  let extra: Record<string, unknown> = {};
   if (type === 'MESSAGE' && (subtype === 'RFC822' || subtype === 'GLOBAL') && items[7]?.kind === 'list') {
     // body-type-msg: envelope SP body SP body-fld-lines. The embedded body's parts are
     // numbered under this part ("2.1"); a non-multipart embedded body is "2.1" too.
     const inner = readBodyStructure(items[8]!, self, depth + 1);
-    const innerFixed = inner.kind === 'single' ? { ...inner, part: `${self}.1` } : inner;
-    extra = { envelope: readEnvelope(items[7]!), body: innerFixed, lines: num(items[9]) };
+    out.envelope = readEnvelope(items[7]!);
+    out.body = inner.kind === 'single' ? { ...inner, part: `${self}.1` } : inner;
+    out.lines = num(items[9]);
     i = 10;
   } else if (type === 'TEXT') {
-    extra = { lines: num(items[7]) };
+    out.lines = num(items[7]);
     i = 8;
   }
-  const ext = items.slice(i);
-  return {
-    ...base,
-    ...extra,
-    ...(ext.length > 0 ? { md5: str(ext[0]) } : {}),
-    ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
-    ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
-    ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
-  } as BodyStructure;
+  const n = items.length - i;
+  if (n > 0) out.md5 = str(items[i]);
+  if (n > 1) out.disposition = disposition(items[i + 1]);
+  if (n > 2) out.language = language(items[i + 2]);
+  if (n > 3) out.location = str(items[i + 3]);
+  return out as unknown as BodyStructure;
 }

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+import { decodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 
 /** A literal too large to hold in memory: its octets went out as chunk items; this stands in its place. */
@@ -183,7 +184,17 @@ export class Lexer {
   quoted(): Value {
     const l = this.line;
     this.expect(DQUOTE);
+    const start = this.pos;
+    // Fast path: no escapes, the value is a view into the line.
+    let i = start;
+    while (i < l.length && l[i] !== DQUOTE && l[i] !== BACKSLASH) i++;
+    if (i < l.length && l[i] === DQUOTE) {
+      this.pos = i + 1;
+      return { kind: 'string', value: l.subarray(start, i), form: 'quoted' };
+    }
     const out: number[] = [];
+    for (let k = start; k < i; k++) out.push(l[k]!);
+    this.pos = i;
     for (;;) {
       if (this.pos >= l.length) throw this.error('unterminated quoted string');
       const c = l[this.pos++]!;
@@ -214,15 +225,15 @@ export class Lexer {
 
   /** text = 1*TEXT-CHAR: the rest of the current line, as UTF-8. */
   text(): string {
-    const t = new TextDecoder().decode(this.line.subarray(this.pos));
+    const t = decodeUtf8(this.line, this.pos);
     this.pos = this.line.length;
     return t;
   }
 }
 
-/** Decodes a string value's bytes as UTF-8 (strict: `null` when not valid UTF-8). */
+/** A string, atom or number value as text (UTF-8, invalid sequences replaced); `null` for NIL and lists. */
 export function stringValue(v: Value): string | null {
-  if (v.kind === 'string') return new TextDecoder().decode(v.value);
+  if (v.kind === 'string') return decodeUtf8(v.value);
   if (v.kind === 'atom') return v.value;
   if (v.kind === 'number') return v.text;
   return null;
