@@ -1,93 +1,90 @@
-// One benchmark case in its own process: `node bench/case.mjs <corpus> <parser> <chunkSize> <runs> <scale>`.
-// Prints one JSON line: median seconds, MB/s, items/s, and the item count it verified.
-import { imap, pop3, smtp } from '../dist/index.js';
-import * as corpora from './corpora.mjs';
+// One benchmark case in its own process: node case.mjs '<json spec>' -> prints one JSON result line.
+import * as C from './corpus.mjs';
+import * as D from './drivers.mjs';
 
-const [corpusName, parserName, chunkArg, runsArg, scaleArg] = process.argv.slice(2);
-const chunkSize = Number(chunkArg);
-const runs = Number(runsArg);
-const scale = Number(scaleArg);
-const MB = 1024 * 1024;
-const sizes = { imapMetadata: 20 * MB, imapBodies: 50 * MB, smtpInbound: 20 * MB, smtpReplies: 10 * MB, pop3Session: 20 * MB };
-const corpus = corpora[corpusName](Math.max(64 * 1024, Math.floor(sizes[corpusName] * scale)));
-const bytes = new Uint8Array(corpus.bytes.buffer, corpus.bytes.byteOffset, corpus.bytes.length);
-const chunks = [];
-for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
-
-// Each parser returns the number of items that the generator's `items` counts.
-const parsers = {
-  'limit:indexOf-CRLF': () => {
-    let lines = 0;
-    let carry = 0;
-    for (const c of chunks) {
-      let i = c.indexOf(10);
-      while (i >= 0) {
-        lines++;
-        i = c.indexOf(10, i + 1);
-      }
-      carry += c.length;
-    }
-    return carry > 0 ? lines : 0;
-  },
-  'limit:copy': () => {
-    const dst = new Uint8Array(chunkSize);
-    let n = 0;
-    for (const c of chunks) {
-      dst.set(c);
-      n += c.length;
-    }
-    return n;
-  },
-  mailwire: () => {
-    if (corpusName === 'imapMetadata' || corpusName === 'imapBodies') {
-      const p = new imap.ResponseParser();
-      let n = 0;
-      for (const c of chunks) for (const it of p.push(c)) if (it.type === 'untagged') n++;
-      return n;
-    }
-    if (corpusName === 'smtpInbound') {
-      const p = new smtp.CommandParser();
-      let n = 0;
-      const take = (items) => {
-        for (const it of items) {
-          if (it.type === 'command') {
-            n++;
-            if (it.command.verb === 'DATA') take(p.startData());
-          } else if (it.type === 'data-end') n++;
-          else if (it.type === 'error') throw it.error;
-        }
-      };
-      for (const c of chunks) take(p.push(c));
-      return n;
-    }
-    if (corpusName === 'smtpReplies') {
-      const p = new smtp.ReplyParser();
-      let n = 0;
-      for (const c of chunks) for (const it of p.push(c)) if (it.type === 'reply') n++;
-      return n;
-    }
-    const p = new pop3.ResponseParser();
-    for (const e of corpus.expect) p.expect(e);
-    let n = 0;
-    for (const c of chunks) for (const it of p.push(c)) if ((it.type === 'response' && it.lines) || it.type === 'data-end') n++;
-    return n;
-  },
+const spec = JSON.parse(process.argv[2]);
+const GEN = { 'imap-meta': C.imapMeta, 'imap-body': C.imapBodies, 'smtp-in': C.smtpInbound, 'smtp-replies': C.smtpReplies, pop3: C.pop3 };
+const DRV = {
+  'limit-indexOf': D.limitIndexOf, 'limit-copy': D.limitCopy,
+  'mailwire:imap-meta': D.mwImap, 'mailwire:imap-body': D.mwImap, 'mailwire:smtp-in': D.mwSmtpIn,
+  'mailwire:smtp-replies': D.mwSmtpReplies, 'mailwire:pop3': D.mwPop3,
+  'node-imap': D.nodeImap, imapflow: D.imapflow, 'emailjs-imap-handler': D.emailjsImap, 'smtp-server': D.smtpServer,
 };
+const mem = () => process.memoryUsage().rss;
 
-const run = parsers[parserName];
-if (!run) throw new Error(`unknown parser ${parserName}`);
-const expected = parserName === 'mailwire' ? corpus.items : null;
-const times = [];
-let items = 0;
-for (let i = 0; i < runs + 2; i++) {
-  const t = process.hrtime.bigint();
-  items = run();
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
-  if (i >= 2) times.push(s);
+async function main() {
+  await D.loadMailwire();
+  if (spec.kind === 'memory') return memory();
+  if (spec.kind === 'linear') return linear();
+  const corpus = GEN[spec.corpus](spec.bytes);
+  const chunks = D.split(corpus.data, spec.chunk);
+  const fn = DRV[spec.parser.startsWith('mailwire') ? `mailwire:${spec.corpus}` : spec.parser];
+  const isLimit = spec.parser.startsWith('limit');
+  const rss0 = mem(); let peak = rss0;
+  // warm-up doubles as the output check: a parser that miscounts is never timed
+  const got = await fn(chunks, corpus, spec.chunk);
+  if (!isLimit && got !== corpus.count) return out({ ok: false, error: `item count ${got}, expected ${corpus.count}` });
+  const times = [];
+  for (let i = 0; i < spec.runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn(chunks, corpus, spec.chunk);
+    times.push(Number(process.hrtime.bigint() - t) / 1e9);
+    peak = Math.max(peak, mem());
+  }
+  times.sort((a, b) => a - b);
+  const med = times[times.length >> 1];
+  out({ ok: true, seconds: med, mbps: corpus.data.length / 1e6 / med, itemsps: corpus.count / med, bytes: corpus.data.length, items: corpus.count, runs: spec.runs, peakRssMiB: peak / 2 ** 20, rssGrowthMiB: (peak - rss0) / 2 ** 20 });
 }
-if (expected !== null && items !== expected) throw new Error(`${parserName} counted ${items} items, the generator made ${expected}`);
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
-process.stdout.write(
-  JSON.stringify({ corpus: corpusName, parser: parserName, chunkSize, bytes: bytes.length, items: corpus.items, median, mbps: bytes.length / MB / median, itemsPerSec: corpus.items / median, rssMB: process.memoryUsage().rss / MB }) + '\n',
-);
+
+// 64-byte chunks over single items of growing size: MB/s should stay flat (linear cost).
+async function linear() {
+  const r = C.rng(9); const res = [];
+  for (const size of spec.sizes) {
+    let data, fn, expectN;
+    if (spec.corpus === 'smtp-in') {
+      const body = C.messageBody(r, size);
+      data = Buffer.concat([Buffer.from('MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n'), body, Buffer.from('.\r\n')]);
+      fn = D.mwSmtpIn; expectN = 4;
+    } else {
+      const c = C.imapBodies(1, 9, size, size); data = c.data; fn = D.mwImap; expectN = c.count;
+    }
+    const chunks = D.split(data, 64);
+    const got = fn(chunks, {});
+    if (got !== expectN) { res.push({ size, ok: false, error: `count ${got} != ${expectN}` }); continue; }
+    const reps = Math.max(3, Math.ceil(spec.target / size)); const times = [];
+    for (let k = 0; k < 5; k++) { const t = process.hrtime.bigint(); for (let j = 0; j < reps; j++) fn(chunks, {}); times.push(Number(process.hrtime.bigint() - t) / 1e9 / reps); }
+    times.sort((a, b) => a - b);
+    res.push({ size, ok: true, mbps: data.length / 1e6 / times[2] });
+  }
+  out({ ok: true, linear: res });
+}
+
+// Stream `total` bytes of one body through a parser, 64 KiB at a time, generating as we go.
+async function memory() {
+  const CH = 64 * 1024; const total = spec.total; const r = C.rng(11);
+  const body = C.messageBody(r, 1024 * 1024); // 1 MiB of lines without a leading dot, recycled
+  for (let i = 0; i < body.length; i++) if (body[i] === 0x2e) body[i] = 0x2d;
+  let p; let head; let tail; let seen = 0; let errors = 0;
+  const mwm = await D.loadMailwire();
+  const count = (items) => { for (const it of items) { if (it.type === 'error') errors++; else if (it.type === 'data' || it.type === 'literal-chunk') seen += it.chunk.length; } };
+  if (spec.corpus === 'imap') { p = new mwm.imap.ResponseParser(); head = `* 1 FETCH (BODY[] {${total}}\r\n`; tail = ')\r\nA1 OK done\r\n'; }
+  else if (spec.corpus === 'smtp') { p = new mwm.smtp.CommandParser(); head = 'MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n'; tail = '.\r\n'; }
+  else { p = new mwm.pop3.ResponseParser(); p.expect('body'); head = `+OK ${total} octets\r\n`; tail = '.\r\n'; }
+  count(p.push(new TextEncoder().encode(head)));
+  if (spec.corpus === 'smtp') count(p.startData());
+  if (global.gc) global.gc();
+  const rss0 = mem(); let peak = rss0; let sent = 0; const t = process.hrtime.bigint();
+  while (sent < total) {
+    const off = sent % body.length; const n = Math.min(CH, total - sent, body.length - off);
+    count(p.push(new Uint8Array(body.buffer, body.byteOffset + off, n).slice())); // fresh chunk, as from a socket
+    sent += n;
+    if ((sent & (32 * 1024 * 1024 - 1)) === 0) peak = Math.max(peak, mem());
+  }
+  count(p.push(new TextEncoder().encode(tail))); count(p.end());
+  peak = Math.max(peak, mem());
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  out({ ok: errors === 0 && seen === total, error: errors || seen !== total ? `errors ${errors}, body octets ${seen} of ${total}` : undefined, mbps: total / 1e6 / secs, rssGrowthMiB: (peak - rss0) / 2 ** 20, peakRssMiB: peak / 2 ** 20 });
+}
+
+function out(o) { process.stdout.write(JSON.stringify(o) + '\n'); }
+main().catch((e) => out({ ok: false, error: String(e && e.stack || e).slice(0, 300) }));

@@ -138,6 +138,19 @@ export class LineFramer {
     }
   }
 
+  /**
+   * Drops everything buffered and returns how many octets that was. For STARTTLS/STLS: bytes
+   * a client pipelined after the command arrived in clear text and must not be read as if
+   * they came through TLS (CVE-2011-0411).
+   */
+  discardBuffered(): number {
+    const n = this.queue.length;
+    this.queue.clear();
+    this.discarding = false;
+    this.scanFrom = this.queue.offset;
+    return n;
+  }
+
   /** Moves the line scan past bytes consumed directly from {@link queue}. */
   resync(): void {
     this.scanFrom = this.queue.offset;

@@ -239,11 +239,8 @@ export class CommandParser {
 
   /** After `+OK` to STLS: drops clear-text bytes pipelined after it (returns how many). */
   startTls(): number {
-    const n = this.framer.buffered;
-    this.framer.queue.clear();
-    this.framer.resync();
     this.mode = 'command';
-    return n;
+    return this.framer.discardBuffered();
   }
 
   /** End of stream. */

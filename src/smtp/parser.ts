@@ -138,11 +138,8 @@ export class CommandParser {
    * the returned count says how many octets that was.
    */
   startTls(): number {
-    const n = this.framer.buffered;
-    this.framer.queue.clear();
-    this.framer.resync();
     this.mode = 'command';
-    return n;
+    return this.framer.discardBuffered();
   }
 
   /** End of stream: a `TRUNCATED` error when a line, body or BDAT chunk was cut short. */
