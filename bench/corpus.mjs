@@ -1,0 +1,135 @@
+// Seeded corpus generators. Same seed -> same bytes, so every parser sees identical input.
+// Each generator returns { chunks: Buffer (whole corpus), count: expected items, ...extra }.
+
+export function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    // xorshift32
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+const pick = (r, a) => a[Math.floor(r() * a.length)];
+const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
+const WORDS = ['alpha', 'report', 'Q3', 'meeting', 'invoice', 'hello', 'world', 'status', 'draft', 'urgent', 're:', 'fwd:', 'budget', 'notes'];
+function text(r, n) { const w = []; for (let i = 0; i < n; i++) w.push(pick(r, WORDS)); return w.join(' '); }
+function quoted(r, n) {
+  let t = text(r, n);
+  if (r() < 0.2) t += ' \\"quoted\\" back\\\\slash';
+  return '"' + t + '"';
+}
+function addr(r) {
+  const name = r() < 0.3 ? 'NIL' : quoted(r, 2);
+  return `(${name} NIL "${pick(r, ['john', 'mary', 'info', 'noreply'])}${int(r, 1, 999)}" "${pick(r, ['example.com', 'mail.example.org', 'corp.example'])}")`;
+}
+function addrList(r) { if (r() < 0.2) return 'NIL'; const n = int(r, 1, 3); let s = '('; for (let i = 0; i < n; i++) s += addr(r); return s + ')'; }
+function bodyPart(r) {
+  const sub = pick(r, ['PLAIN', 'HTML']);
+  return `("TEXT" "${sub}" ("CHARSET" "utf-8") NIL NIL "${pick(r, ['7BIT', 'QUOTED-PRINTABLE', 'BASE64'])}" ${int(r, 10, 90000)} ${int(r, 1, 2000)} NIL NIL NIL NIL)`;
+}
+function bodystructure(r, depth = 0) {
+  if (depth > 1 || r() < 0.35) return bodyPart(r);
+  const n = int(r, 2, 3); let s = '(';
+  for (let i = 0; i < n; i++) s += bodystructure(r, depth + 1);
+  return s + ` "${pick(r, ['MIXED', 'ALTERNATIVE', 'RELATED'])}" ("BOUNDARY" "b${int(r, 1e5, 1e6)}") NIL NIL NIL)`;
+}
+
+/** IMAP FETCH metadata responses; some subjects are literals. */
+export function imapMeta(bytes, seed = 1) {
+  const r = rng(seed); const parts = []; let size = 0; let n = 0;
+  while (size < bytes) {
+    n++;
+    let subject = quoted(r, int(r, 2, 8));
+    if (r() < 0.1) { const s = text(r, 5); subject = `{${Buffer.byteLength(s)}}\r\n${s}`; }
+    const line = `* ${n} FETCH (UID ${n + 1000} FLAGS (\\Seen${r() < 0.3 ? ' \\Flagged' : ''}) INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE ${int(r, 500, 900000)} ` +
+      `ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700" ${subject} ${addrList(r)} ${addrList(r)} ${addrList(r)} ${addrList(r)} NIL NIL NIL "<${int(r, 1e6, 1e7)}@example.com>") ` +
+      `BODYSTRUCTURE ${bodystructure(r)})\r\n`;
+    const b = Buffer.from(line); parts.push(b); size += b.length;
+  }
+  const tail = Buffer.from('A1 OK FETCH completed\r\n'); parts.push(tail);
+  return { data: Buffer.concat(parts), count: n + 1, frames: parts };
+}
+
+/** IMAP FETCH BODY[] responses with literals of 4 KB..2 MB. */
+export function imapBodies(bytes, seed = 2, minLit = 4096, maxLit = 2 * 1024 * 1024) {
+  const r = rng(seed); const parts = []; let size = 0; let n = 0;
+  while (size < bytes) {
+    n++;
+    // log-uniform literal sizes
+    const len = Math.floor(Math.exp(Math.log(minLit) + r() * (Math.log(maxLit) - Math.log(minLit))));
+    const head = Buffer.from(`* ${n} FETCH (UID ${n + 5000} BODY[] {${len}}\r\n`);
+    const body = messageBody(r, len);
+    const b = Buffer.concat([head, body, Buffer.from(')\r\n')]); parts.push(b); size += b.length;
+  }
+  parts.push(Buffer.from('A2 OK FETCH completed\r\n'));
+  return { data: Buffer.concat(parts), count: n + 1, frames: parts };
+}
+
+/** A message of exactly `len` octets with CRLF lines (some start with a dot). */
+export function messageBody(r, len) {
+  const out = Buffer.alloc(len); let p = 0;
+  while (len - p >= 200) {
+    const l = (r() < 0.05 ? '.' : '') + text(r, int(r, 3, 12)) + '\r\n';
+    p += out.write(l, p);
+  }
+  while (len - p >= 2) { // pad with short lines so the body ends exactly at len with CRLF
+    const n = Math.min(100, len - p - 2);
+    out.fill(0x78, p, p + n); p += n; out[p++] = 13; out[p++] = 10;
+  }
+  if (p < len) out[p] = 0x78; // only for len < 2
+  return out;
+}
+function stuff(buf) { return Buffer.from(buf.toString('latin1').replace(/(^|\r\n)\./g, '$1..'), 'latin1'); }
+
+/** SMTP inbound transactions (client -> server). `segments` end where a compliant client waits for a reply (after DATA, after the body's final dot). */
+export function smtpInbound(bytes, seed = 3) {
+  const r = rng(seed); const parts = []; let size = 0; let commands = 0; let messages = 0; const segments = [];
+  let seg = [];
+  const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; seg.push(b); parts.push(b); size += b.length; };
+  push('EHLO client.example.com\r\n'); commands++;
+  while (size < bytes) {
+    push(`MAIL FROM:<sender${int(r, 1, 999)}@example.com> SIZE=${int(r, 1000, 99999)} BODY=8BITMIME\r\n`); commands++;
+    const rc = int(r, 1, 5);
+    for (let i = 0; i < rc; i++) { push(`RCPT TO:<rcpt${int(r, 1, 9999)}@example.org> NOTIFY=SUCCESS,FAILURE\r\n`); commands++; }
+    push('DATA\r\n'); commands++;
+    segments.push(Buffer.concat(seg)); seg = [];
+    push(stuff(messageBody(r, int(r, 1024, 64 * 1024)))); push('.\r\n'); messages++;
+    segments.push(Buffer.concat(seg)); seg = []; // the client waits for the 250 after the body too
+  }
+  push('QUIT\r\n'); commands++;
+  segments.push(Buffer.concat(seg));
+  return { data: Buffer.concat(parts), count: commands + messages, commands, messages, segments };
+}
+
+/** SMTP replies (server -> client). */
+export function smtpReplies(bytes, seed = 4) {
+  const r = rng(seed); const parts = []; let size = 0; let n = 0;
+  const push = (s) => { const b = Buffer.from(s); parts.push(b); size += b.length; n++; };
+  while (size < bytes) {
+    push(`220 mx${int(r, 1, 9)}.example.com ESMTP ready\r\n`);
+    push('250-mx.example.com Hello client [192.0.2.1]\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-AUTH PLAIN LOGIN XOAUTH2\r\n250-DSN\r\n250 SMTPUTF8\r\n');
+    push('250 2.1.0 Sender OK\r\n');
+    const rc = int(r, 1, 4);
+    for (let i = 0; i < rc; i++) push(r() < 0.1 ? `550 5.1.1 <rcpt${i}@example.org>: Recipient address rejected: User unknown\r\n` : '250 2.1.5 Recipient OK\r\n');
+    push('354 Start mail input; end with <CRLF>.<CRLF>\r\n');
+    push(`250 2.0.0 Ok: queued as ${int(r, 1e8, 1e9).toString(16).toUpperCase()}\r\n`);
+    push('221 2.0.0 Bye\r\n');
+  }
+  return { data: Buffer.concat(parts), count: n };
+}
+
+/** POP3 server -> client: greeting, LIST, UIDL, RETR xN. `expect` is what each response looks like. */
+export function pop3(bytes, seed = 5) {
+  const r = rng(seed); const parts = []; let size = 0; const expect = []; let bodies = 0;
+  const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; parts.push(b); size += b.length; };
+  push('+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n'); expect.push('single');
+  const msgs = []; let est = 0;
+  while (est < bytes) { const len = int(r, 1024, 128 * 1024); msgs.push(len); est += len + 60; }
+  let list = `+OK ${msgs.length} messages\r\n`; msgs.forEach((l, i) => { list += `${i + 1} ${l}\r\n`; }); push(list + '.\r\n'); expect.push('listing');
+  let uidl = '+OK\r\n'; msgs.forEach((l, i) => { uidl += `${i + 1} uid${(i * 7919).toString(36)}\r\n`; }); push(uidl + '.\r\n'); expect.push('listing');
+  for (const len of msgs) {
+    push(`+OK ${len} octets\r\n`); push(stuff(messageBody(r, len))); push('.\r\n'); expect.push('body'); bodies++;
+  }
+  // responses (greeting, LIST, UIDL, each RETR status) + one data-end per body
+  return { data: Buffer.concat(parts), count: 3 + msgs.length + bodies, expect, bodies };
+}
