@@ -15,3 +15,6 @@ export * from './response';
 export * from './parser';
 export * from './encoded-words';
 export * from './encoder';
+export * from './command-types';
+export * from './command';
+export * from './command-parser';

@@ -40,6 +40,11 @@ export interface LexerLimits {
   readonly maxDepth?: number;
   /** Most items in one list. Default 1,000,000 (`TOO_MANY`). */
   readonly maxListItems?: number;
+  /**
+   * Let atoms contain "]" (ASTRING-CHAR in commands). Off for responses, where "]" closes a
+   * response code.
+   */
+  readonly bracketInAtom?: boolean;
 }
 
 const SP = 0x20;
@@ -67,9 +72,11 @@ export class Lexer {
   private pos = 0;
   private readonly maxDepth: number;
   private readonly maxItems: number;
+  private readonly bracketInAtom: boolean;
 
   constructor(unit: FramedUnit, limits: LexerLimits = {}) {
     this.unit = unit;
+    this.bracketInAtom = limits.bracketInAtom ?? false;
     this.maxDepth = limits.maxDepth ?? 100;
     this.maxItems = limits.maxListItems ?? 1_000_000;
   }
@@ -133,17 +140,17 @@ export class Lexer {
       if (c === LBRACKET) {
         // section-spec: up to the matching "]", which may hold a parenthesised header list.
         let depth = 0;
-        i++;
-        while (i < l.length && !(l[i] === RBRACKET && depth === 0)) {
-          if (l[i] === LPAREN) depth++;
-          else if (l[i] === RPAREN) depth--;
-          i++;
+        let k = i + 1;
+        while (k < l.length && !(l[k] === RBRACKET && depth === 0)) {
+          if (l[k] === LPAREN) depth++;
+          else if (l[k] === RPAREN) depth--;
+          k++;
         }
-        if (i >= l.length) break;
-        i++;
+        // No closing "]": the "[" is an ordinary atom character.
+        i = k < l.length ? k + 1 : i + 1;
         continue;
       }
-      if (c <= SP || c === LPAREN || c === RPAREN || c === DQUOTE || c === LBRACE || c === 0x7f || c === RBRACKET) break;
+      if (c <= SP || c === LPAREN || c === RPAREN || c === DQUOTE || c === LBRACE || c === 0x7f || (c === RBRACKET && !this.bracketInAtom)) break;
       i++;
     }
     this.pos = i;

@@ -1,0 +1,176 @@
+/**
+ * The server-side IMAP command parser: frames commands (lines and literals), tells the
+ * server when a synchronizing literal needs a `+` continuation request, and reads each
+ * command with the grammar. Bad input is an error item carrying the tag when it was read.
+ *
+ * @packageDocumentation
+ */
+
+import { decodeLatin1, decodeUtf8 } from '../core/bytes';
+import { ProtocolError, type ErrorItem } from '../core/errors';
+import { LineFramer } from '../core/line-framer';
+import { readCommand, type ParseCommandOptions } from './command';
+import type { Command } from './command-types';
+import { literalAnnouncement } from './lexer';
+
+/** A complete command. */
+export interface CommandItem {
+  readonly type: 'command';
+  readonly command: Command;
+}
+/**
+ * The client announced a synchronizing literal and waits: send `+ ...` now (or refuse the
+ * command with `tag NO [TOOBIG]`/`BAD`; the parser has then already dropped it when the
+ * literal was over the limit).
+ */
+export interface ContinuationNeededItem {
+  readonly type: 'continuation-needed';
+  readonly tag: string | null;
+  readonly size: number;
+}
+/** A raw line read in line mode (AUTHENTICATE responses, IDLE's DONE). */
+export interface LineItem {
+  readonly type: 'line';
+  readonly line: string;
+}
+/** Everything {@link CommandParser} yields. */
+export type CommandParserItem = CommandItem | ContinuationNeededItem | LineItem | ErrorItem;
+
+/** Options of {@link CommandParser}. */
+export interface CommandParserOptions extends ParseCommandOptions {
+  /** Longest line between literals, including CRLF. Default 64 KiB (`LINE_TOO_LONG`). */
+  readonly maxLineLength?: number;
+  /** Largest literal accepted (APPEND messages included). Default 64 MiB (`LITERAL_TOO_LARGE`). */
+  readonly maxLiteralSize?: number;
+  /** Most literals in one command. Default 1000 (`TOO_MANY`). */
+  readonly maxLiterals?: number;
+}
+
+/**
+ * Server-side IMAP command parser.
+ *
+ * @example
+ * ```ts
+ * import { imap } from 'mailwire';
+ * const p = new imap.CommandParser();
+ * p.push(new TextEncoder().encode('A1 LOGIN {5}\r\n'));      // [{ type: 'continuation-needed', tag: 'A1', size: 5 }]
+ * p.push(new TextEncoder().encode('smith sesame\r\n'));      // [{ type: 'command', command: { command: 'LOGIN', ... } }]
+ * ```
+ */
+export class CommandParser {
+  private readonly opts: CommandParserOptions;
+  private readonly framer: LineFramer;
+  private lines: Uint8Array[] = [];
+  private literals: Uint8Array[] = [];
+  private literalLeft = 0;
+  private mode: 'command' | 'literal' | 'skip' | 'line' = 'command';
+  private failed: ProtocolError | null = null;
+
+  constructor(options: CommandParserOptions = {}) {
+    this.opts = options;
+    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 64 * 1024, lineEndings: 'reject' });
+  }
+
+  /** The next line is not a command (an AUTHENTICATE response, or DONE after IDLE): it comes as a `line` item. */
+  expectLine(): CommandParserItem[] {
+    this.mode = 'line';
+    return this.run();
+  }
+
+  /** Feeds bytes; returns the items they complete. Never throws for any input. */
+  push(chunk: Uint8Array): CommandParserItem[] {
+    this.framer.push(chunk);
+    return this.run();
+  }
+
+  /** End of stream: `TRUNCATED` when a command was cut short. */
+  end(): CommandParserItem[] {
+    if (this.lines.length > 0 || this.mode === 'literal' || this.mode === 'skip') {
+      this.framer.queue.clear();
+      this.reset();
+      return [{ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a command') }];
+    }
+    const e = this.framer.end();
+    return e ? [{ type: 'error', error: e }] : [];
+  }
+
+  private tagOf(): string | null {
+    const first = this.lines[0];
+    if (!first) return null;
+    const sp = first.indexOf(0x20);
+    const t = decodeLatin1(first, 0, sp < 0 ? Math.min(first.length, 64) : Math.min(sp, 64));
+    return t === '' ? null : t;
+  }
+
+  private reset(): void {
+    this.lines = [];
+    this.literals = [];
+    this.failed = null;
+    this.mode = 'command';
+  }
+
+  private run(): CommandParserItem[] {
+    const out: CommandParserItem[] = [];
+    const q = this.framer.queue;
+    for (;;) {
+      if (this.mode === 'literal') {
+        if (q.length < this.literalLeft) return out;
+        this.literals.push(q.take(this.literalLeft).slice());
+        this.mode = 'command';
+        this.framer.resync();
+      } else if (this.mode === 'skip') {
+        const n = Math.min(q.length, this.literalLeft);
+        q.skip(n);
+        this.literalLeft -= n;
+        if (this.literalLeft > 0) return out;
+        this.literals.push(new Uint8Array(0));
+        this.mode = 'command';
+        this.framer.resync();
+      }
+      const line = this.framer.readLine();
+      if (line === null) return out;
+      if (this.mode === 'line') {
+        this.mode = 'command';
+        out.push(line instanceof ProtocolError ? { type: 'error', error: line } : { type: 'line', line: decodeUtf8(line) });
+        continue;
+      }
+      if (line instanceof ProtocolError) {
+        const tag = this.tagOf();
+        out.push({ type: 'error', error: new ProtocolError(line.code, line.message, { offset: line.offset, tag: tag ?? undefined }) });
+        this.reset();
+        continue;
+      }
+      this.lines.push(line);
+      const ann = literalAnnouncement(line);
+      if (!ann) {
+        if (this.failed) out.push({ type: 'error', error: this.failed });
+        else {
+          const c = readCommand({ lines: this.lines, literals: this.literals }, this.opts);
+          out.push(c instanceof ProtocolError ? { type: 'error', error: c } : { type: 'command', command: c });
+        }
+        this.reset();
+        continue;
+      }
+      const tag = this.tagOf();
+      const max = this.opts.maxLiteralSize ?? 64 * 1024 * 1024;
+      if (this.literals.length >= (this.opts.maxLiterals ?? 1000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one command', { tag: tag ?? undefined });
+      if (!(ann.size <= max)) {
+        const err = new ProtocolError('LITERAL_TOO_LARGE', `literal of ${ann.size} octets exceeds the limit of ${max}`, { tag: tag ?? undefined, offset: this.framer.lineOffset });
+        if (!ann.nonSync) {
+          // The client waits for "+" and will not send the octets: drop the command now.
+          out.push({ type: 'error', error: err });
+          this.reset();
+          continue;
+        }
+        // RFC 7888 4: a non-synchronizing literal over the limit is read and thrown away.
+        this.failed ??= err;
+        this.literalLeft = Number.isSafeInteger(ann.size) ? ann.size : 0;
+        this.mode = 'skip';
+        continue;
+      }
+      if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
+      this.literalLeft = ann.size;
+      this.mode = this.failed ? 'skip' : 'literal';
+    }
+  }
+}
