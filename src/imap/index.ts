@@ -18,3 +18,4 @@ export * from './encoder';
 export * from './command-types';
 export * from './command';
 export * from './command-parser';
+export * from './client';
