@@ -132,10 +132,13 @@ export class ClientSession {
   send(command: CommandIntent): string {
     const name = command.command;
     if (this._state === 'logout') throw new Error('the session has logged out');
-    const authed = this._state === 'authenticated' || this._state === 'selected';
+    // Judge against the state the queued commands will reach if they succeed (a LIST may be
+    // pipelined behind its LOGIN; if the LOGIN fails the server refuses the LIST).
+    const loggingIn = this.queue.some((p) => p.command.command === 'LOGIN' || p.command.command === 'AUTHENTICATE');
+    const authed = this._state === 'authenticated' || this._state === 'selected' || loggingIn;
     if (NEEDS_AUTH.has(name) && !authed) throw new Error(`${name} needs an authenticated session (state is ${this._state})`);
     if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.selecting) throw new Error(`${name} needs a selected mailbox`);
-    if (NOT_AUTHENTICATED_ONLY.has(name) && authed) throw new Error(`${name} is only valid before authentication`);
+    if (NOT_AUTHENTICATED_ONLY.has(name) && (this._state === 'authenticated' || this._state === 'selected')) throw new Error(`${name} is only valid before authentication`);
     const tag = `${this.prefix}${++this.counter}`;
     const fragments = encodeCommand({ ...command, tag } as Command, {
       literalPlus: this.caps.has('LITERAL+'),

@@ -63,7 +63,7 @@ export class CommandParser {
   private lines: Uint8Array[] = [];
   private literals: Uint8Array[] = [];
   private literalLeft = 0;
-  private mode: 'command' | 'literal' | 'skip' | 'line' = 'command';
+  private mode: 'command' | 'literal' | 'skip' | 'line' | 'paused' = 'command';
   private failed: ProtocolError | null = null;
 
   constructor(options: CommandParserOptions = {}) {
@@ -75,6 +75,21 @@ export class CommandParser {
   expectLine(): CommandParserItem[] {
     this.mode = 'line';
     return this.run();
+  }
+
+  /**
+   * Back to commands after a pause. The parser pauses after IDLE and AUTHENTICATE, whose
+   * following lines are not commands: the server calls `expectLine()` or `resume()`.
+   */
+  resume(): CommandParserItem[] {
+    if (this.mode === 'paused' || this.mode === 'line') this.mode = 'command';
+    return this.run();
+  }
+
+  /** After `OK` to STARTTLS: drops clear-text bytes pipelined after it (returns how many). */
+  startTls(): number {
+    this.reset();
+    return this.framer.discardBuffered();
   }
 
   /** Feeds bytes; returns the items they complete. Never throws for any input. */
@@ -113,6 +128,7 @@ export class CommandParser {
     const out: CommandParserItem[] = [];
     const q = this.framer.queue;
     for (;;) {
+      if (this.mode === 'paused') return out;
       if (this.mode === 'literal') {
         if (q.length < this.literalLeft) return out;
         this.literals.push(q.take(this.literalLeft).slice());
@@ -130,7 +146,7 @@ export class CommandParser {
       const line = this.framer.readLine();
       if (line === null) return out;
       if (this.mode === 'line') {
-        this.mode = 'command';
+        this.mode = 'paused';
         out.push(line instanceof ProtocolError ? { type: 'error', error: line } : { type: 'line', line: decodeUtf8(line) });
         continue;
       }
@@ -147,6 +163,9 @@ export class CommandParser {
         else {
           const c = readCommand({ lines: this.lines, literals: this.literals }, this.opts);
           out.push(c instanceof ProtocolError ? { type: 'error', error: c } : { type: 'command', command: c });
+          this.reset();
+          if (!(c instanceof ProtocolError) && (c.command === 'IDLE' || c.command === 'AUTHENTICATE')) this.mode = 'paused';
+          continue;
         }
         this.reset();
         continue;

@@ -19,3 +19,4 @@ export * from './command-types';
 export * from './command';
 export * from './command-parser';
 export * from './client';
+export * from './server';
