@@ -131,7 +131,7 @@ export class CommandParser {
       if (this.mode === 'paused') return out;
       if (this.mode === 'literal') {
         if (q.length < this.literalLeft) return out;
-        this.literals.push(q.take(this.literalLeft).slice());
+        this.literals.push(q.take(this.literalLeft));
         this.mode = 'command';
         this.framer.resync();
       } else if (this.mode === 'skip') {

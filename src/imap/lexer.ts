@@ -48,6 +48,7 @@ export interface LexerLimits {
 }
 
 const SP = 0x20;
+const NIL: Value = Object.freeze({ kind: 'nil' as const });
 const DQUOTE = 0x22;
 const LPAREN = 0x28;
 const RPAREN = 0x29;
@@ -165,9 +166,25 @@ export class Lexer {
     if (c === LPAREN) return this.list(depth + 1);
     if (c === DQUOTE) return this.quoted();
     if (c === LBRACE || (c === 0x7e && this.line[this.pos + 1] === LBRACE)) return this.literal();
+    // Classify on the bytes before building a string: numbers and NIL are the common cases.
+    const l = this.line;
+    const start = this.pos;
+    let i = start;
+    let n = 0;
+    while (i < l.length && l[i]! >= 0x30 && l[i]! <= 0x39) n = n * 10 + (l[i++]! - 0x30);
+    const digits = i - start;
+    if (digits > 0 && digits <= 15 && (i === l.length || l[i] === SP || l[i] === RPAREN)) {
+      this.pos = i;
+      let text = '';
+      for (let k = start; k < i; k++) text += String.fromCharCode(l[k]!);
+      return { kind: 'number', value: n, text };
+    }
+    if (i === start && i + 3 <= l.length && (l[i]! | 0x20) === 0x6e && (l[i + 1]! | 0x20) === 0x69 && (l[i + 2]! | 0x20) === 0x6c && (i + 3 === l.length || l[i + 3] === SP || l[i + 3] === RPAREN)) {
+      this.pos = i + 3;
+      return NIL;
+    }
     const a = this.atom();
     if (a === '') throw this.error(c < 0 ? 'unexpected end of line' : `unexpected "${String.fromCharCode(c)}"`);
-    if (a.length === 3 && (a === 'NIL' || a.toUpperCase() === 'NIL')) return { kind: 'nil' };
     if (a.length <= 20 && /^\d+$/.test(a)) return { kind: 'number', value: Number(a), text: a };
     return { kind: 'atom', value: a };
   }

@@ -95,7 +95,7 @@ export class ResponseParser {
       if (this.literalMode !== 'none') {
         if (this.literalMode === 'hold') {
           if (q.length < this.literalLeft) return out;
-          this.literals.push(q.take(this.literalLeft).slice());
+          this.literals.push(q.take(this.literalLeft));
           this.literalLeft = 0;
         } else {
           while (this.literalLeft > 0 && q.length > 0) {
