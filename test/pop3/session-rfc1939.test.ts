@@ -202,3 +202,23 @@ describe('rfc2449 CAPA and PIPELINING', () => {
     expect(out(c)).toBe('USER u\r\nPASS p\r\n');
   });
 });
+
+describe('seed notes: the RFC 1939 session as the lecture notes copy it', () => {
+  it('the notes changed the timestamp but kept the digest: a server checking APOP refuses it', () => {
+    // The seed greeting is "<1896.697270952@dbc.ca.us>" with RFC 1939's digest for "<1896.697170952@dbc.mtview.ca.us>".
+    const stamp = '<1896.697270952@dbc.ca.us>';
+    const s = new pop3.ServerSession({ greeting: `POP3 server ready ${stamp}` });
+    s.takeOutput();
+    const ev = s.receive(enc('APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n'));
+    const cmd = (ev[0] as pop3.ServerCommandEvent).command as pop3.ApopCommand;
+    expect(cmd.digest === pop3.apopDigest(stamp, 'tanstaaf')).toBe(false);
+    s.err('permission denied', 'AUTH');
+    expect(dec(concat(s.takeOutput()))).toBe('-ERR [AUTH] permission denied\r\n');
+    expect(s.state).toBe('authorization');
+    // The client, given the notes' greeting, computes the digest that does match it.
+    const c = new pop3.ClientSession();
+    c.receive(enc(`+OK POP3 server ready ${stamp}\r\n`));
+    c.apop('mrose', 'tanstaaf');
+    expect(dec(concat(c.takeOutput()))).toBe(`APOP mrose ${pop3.apopDigest(stamp, 'tanstaaf')}\r\n`);
+  });
+});
