@@ -7,7 +7,7 @@
 
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
-import { Lexer, literalAnnouncement, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
+import { Lexer, frameUnit, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
 import { decodeMailboxName, encodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 import type { Command, CommandFragment } from './command-types';
@@ -482,22 +482,6 @@ export function readCommand(unit: FramedUnit, options: ParseCommandOptions = {})
 
 /** Parses one complete command (CRLFs and literals inline), e.g. for tests and tools. */
 export function parseCommand(input: string | Uint8Array, options: ParseCommandOptions = {}): Command | ProtocolError {
-  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
-  const lines: Uint8Array[] = [];
-  const literals: Uint8Array[] = [];
-  let pos = 0;
-  for (;;) {
-    let lf = bytes.indexOf(0x0a, pos);
-    if (lf < 0) lf = bytes.length;
-    const end = lf > pos && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
-    const line = bytes.subarray(pos, end);
-    lines.push(line);
-    pos = lf + 1;
-    const ann = literalAnnouncement(line);
-    if (!ann || pos > bytes.length) break;
-    if (pos + ann.size > bytes.length) return new ProtocolError('TRUNCATED', 'literal shorter than announced', { offset: pos });
-    literals.push(bytes.subarray(pos, pos + ann.size));
-    pos += ann.size;
-  }
-  return readCommand({ lines, literals }, options);
+  const unit = frameUnit(input);
+  return unit instanceof ProtocolError ? unit : readCommand(unit, options);
 }

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8 } from '../core/bytes';
+import { decodeUtf8, encodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 
 /** A literal too large to hold in memory: its octets went out as chunk items; this stands in its place. */
@@ -283,4 +283,30 @@ export function literalAnnouncement(line: Uint8Array): { readonly size: number; 
   for (let k = i + 1; k < end; k++) digits += String.fromCharCode(line[k]!);
   const size = digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
   return { size, nonSync, binary: i > 0 && line[i - 1] === 0x7e };
+}
+
+/**
+ * Frames one complete unit given whole (text or bytes with CRLFs and literals inline) into
+ * lines and literals: what the streaming parsers do incrementally, for the one-shot
+ * `parseResponse` / `parseCommand`.
+ */
+export function frameUnit(input: string | Uint8Array): FramedUnit | ProtocolError {
+  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  const lines: Uint8Array[] = [];
+  const literals: Uint8Array[] = [];
+  let pos = 0;
+  for (;;) {
+    let lf = bytes.indexOf(0x0a, pos);
+    if (lf < 0) lf = bytes.length;
+    const end = lf > pos && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
+    const line = bytes.subarray(pos, end);
+    lines.push(line);
+    pos = lf + 1;
+    const ann = literalAnnouncement(line);
+    if (!ann || pos > bytes.length) break;
+    if (pos + ann.size > bytes.length) return new ProtocolError('TRUNCATED', 'literal shorter than announced', { offset: pos });
+    literals.push(bytes.subarray(pos, pos + ann.size));
+    pos += ann.size;
+  }
+  return { lines, literals };
 }

@@ -10,7 +10,7 @@ import { decodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 import { readBodyStructure } from './bodystructure';
 import { readEnvelope } from './envelope';
-import { Lexer, literalAnnouncement, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
+import { Lexer, frameUnit, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
 import { decodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 import type { BodySection, FetchAttributes, NamespaceEntry, Response, ResponseCode, UntaggedData } from './types';
@@ -432,22 +432,6 @@ export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}
  * ```
  */
 export function parseResponse(input: string | Uint8Array, options: ReadResponseOptions = {}): Response | ProtocolError {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const lines: Uint8Array[] = [];
-  const literals: Uint8Array[] = [];
-  let pos = 0;
-  for (;;) {
-    let lf = bytes.indexOf(0x0a, pos);
-    if (lf < 0) lf = bytes.length;
-    const end = lf > pos && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
-    const line = bytes.subarray(pos, end);
-    lines.push(line);
-    pos = lf + 1;
-    const ann = literalAnnouncement(line);
-    if (!ann || pos > bytes.length) break;
-    if (pos + ann.size > bytes.length) return new ProtocolError('TRUNCATED', 'literal shorter than announced', { offset: pos });
-    literals.push(bytes.subarray(pos, pos + ann.size));
-    pos += ann.size;
-  }
-  return readResponse({ lines, literals }, options);
+  const unit = frameUnit(input);
+  return unit instanceof ProtocolError ? unit : readResponse(unit, options);
 }
