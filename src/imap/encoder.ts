@@ -276,6 +276,35 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       }
       break;
     }
+    case 'ACL':
+      w.raw('ACL ');
+      mailbox(w, r.mailbox, utf8);
+      for (const x of r.rights) w.raw(' ').string(x.identifier, true).raw(' ').string(x.rights, true);
+      break;
+    case 'LISTRIGHTS':
+      w.raw('LISTRIGHTS ');
+      mailbox(w, r.mailbox, utf8);
+      w.raw(' ').string(r.identifier, true).raw(' ').string(r.required);
+      for (const o of r.optional) w.raw(' ').string(o, true);
+      break;
+    case 'MYRIGHTS':
+      w.raw('MYRIGHTS ');
+      mailbox(w, r.mailbox, utf8);
+      w.raw(' ').string(r.rights);
+      break;
+    case 'METADATA':
+      w.raw('METADATA ');
+      mailbox(w, r.mailbox, utf8);
+      w.raw(' ');
+      if (r.entries) {
+        w.raw('(');
+        r.entries.forEach((e, i) => {
+          if (i > 0) w.raw(' ');
+          w.string(e.entry, true).raw(' ').nstring(e.value);
+        });
+        w.raw(')');
+      } else (r.names ?? []).forEach((n, i) => (i > 0 && w.raw(' '), w.string(n, true)));
+      break;
     case 'QUOTAROOT':
       w.raw('QUOTAROOT ');
       mailbox(w, r.mailbox, utf8);

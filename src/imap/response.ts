@@ -378,6 +378,52 @@ function untagged(lx: Lexer, opts: ReadResponseOptions): UntaggedData {
       for (let i = 0; i + 1 < l.items.length; i += 2) params[stringValue(l.items[i]!) ?? ''] = l.items[i + 1]!.kind === 'nil' ? null : stringValue(l.items[i + 1]!);
       return { kind, params };
     }
+    case 'ACL': {
+      lx.optionalSp();
+      const mailbox = mailboxName(lx.value(), opts);
+      const rights: { identifier: string; rights: string }[] = [];
+      while (lx.optionalSp() && !lx.atEnd()) {
+        const identifier = stringValue(lx.value()) ?? '';
+        lx.sp();
+        rights.push({ identifier, rights: stringValue(lx.value()) ?? '' });
+      }
+      return { kind, mailbox, rights };
+    }
+    case 'LISTRIGHTS': {
+      lx.optionalSp();
+      const mailbox = mailboxName(lx.value(), opts);
+      lx.sp();
+      const identifier = stringValue(lx.value()) ?? '';
+      lx.sp();
+      const required = stringValue(lx.value()) ?? '';
+      const optional: string[] = [];
+      while (lx.optionalSp() && !lx.atEnd()) optional.push(stringValue(lx.value()) ?? '');
+      return { kind, mailbox, identifier, required, optional };
+    }
+    case 'MYRIGHTS': {
+      lx.optionalSp();
+      const mailbox = mailboxName(lx.value(), opts);
+      lx.sp();
+      return { kind, mailbox, rights: stringValue(lx.value()) ?? '' };
+    }
+    case 'METADATA': {
+      lx.optionalSp();
+      const mailbox = mailboxName(lx.value(), opts);
+      lx.sp();
+      if (lx.peek() === 0x28) {
+        const l = lx.value();
+        const entries: { entry: string; value: Uint8Array | null }[] = [];
+        if (l.kind === 'list') for (let i = 0; i + 1 < l.items.length; i += 2) {
+          const v = l.items[i + 1]!;
+          entries.push({ entry: stringValue(l.items[i]!) ?? '', value: v.kind === 'string' ? v.value : v.kind === 'nil' ? null : new TextEncoder().encode(stringValue(v) ?? '') });
+        }
+        return { kind, mailbox, entries, names: null };
+      }
+      const names: string[] = [];
+      do names.push(stringValue(lx.value()) ?? '');
+      while (lx.optionalSp() && !lx.atEnd());
+      return { kind, mailbox, entries: null, names };
+    }
     default:
       return { kind: 'UNKNOWN', name: kind, text: lx.peek() === 0x20 ? lx.text().slice(1) : lx.text() };
   }

@@ -169,6 +169,14 @@ export type UntaggedData =
   | { readonly kind: 'QUOTA'; readonly root: string; readonly resources: readonly { readonly name: string; readonly usage: number; readonly limit: number }[] }
   | { readonly kind: 'QUOTAROOT'; readonly mailbox: string; readonly roots: readonly string[] }
   | { readonly kind: 'ID'; readonly params: Readonly<Record<string, string | null>> | null }
+  /** RFC 4314 ACL: identifier -> rights. */
+  | { readonly kind: 'ACL'; readonly mailbox: string; readonly rights: readonly { readonly identifier: string; readonly rights: string }[] }
+  /** RFC 4314 LISTRIGHTS: always-granted rights, then the optional groups. */
+  | { readonly kind: 'LISTRIGHTS'; readonly mailbox: string; readonly identifier: string; readonly required: string; readonly optional: readonly string[] }
+  /** RFC 4314 MYRIGHTS. */
+  | { readonly kind: 'MYRIGHTS'; readonly mailbox: string; readonly rights: string }
+  /** RFC 5464 METADATA: entries with values (NIL = no value), or entry names only (unsolicited). */
+  | { readonly kind: 'METADATA'; readonly mailbox: string; readonly entries: readonly { readonly entry: string; readonly value: Uint8Array | null }[] | null; readonly names: readonly string[] | null }
   | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string };
 
 /** One namespace `(prefix delimiter)` (RFC 2342). */

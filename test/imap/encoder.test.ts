@@ -67,3 +67,18 @@ describe('imap.encodeResponse extension responses round trip', () => {
     });
   }
 });
+
+describe('rfc4314 ACL and rfc5464 METADATA responses', () => {
+  it('parse the RFC examples and round trip', () => {
+    const acl = imap.parseResponse('* ACL INBOX Fred rwipsldexta') as imap.UntaggedResponse & { kind: 'ACL' };
+    expect(acl).toMatchObject({ kind: 'ACL', mailbox: 'INBOX', rights: [{ identifier: 'Fred', rights: 'rwipsldexta' }] });
+    const lr = imap.parseResponse('* LISTRIGHTS ~/Mail/saved smith la r swicdkxte') as imap.UntaggedResponse & { kind: 'LISTRIGHTS' };
+    expect(lr).toMatchObject({ mailbox: '~/Mail/saved', identifier: 'smith', required: 'la', optional: ['r', 'swicdkxte'] });
+    expect(imap.parseResponse('* MYRIGHTS INBOX rwiptsldaex')).toMatchObject({ kind: 'MYRIGHTS', rights: 'rwiptsldaex' });
+    const md = imap.parseResponse('* METADATA "" (/shared/comment "Shared comment")') as imap.UntaggedResponse & { kind: 'METADATA' };
+    expect(md.entries?.[0]?.entry).toBe('/shared/comment');
+    expect(dec(md.entries![0]!.value!)).toBe('Shared comment');
+    expect(imap.parseResponse('* METADATA INBOX /shared/comment /private/comment')).toMatchObject({ names: ['/shared/comment', '/private/comment'], entries: null });
+    for (const r of [acl, lr, md]) expect(imap.parseResponse(imap.encodeResponse(r))).toEqual(r);
+  });
+});
