@@ -9,6 +9,7 @@
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
 import { formatBody } from './encoder-body';
 import { encodeMailboxName } from './mailbox-name';
+import type { Value } from './lexer';
 import type { Address, Envelope, FetchAttributes, Response, ResponseCode } from './types';
 
 /** Builds the bytes of one response: text parts and literals. */
@@ -43,12 +44,40 @@ export class ResponseWriter {
     return this.literal(bytes);
   }
 
-  /** Appends a literal `{n}` CRLF octets. */
-  literal(bytes: Uint8Array): this {
-    this.text += `{${bytes.length}}\r\n`;
+  /** Appends a literal `{n}` CRLF octets (`~{n}`, RFC 3516 literal8, when `binary`). */
+  literal(bytes: Uint8Array, binary = false): this {
+    this.text += `${binary ? '~' : ''}{${bytes.length}}\r\n`;
     this.flushText();
     this.parts.push(bytes);
     return this;
+  }
+
+  /**
+   * Appends a lexer {@link Value} as it was read: atoms and numbers as text, strings in the
+   * form they came in (a quoted string that cannot stay quoted becomes a literal), lists
+   * recursively. Used for attributes and extension data mailwire keeps raw.
+   */
+  value(v: Value): this {
+    switch (v.kind) {
+      case 'nil':
+        return this.raw('NIL');
+      case 'number':
+        return this.raw(v.text);
+      case 'atom':
+        if (!/^[^\s(){"%*\x00-\x1f\x7f]+$/.test(v.value) || v.value.toUpperCase() === 'NIL') throw new TypeError(`bad atom "${v.value}"`);
+        return this.raw(v.value);
+      case 'string':
+        if (v.form === 'literal8') return this.literal(v.value, true);
+        if (v.form === 'literal') return this.literal(v.value);
+        return this.string(v.value);
+      case 'list':
+        this.raw('(');
+        v.items.forEach((item, i) => {
+          if (i > 0) this.raw(' ');
+          this.value(item);
+        });
+        return this.raw(')');
+    }
   }
 
   /** nstring: NIL or a string. */
@@ -117,9 +146,34 @@ function mailbox(w: ResponseWriter, name: string, utf8: boolean): void {
   w.string(name.toUpperCase() === 'INBOX' ? 'INBOX' : utf8 ? name : encodeMailboxName(name), true);
 }
 
+/** mbox-list-extended (RFC 5258 9): CHILDINFO and OLDNAME typed, others as read. */
+function listExtended(w: ResponseWriter, ext: Readonly<Record<string, unknown>>, utf8: boolean): void {
+  const keys = Object.keys(ext);
+  if (keys.length === 0) return;
+  w.raw(' (');
+  keys.forEach((k, i) => {
+    if (i > 0) w.raw(' ');
+    w.string(k);
+    w.raw(' ');
+    const v = ext[k];
+    if (k === 'OLDNAME' && typeof v === 'string') (w.raw('('), mailbox(w, v, utf8), w.raw(')'));
+    else if (k === 'CHILDINFO' && Array.isArray(v)) {
+      w.raw('(');
+      v.forEach((x: string, j) => (j > 0 && w.raw(' '), w.string(x)));
+      w.raw(')');
+    } else w.value(v as Value);
+  });
+  w.raw(')');
+}
+
 function flags(w: ResponseWriter, list: readonly string[]): void {
   for (const f of list) if (!/^\\?[^\s()"{}\]%*\\]+$|^\\\*$/.test(f)) throw new TypeError(`bad flag "${f}"`);
   w.raw(`(${list.join(' ')})`);
+}
+
+function objectId(id: string): string {
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(id)) throw new TypeError(`bad object id "${id}" (RFC 8474 objectid)`);
+  return id;
 }
 
 function fetch(w: ResponseWriter, a: FetchAttributes): void {
@@ -131,12 +185,38 @@ function fetch(w: ResponseWriter, a: FetchAttributes): void {
   if (a.envelope) items.push(() => (w.raw('ENVELOPE '), writeEnvelope(w, a.envelope!)));
   if (a.bodyStructure) items.push(() => (w.raw('BODYSTRUCTURE '), formatBody(w, a.bodyStructure!)));
   if (a.modseq !== undefined) items.push(() => w.raw(`MODSEQ (${a.modseq})`));
+  if (a.emailId !== undefined) items.push(() => w.raw(`EMAILID (${objectId(a.emailId!)})`));
+  if (a.threadId !== undefined) items.push(() => w.raw(a.threadId === null ? 'THREADID NIL' : `THREADID (${objectId(a.threadId!)})`));
+  if (a.saveDate !== undefined) items.push(() => w.raw('SAVEDATE ').nstring(a.saveDate));
+  if (a.preview !== undefined) items.push(() => w.raw('PREVIEW ').nstring(a.preview));
+  if (a.gmailMessageId !== undefined) items.push(() => w.raw(`X-GM-MSGID ${a.gmailMessageId}`));
+  if (a.gmailThreadId !== undefined) items.push(() => w.raw(`X-GM-THRID ${a.gmailThreadId}`));
+  if (a.gmailLabels !== undefined) {
+    items.push(() => {
+      w.raw('X-GM-LABELS (');
+      a.gmailLabels!.forEach((l, i) => {
+        if (i > 0) w.raw(' ');
+        // Labels are astrings; system labels (\Inbox, \Sent) go as atoms.
+        if (/^\\[A-Za-z]+$/.test(l)) w.raw(l);
+        else w.string(encodeMailboxName(l), true);
+      });
+      w.raw(')');
+    });
+  }
+  for (const [section, size] of Object.entries(a.binarySizes ?? {})) {
+    if (/[\r\n\]]/.test(section)) throw new TypeError('bad BINARY.SIZE section');
+    items.push(() => w.raw(`BINARY.SIZE[${section}] ${size}`));
+  }
+  for (const [name, v] of Object.entries(a.other ?? {})) {
+    if (!/^[A-Z0-9.\-_[\]<>]+$/i.test(name) || /[\r\n]/.test(name)) throw new TypeError(`bad FETCH attribute name "${name}"`);
+    items.push(() => (w.raw(`${name} `), w.value(v as Value)));
+  }
   for (const s of a.sections ?? []) {
     items.push(() => {
       if (/[\r\n]/.test(s.name)) throw new TypeError('bad section name');
       w.raw(`${s.name} `);
       if (s.data === null) w.raw('NIL');
-      else if (s.data instanceof Uint8Array) w.literal(s.data);
+      else if (s.data instanceof Uint8Array) w.literal(s.data, s.name.startsWith('BINARY') && s.data.includes(0));
       else throw new TypeError('a streamed literal marker cannot be encoded; write its octets with a literal');
     });
   }
@@ -205,6 +285,7 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       flags(w, r.attributes);
       w.raw(' ').nstring(r.delimiter).raw(' ');
       mailbox(w, r.mailbox, utf8);
+      listExtended(w, r.extended, utf8);
       break;
     case 'STATUS': {
       w.raw('STATUS ');

@@ -86,6 +86,21 @@ function responseCode(lx: Lexer): ResponseCode {
       const set = parts[0] ? SequenceSet.parse(parts[0]) : null;
       return set ? { name, raw, set } : { name, raw };
     }
+    case 'BADURL':
+      return raw === '' ? { name, raw } : { name, raw, url: raw };
+    case 'MAILBOXID': {
+      const id = /^\(([A-Za-z0-9_-]{1,255})\)$/.exec(raw);
+      return id ? { name, raw, objectId: id[1]! } : { name, raw };
+    }
+    case 'METADATA': {
+      const kind = parts[0]?.toUpperCase();
+      if (kind === 'TOOMANY' || kind === 'NOPRIVATE') return { name, raw, metadata: { kind } };
+      if (kind === 'LONGENTRIES' || kind === 'MAXSIZE') {
+        const v = n(parts[1]);
+        return v === undefined ? { name, raw } : { name, raw, metadata: { kind, number: v } };
+      }
+      return { name, raw };
+    }
     default:
       return { name, raw };
   }

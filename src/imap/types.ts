@@ -26,6 +26,20 @@ export interface ResponseCode {
   readonly sourceUids?: SequenceSet;
   /** MODIFIED: the set of messages that failed UNCHANGEDSINCE. */
   readonly set?: SequenceSet;
+  /** BADURL (RFC 4469): the URL the server could not use. */
+  readonly url?: string;
+  /** METADATA (RFC 5464 4.2.1 / 4.3): which limit applied, with its number where one is sent. */
+  readonly metadata?: MetadataCodeDetail;
+  /** MAILBOXID (RFC 8474): the object id of the mailbox just created. */
+  readonly objectId?: string;
+}
+
+/** The argument of a `[METADATA ...]` response code (RFC 5464). */
+export interface MetadataCodeDetail {
+  /** LONGENTRIES (GETMETADATA MAXSIZE hid values), MAXSIZE (value too large), TOOMANY, NOPRIVATE. */
+  readonly kind: 'LONGENTRIES' | 'MAXSIZE' | 'TOOMANY' | 'NOPRIVATE';
+  /** LONGENTRIES: size of the biggest value withheld; MAXSIZE: the largest size the server accepts. */
+  readonly number?: number;
 }
 
 /** `tag OK|NO|BAD [code] text` — the completion of a command. */
