@@ -77,6 +77,8 @@ export class ResponseWriter {
           this.value(item);
         });
         return this.raw(')');
+      default:
+        throw new TypeError('a streamed literal marker cannot be encoded; write its octets with a literal');
     }
   }
 
