@@ -103,7 +103,12 @@ export class DotDecoder {
               if (j > seg) out.push(c.subarray(seg, j));
               out.push(CR_BYTES);
               seg = j;
-            } else if (this.lineEndings === 'reject') this.report(out, 'BARE_LF', base + j);
+            } else if (this.lineEndings === 'reject' && !this.reported) {
+              // The bytes before the bare LF go out first, so the error sits where it happened.
+              if (j > seg) out.push(c.subarray(seg, j));
+              seg = j;
+              this.report(out, 'BARE_LF', base + j);
+            }
             i = j + 1;
           }
         } else if (state === S_LINE_START) {
@@ -118,8 +123,7 @@ export class DotDecoder {
             i++;
             state = S_LINE_START;
           } else {
-            this.bareCr(c, i, seg, base, out);
-            if (this.lineEndings === 'normalize') seg = i;
+            seg = this.bareCr(c, i, seg, base, out);
             state = S_MID;
           }
         } else if (state === S_DOT) {
@@ -149,11 +153,19 @@ export class DotDecoder {
     return false;
   }
 
-  private bareCr(c: Uint8Array, i: number, seg: number, base: number, out: (Uint8Array | ProtocolError)[]): void {
+  /** A CR (just before `i`) not followed by LF; returns the new start of the unflushed segment. */
+  private bareCr(c: Uint8Array, i: number, seg: number, base: number, out: (Uint8Array | ProtocolError)[]): number {
     if (this.lineEndings === 'normalize') {
       if (i > seg) out.push(c.subarray(seg, i));
       out.push(LF_BYTES);
-    } else if (this.lineEndings === 'reject') this.report(out, 'BARE_CR', base + i - 1);
+      return i;
+    }
+    if (this.lineEndings === 'reject' && !this.reported) {
+      if (i > seg) out.push(c.subarray(seg, i));
+      this.report(out, 'BARE_CR', base + i - 1);
+      return i;
+    }
+    return seg;
   }
 
   private report(out: (Uint8Array | ProtocolError)[], code: 'BARE_LF' | 'BARE_CR', offset: number): void {

@@ -12,6 +12,7 @@ import { LineFramer } from '../core/line-framer';
 import { readCommand, type ParseCommandOptions } from './command';
 import type { Command } from './command-types';
 import { literalAnnouncement } from './lexer';
+import { isValidTag } from './tag';
 
 /** A complete command. */
 export interface CommandItem {
@@ -114,7 +115,7 @@ export class CommandParser {
     if (!first) return null;
     const sp = first.indexOf(0x20);
     const t = decodeLatin1(first, 0, sp < 0 ? Math.min(first.length, 64) : Math.min(sp, 64));
-    return t === '' ? null : t;
+    return isValidTag(t) ? t : null;
   }
 
   private reset(): void {

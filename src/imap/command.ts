@@ -11,6 +11,7 @@ import { Lexer, frameUnit, stringValue, type FramedUnit, type LexerLimits, type 
 import { decodeMailboxName, encodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 import type { Command, CommandFragment } from './command-types';
+import { isValidTag } from './tag';
 
 /** Options of {@link encodeCommand}. */
 export interface EncodeCommandOptions {
@@ -114,7 +115,7 @@ function flagList(flags: readonly string[]): string {
  */
 export function encodeCommand(cmd: Command, options: EncodeCommandOptions = {}): CommandFragment[] {
   const w = new CommandWriter(options);
-  if (!/^[^\s()"{}%*\\+\]\x00-\x1f\x7f]+$/.test(cmd.tag)) throw new TypeError(`bad tag "${cmd.tag}"`);
+  if (!isValidTag(cmd.tag)) throw new TypeError(`bad tag "${cmd.tag}"`);
   w.raw(`${cmd.tag} `);
   switch (cmd.command) {
     case 'CAPABILITY':
@@ -264,8 +265,9 @@ export function readCommand(unit: FramedUnit, options: ParseCommandOptions = {})
   const lx = new Lexer(unit, { ...options, bracketInAtom: true });
   let tag: string | undefined;
   try {
-    tag = lx.atom();
-    if (tag === '' || /[+]/.test(tag)) throw lx.error('command must start with a tag');
+    const t = lx.atom();
+    if (!isValidTag(t)) throw lx.error('command must start with a tag');
+    tag = t;
     lx.sp();
     let name = lx.atom().toUpperCase();
     let uid = false;

@@ -9,6 +9,7 @@
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
 import { formatBody } from './encoder-body';
 import { encodeMailboxName } from './mailbox-name';
+import { isValidTag } from './tag';
 import type { Value } from './lexer';
 import type { Address, Envelope, FetchAttributes, Response, ResponseCode } from './types';
 
@@ -255,7 +256,7 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
     return w.finish();
   }
   if (r.type === 'tagged') {
-    if (!/^[^\s()"{}%*\\\]+]+$/.test(r.tag)) throw new TypeError(`bad tag "${r.tag}"`);
+    if (!isValidTag(r.tag)) throw new TypeError(`bad tag "${r.tag}"`);
     w.raw(`${r.tag} ${r.status} `);
     code(w, r.code);
     text(w, r.text);

@@ -20,3 +20,4 @@ export * from './command';
 export * from './command-parser';
 export * from './client';
 export * from './server';
+export * from './tag';

@@ -29,7 +29,11 @@ export type ServerEvent =
   /** The session answered by itself (wrong state, syntax, literal too large, cancelled AUTHENTICATE). */
   | { readonly type: 'auto-reply'; readonly text: string }
   /** OK was sent to STARTTLS: wrap the connection in TLS now. */
-  | { readonly type: 'starttls'; readonly discarded: number }
+  | {
+      readonly type: 'starttls';
+      /** Clear-text input pipelined after STARTTLS, dropped: buffered octets plus commands already parsed. */
+      readonly discarded: number;
+    }
   /** LOGOUT was answered (BYE then OK): close the connection after writing the output. */
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly error: ProtocolError };
@@ -169,12 +173,21 @@ export class ServerSession {
         events.push({ type: 'closed' });
         return events;
       case 'STARTTLS':
-        if (ok) events.push({ type: 'starttls', discarded: this.parser.startTls() });
+        if (ok) {
+          // Commands pipelined behind STARTTLS were sent in clear text: drop them with the
+          // parser's buffered bytes (RFC 3501 6.2.1; the CVE-2011-0411 class of injection).
+          const queued = this.backlog.length;
+          this.backlog = [];
+          events.push({ type: 'starttls', discarded: this.parser.startTls() + queued });
+        }
         break;
       default:
         break;
     }
-    events.push(...this.handle(this.parser.resume()));
+    // Only IDLE and AUTHENTICATE paused the parser; a pause taken for a command still in the
+    // backlog must stay until that command is reached.
+    const resume = c.command === 'IDLE' || c.command === 'AUTHENTICATE';
+    events.push(...this.handle(resume ? this.parser.resume() : []));
     return events;
   }
 
@@ -196,12 +209,6 @@ export class ServerSession {
     }
     while (this.backlog.length > 0 && this._state !== 'logout') {
       const it = this.backlog[0]!;
-      // A continuation request may go out while a command waits: it belongs to a later command's literal.
-      if (it.type === 'continuation-needed') {
-        this.backlog.shift();
-        this.out.pushText('+ Ready for literal data\r\n');
-        continue;
-      }
       if (it.type === 'line') {
         this.backlog.shift();
         this.line(it.line, events);
@@ -209,6 +216,13 @@ export class ServerSession {
       }
       if (this.pending !== null) break;
       this.backlog.shift();
+      // A later command's literal: invite it only once every earlier command is answered, so the
+      // "+" can never be taken for a continuation of the command still in progress, and the
+      // output is the same however the client's bytes were chunked.
+      if (it.type === 'continuation-needed') {
+        this.out.pushText('+ Ready for literal data\r\n');
+        continue;
+      }
       if (it.type === 'error') {
         events.push(it);
         const e = it.error;

@@ -111,6 +111,8 @@ function expectationOf(c: Command): Expectation {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * A client-side POP3 session.
  *
@@ -136,7 +138,7 @@ export class ClientSession {
 
   constructor(options: ClientSessionOptions = {}) {
     this.opts = options;
-    this.parser = new ResponseParser(options.parser);
+    this.parser = new ResponseParser({ ...options.parser, holdUntilExpected: true });
     this.parser.expect('single');
   }
 
@@ -237,7 +239,9 @@ export class ClientSession {
   /** Feeds bytes from the server. */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
-    for (const it of this.parser.push(chunk)) {
+    // The parser holds lines no command has been sent for yet; each pass reads those that the
+    // commands sent during the previous pass made expected.
+    for (let items = this.parser.push(chunk); items.length > 0; items = this.parser.push(EMPTY)) for (const it of items) {
       if (it.type === 'error') {
         events.push(it);
         if (this._state !== 'greeting') this.inflight.shift();

@@ -52,7 +52,19 @@ export interface ResponseParserOptions {
   readonly lineEndings?: LineEndingPolicy;
   /** Bare CR/LF inside message bodies; default `accept`. */
   readonly bodyLineEndings?: BareLineEndingPolicy;
+  /**
+   * Leave a status line unread while no expectation is queued (up to 64 KiB held), instead
+   * of reading it as an unsolicited single-line response. A client session uses this: a reply
+   * that arrives in the same chunk as the one before it is read only after the session has
+   * sent the command it answers and said what to expect, so the result does not depend on
+   * how the server's bytes were chunked. Call `push(new Uint8Array(0))` after `expect()` to
+   * read what was held. Default false.
+   */
+  readonly holdUntilExpected?: boolean;
 }
+
+/** How many held bytes {@link ResponseParserOptions.holdUntilExpected} keeps before reading them as unsolicited. */
+const HOLD_LIMIT = 65536;
 
 /**
  * Client-side POP3 response parser.
@@ -76,8 +88,10 @@ export class ResponseParser {
   private current: Response | null = null;
   private lines: string[] = [];
   private overflow: ProtocolError | null = null;
+  private hold: boolean;
 
   constructor(options: ResponseParserOptions = {}) {
+    this.hold = options.holdUntilExpected ?? false;
     this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 8192, lineEndings: options.lineEndings ?? 'accept' });
     this.dot = new DotDecoder({ lineEndings: options.bodyLineEndings ?? 'accept' });
     this.maxListing = options.maxListingLines ?? 1_000_000;
@@ -108,6 +122,7 @@ export class ResponseParser {
         this.framer.resync();
         continue;
       }
+      if (this.hold && this.state === 'status' && this.queue.length === 0 && this.framer.queue.length <= HOLD_LIMIT) return out;
       const line = this.framer.readLine();
       if (line === null) return out;
       if (this.state === 'listing') {
@@ -155,7 +170,9 @@ export class ResponseParser {
 
   /** End of stream: `TRUNCATED` when a line, listing or body was cut short. */
   end(): ResponseParserItem[] {
-    const out: ResponseParserItem[] = [];
+    // Lines held for an expectation that will never come are read now, as unsolicited.
+    this.hold = false;
+    const out: ResponseParserItem[] = this.push(new Uint8Array(0));
     if (this.state !== 'status') {
       out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.state}`, { offset: this.framer.queue.end }) });
       this.framer.queue.clear();

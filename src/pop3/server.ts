@@ -42,7 +42,7 @@ export interface ServerAutoReplyEvent {
 /** After `+OK` to STLS: wrap the connection in TLS. */
 export interface ServerTlsEvent {
   readonly type: 'stls';
-  /** Clear-text octets pipelined after STLS, dropped. */
+  /** Clear-text input pipelined after STLS, dropped: buffered octets plus commands already parsed. */
   readonly discarded: number;
 }
 /** The session sent its final answer to QUIT: close the connection after writing the output. */
@@ -191,7 +191,12 @@ export class ServerSession {
       if (ok) this._state = 'transaction';
       this.user = null;
     } else if (p.verb === 'STLS') {
-      if (ok) events.push({ type: 'stls', discarded: this.parser.startTls() });
+      if (ok) {
+        // Commands pipelined behind STLS came in clear text: drop them (RFC 2595 4).
+        const queued = this.backlog.length;
+        this.backlog = [];
+        events.push({ type: 'stls', discarded: this.parser.startTls() + queued });
+      }
       else items = this.parser.resume();
     } else if (p.verb === 'QUIT') {
       this._state = 'closed';
@@ -239,6 +244,9 @@ export class ServerSession {
 
   private command(c: Command, events: ServerEvent[]): void {
     const name = c.verb === 'UNKNOWN' ? c.name : c.verb;
+    // RFC 1939 7: PASS only "immediately after a successful USER"; anything else in between voids it.
+    const user = this.user;
+    if (c.verb !== 'PASS') this.user = null;
     const allowed = this._state === 'authorization' ? AUTHORIZATION : TRANSACTION;
     if (c.verb === 'UNKNOWN' || !allowed.has(name)) {
       this.auto(c.verb === 'UNKNOWN' ? `unknown command ${name}` : `${name} not allowed in the ${this._state.toUpperCase()} state`, events);
@@ -246,9 +254,9 @@ export class ServerSession {
       if ((c.verb === 'AUTH' && c.mechanism !== null) || c.verb === 'STLS') this.backlog.push(...this.parser.resume());
       return;
     }
-    if (c.verb === 'PASS' && this.user === null) return this.auto('PASS must follow a successful USER', events);
+    if (c.verb === 'PASS' && user === null) return this.auto('PASS must follow a successful USER', events);
     if (c.verb === 'QUIT' && this._state === 'transaction') this._state = 'update';
     this.pending = c;
-    events.push(c.verb === 'PASS' ? { type: 'command', command: c, user: this.user! } : { type: 'command', command: c });
+    events.push(c.verb === 'PASS' ? { type: 'command', command: c, user: user! } : { type: 'command', command: c });
   }
 }

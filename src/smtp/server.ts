@@ -73,7 +73,7 @@ export interface ServerErrorEvent {
 /** The session replied 220 to STARTTLS: wrap the connection in TLS now; the session was reset. */
 export interface ServerTlsEvent {
   readonly type: 'starttls';
-  /** Octets the client pipelined after STARTTLS in clear text, dropped (CVE-2011-0411). */
+  /** Clear-text input the client pipelined after STARTTLS, dropped (CVE-2011-0411): buffered octets plus commands already parsed. Non-zero means a misbehaving or hostile client. */
   readonly discarded: number;
 }
 
@@ -154,6 +154,8 @@ export class ServerSession {
   private size = 0;
   private bodyRejected: string | null = null;
   private inBdat = false;
+  /** A BDAT arrived outside a transaction: its chunk is swallowed and answered 503 at its end. */
+  private orphanBdat = false;
   private authenticated = false;
   private expectingAuthResponse = false;
 
@@ -332,7 +334,9 @@ export class ServerSession {
           return events;
         case 'STARTTLS':
           if (code === 220) {
-            const discarded = this.parser.startTls();
+            // Anything already parsed behind STARTTLS came in clear text: drop it (RFC 3207 4.2).
+            const discarded = this.parser.startTls() + this.backlog.length;
+            this.backlog = [];
             this.greeted = false;
             this.extendedHello = false;
             this.resetTransaction();
@@ -398,12 +402,18 @@ export class ServerSession {
           break;
         }
         case 'data':
+          if (this.orphanBdat) break;
           this.size += it.chunk.length;
           if (this.opts.maxMessageSize && this.size > this.opts.maxMessageSize) this.bodyRejected ??= 'message exceeds the size limit';
           if (this.bodyRejected === null) events.push({ type: 'data', chunk: it.chunk });
           break;
         case 'data-end': {
           const last = it.last;
+          if (this.orphanBdat) {
+            this.orphanBdat = false;
+            this.auto(r(503, 'Need RCPT command', es(5, 5, 1)), 'BDAT without a valid transaction', events);
+            break;
+          }
           if (this.bodyRejected !== null) {
             const tooBig = this.bodyRejected.includes('size');
             const reply = tooBig ? r(552, 'Message exceeds fixed maximum message size', es(5, 3, 4)) : r(550, `Message refused: ${this.bodyRejected}`, es(5, 6, 0));
@@ -491,10 +501,10 @@ export class ServerSession {
         break;
       case 'BDAT':
         if (this._state !== 'rcpt' && this._state !== 'data') {
-          // The chunk still follows the command and is consumed by the parser: refuse it whole.
-          this.bodyRejected = 'BDAT without a valid transaction';
-          this.inBdat = !c.last;
-          return bad('Need RCPT command');
+          // The chunk still follows the command and is consumed by the parser; the one reply
+          // this BDAT gets (503, RFC 3030 2) goes out at its end, like any BDAT reply.
+          this.orphanBdat = true;
+          return;
         }
         this.inBdat = true;
         this._state = 'data';

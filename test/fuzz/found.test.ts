@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { ByteQueue, DotDecoder, ProtocolError, imap, pop3, smtp } from '../../src/index';
+import { bin, concat, dec, enc } from '../helpers/bytes';
+
+// Bugs the fuzz campaigns found, each pinned by the smallest wire example.
+
+describe('found by fuzzing: core', () => {
+  it('a bare LF error comes after the body bytes before it, not ahead of them', () => {
+    const q = new ByteQueue();
+    q.push(enc('line one\r\nbad\nrest\r\n'));
+    const out: (Uint8Array | ProtocolError)[] = [];
+    new DotDecoder().decode(q, out);
+    const i = out.findIndex((x) => x instanceof ProtocolError);
+    expect(dec(concat(out.slice(0, i) as Uint8Array[]))).toBe('line one\r\nbad');
+    expect((out[i] as ProtocolError).code).toBe('BARE_LF');
+  });
+});
+
+describe('found by fuzzing: SMTP server', () => {
+  it('rfc3030 2: BDAT outside a transaction gets one 503, after its chunk', () => {
+    const s = new smtp.ServerSession({ domain: 'mx.example' });
+    s.takeOutput();
+    const events = s.receive(enc('BDAT 4\r\nabcdBDAT 2 LAST\r\nxy'));
+    expect(events.filter((e) => e.type === 'command' || e.type === 'data' || e.type === 'data-end')).toEqual([]);
+    expect(dec(concat(s.takeOutput()))).toBe('503 5.5.1 Need RCPT command\r\n503 5.5.1 Need RCPT command\r\n');
+  });
+});
+
+describe('found by fuzzing: POP3', () => {
+  it('rfc1939 7: PASS must come immediately after a successful USER', () => {
+    const s = new pop3.ServerSession();
+    s.takeOutput();
+    const ev = s.receive(enc('USER alice\r\n'));
+    expect(ev).toMatchObject([{ type: 'command', command: { verb: 'USER' } }]);
+    s.ok();
+    expect(s.receive(enc('CAPA\r\n'))).toMatchObject([{ type: 'command', command: { verb: 'CAPA' } }]);
+    s.listing('Capabilities', ['USER']);
+    s.takeOutput();
+    const after = s.receive(enc('PASS secret\r\n'));
+    expect(after.some((e) => e.type === 'command')).toBe(false);
+    expect(dec(concat(s.takeOutput()))).toMatch(/^-ERR /);
+  });
+
+  it('client: a reply in the same chunk as the greeting is read with the expectation of the command sent for it', () => {
+    const c = new pop3.ClientSession();
+    c.capa();
+    const ev = c.receive(enc('+OK ready\r\n+OK capabilities\r\nUSER\r\nUIDL\r\n.\r\n'));
+    expect(ev).toMatchObject([{ type: 'greeting' }, { type: 'response', command: { verb: 'CAPA' }, lines: ['USER', 'UIDL'] }]);
+  });
+});
+
+describe('found by fuzzing: IMAP server', () => {
+  const session = () => {
+    const s = new imap.ServerSession();
+    s.takeOutput();
+    return s;
+  };
+
+  it('rfc3501 9: a line whose tag is not a tag is answered with an untagged BAD, not a throw', () => {
+    const s = session();
+    const ev = s.receive(bin('\\A1 LOGIN smith sesame\r\n'));
+    expect(ev.some((e) => e.type === 'command')).toBe(false);
+    expect(dec(concat(s.takeOutput()))).toMatch(/^\* BAD /);
+    expect(imap.isValidTag('\\A1')).toBe(false);
+    expect(imap.isValidTag('A1')).toBe(true);
+  });
+
+  it('a continuation request for a pipelined literal waits until the commands before it are answered', () => {
+    const s = session();
+    s.receive(enc('A1 NOOP\r\nA2 LOGIN {5}\r\n'));
+    expect(dec(concat(s.takeOutput()))).toBe('');
+    s.ok();
+    expect(dec(concat(s.takeOutput()))).toBe('A1 OK completed\r\n+ Ready for literal data\r\n');
+  });
+
+  it('rfc3501 6.2.1: commands pipelined behind STARTTLS in clear text are dropped', () => {
+    const s = session();
+    const ev = s.receive(enc('A1 STARTTLS\r\nA2 LOGIN smith sesame\r\n'));
+    expect(ev).toMatchObject([{ type: 'command', command: { command: 'STARTTLS' } }]);
+    const after = s.ok('Begin TLS negotiation now');
+    expect(after).toEqual([{ type: 'starttls', discarded: expect.any(Number) }]);
+    expect((after[0] as { discarded: number }).discarded).toBeGreaterThan(0);
+    expect(s.state).toBe('not-authenticated');
+  });
+
+  it('rfc2177: a line after a pipelined IDLE is read as the IDLE line, even when the command before IDLE is answered later', () => {
+    const s = session();
+    s.receive(enc('A1 LOGIN smith sesame\r\nA2 IDLE\r\nA3 NOOP\r\n'));
+    const ev = s.ok();
+    expect(ev.map((e) => e.type)).toEqual(['command', 'auto-reply']);
+    expect(dec(concat(s.takeOutput()))).toBe('A1 OK completed\r\n+ idling\r\nA2 BAD expected DONE\r\n');
+  });
+});
