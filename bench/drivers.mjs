@@ -9,7 +9,9 @@ export function split(buf, size) {
   for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, Math.min(buf.length, i + size)));
   return out;
 }
-const u8 = (b) => new Uint8Array(b.buffer, b.byteOffset, b.length);
+// A Buffer is a Uint8Array: mailwire takes the chunks as they are (no wrapper allocation per
+// chunk, which at 1-byte chunks was ~10 % of mailwire's profile).
+const u8 = (b) => b;
 
 // ---- reference limits ----
 const CRLF = Buffer.from('\r\n');

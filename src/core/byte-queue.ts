@@ -9,12 +9,29 @@
 
 import { EMPTY_BYTES } from './bytes';
 
+/** Chunks shorter than this are copied into a shared tail buffer instead of queued one by one. */
+const COALESCE_BELOW = 256;
+/** Size of each tail buffer that small chunks are copied into. */
+const TAIL_SIZE = 8192;
+
 /**
- * Byte FIFO with absolute offsets. `push` takes ownership of the chunk: do not modify a
- * chunk after pushing it (views into it may be handed back as results).
+ * Byte FIFO with absolute offsets. `push` takes ownership of a chunk of 256 bytes or more: do
+ * not modify it after pushing it (views into it may be handed back as results). Smaller
+ * chunks are copied into a tail buffer, so a peer that sends one byte at a time costs one
+ * queue entry per 8 KiB rather than one per byte, and a line made of many tiny chunks is
+ * taken as one zero-copy view instead of being stitched from a thousand pieces.
  */
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
+  // The tail buffer: bytes [0, tailLen) are written once and never changed (views handed out
+  // may point into them). While `tailOpen`, the last entry of `chunks` covers
+  // tailBuf[tailEntryStart, tailLen); `tailStale` says that entry's view is shorter than that
+  // and must be rebuilt (sync) before anything but indexOf reads the queue.
+  private tailBuf: Uint8Array = EMPTY_BYTES;
+  private tailLen = 0;
+  private tailEntryStart = 0;
+  private tailOpen = false;
+  private tailStale = false;
   private starts: number[] = [];
   private head = 0;
   private headOff = 0;
@@ -23,12 +40,48 @@ export class ByteQueue {
   /** Hint: index of the chunk where the last scan ended. */
   private hint = 0;
 
-  /** Appends a chunk (kept by reference). */
+  /** Appends a chunk (kept by reference, or copied when it is small). */
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
+    const n = chunk.length;
+    if (n === 0) return;
+    if (n < COALESCE_BELOW) return this.pushSmall(chunk);
+    this.sync();
+    this.tailOpen = false;
     this.chunks.push(chunk);
     this.starts.push(this.endAbs);
     this.endAbs += chunk.length;
+  }
+
+  private pushSmall(chunk: Uint8Array): void {
+    const n = chunk.length;
+    let buf = this.tailBuf;
+    if (!this.tailOpen || this.tailLen + n > buf.length) {
+      this.sync();
+      if (this.tailLen + n > buf.length) {
+        buf = this.tailBuf = new Uint8Array(TAIL_SIZE);
+        this.tailLen = 0;
+      }
+      this.tailEntryStart = this.tailLen;
+      this.chunks.push(EMPTY_BYTES);
+      this.starts.push(this.endAbs);
+      this.tailOpen = true;
+    }
+    let t = this.tailLen;
+    if (n <= 8) for (let k = 0; k < n; k++) buf[t++] = chunk[k]!;
+    else {
+      buf.set(chunk, t);
+      t += n;
+    }
+    this.tailLen = t;
+    this.endAbs += n;
+    this.tailStale = true;
+  }
+
+  /** Rebuilds the view of the growing tail entry. */
+  private sync(): void {
+    if (!this.tailStale) return;
+    this.tailStale = false;
+    this.chunks[this.chunks.length - 1] = this.tailBuf.subarray(this.tailEntryStart, this.tailLen);
   }
 
   /** Number of buffered bytes. */
@@ -60,6 +113,24 @@ export class ByteQueue {
   indexOf(byte: number, from: number): number {
     if (from < this.startAbs) from = this.startAbs;
     if (from >= this.endAbs) return -1;
+    if (this.tailStale) {
+      // The common case with tiny chunks: a scan over the few bytes just appended to the tail,
+      // without rebuilding its view.
+      const ts = this.starts[this.starts.length - 1]!;
+      if (from >= ts) {
+        const b = this.tailBuf;
+        const base = this.tailEntryStart - ts;
+        const end = this.tailLen;
+        let k = from + base;
+        if (end - k <= 64) {
+          for (; k < end; k++) if (b[k] === byte) return k - base;
+          return -1;
+        }
+        const r = b.subarray(k, end).indexOf(byte);
+        return r < 0 ? -1 : from + r;
+      }
+      this.sync();
+    }
     let i = this.chunkIndexAt(from);
     for (; i < this.chunks.length; i++) {
       const c = this.chunks[i]!;
@@ -76,6 +147,7 @@ export class ByteQueue {
 
   /** The byte at absolute offset `abs` (which must be buffered). */
   byteAt(abs: number): number {
+    this.sync();
     const i = this.chunkIndexAt(abs);
     this.hint = i;
     return this.chunks[i]![abs - this.starts[i]!]!;
@@ -88,6 +160,7 @@ export class ByteQueue {
   take(n: number): Uint8Array {
     if (n === 0) return EMPTY_BYTES;
     if (n > this.length) throw new RangeError(`ByteQueue.take(${n}) with only ${this.length} buffered`);
+    this.sync();
     const c = this.chunks[this.head]!;
     const avail = c.length - this.headOff;
     if (n <= avail) {
@@ -113,6 +186,7 @@ export class ByteQueue {
    */
   takeChunk(max: number): Uint8Array {
     if (this.length === 0 || max <= 0) return EMPTY_BYTES;
+    this.sync();
     const c = this.chunks[this.head]!;
     const k = Math.min(max, c.length - this.headOff);
     const out = c.subarray(this.headOff, this.headOff + k);
@@ -123,12 +197,14 @@ export class ByteQueue {
   /** The unread part of the first chunk, without consuming it. */
   peekChunk(): Uint8Array {
     if (this.length === 0) return EMPTY_BYTES;
+    this.sync();
     return this.chunks[this.head]!.subarray(this.headOff);
   }
 
   /** Discards the next `n` bytes (n <= length). */
   skip(n: number): void {
     if (n > this.length) throw new RangeError(`ByteQueue.skip(${n}) with only ${this.length} buffered`);
+    this.sync();
     while (n > 0) {
       const c = this.chunks[this.head]!;
       const k = Math.min(n, c.length - this.headOff);
@@ -150,10 +226,18 @@ export class ByteQueue {
       this.head++;
       this.headOff = 0;
       if (this.head === this.chunks.length) {
-        this.chunks.length = 0;
-        this.starts.length = 0;
+        // pop() on the usual one-entry queue is much cheaper than truncating with length = 0.
+        if (this.chunks.length === 1) {
+          this.chunks.pop();
+          this.starts.pop();
+        } else {
+          this.chunks.length = 0;
+          this.starts.length = 0;
+        }
         this.head = 0;
         this.hint = 0;
+        // The tail entry is gone; the unwritten rest of the tail buffer serves the next small chunks.
+        this.tailOpen = false;
       } else if (this.head >= 64 && this.head * 2 >= this.chunks.length) {
         this.chunks.splice(0, this.head);
         this.starts.splice(0, this.head);

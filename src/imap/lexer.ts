@@ -71,19 +71,18 @@ export class Lexer {
   private readonly unit: FramedUnit;
   private li = 0;
   private pos = 0;
+  /** The current line (`unit.lines[li]`), cached: it is read for every byte. */
+  private line: Uint8Array;
   private readonly maxDepth: number;
   private readonly maxItems: number;
   private readonly bracketInAtom: boolean;
 
   constructor(unit: FramedUnit, limits: LexerLimits = {}) {
     this.unit = unit;
+    this.line = unit.lines[0] ?? new Uint8Array(0);
     this.bracketInAtom = limits.bracketInAtom ?? false;
     this.maxDepth = limits.maxDepth ?? 100;
     this.maxItems = limits.maxListItems ?? 1_000_000;
-  }
-
-  private get line(): Uint8Array {
-    return this.unit.lines[this.li]!;
   }
 
   /** The next byte, or -1 at the end of the current line. */
@@ -111,8 +110,11 @@ export class Lexer {
 
   /** Consumes SP if present (servers sometimes double them). */
   optionalSp(): boolean {
-    if (this.peek() !== SP) return false;
-    while (this.peek() === SP) this.pos++;
+    const l = this.line;
+    let p = this.pos;
+    if (p >= l.length || l[p] !== SP) return false;
+    while (p < l.length && l[p] === SP) p++;
+    this.pos = p;
     return true;
   }
 
@@ -175,8 +177,13 @@ export class Lexer {
     const digits = i - start;
     if (digits > 0 && digits <= 15 && (i === l.length || l[i] === SP || l[i] === RPAREN)) {
       this.pos = i;
-      let text = '';
-      for (let k = start; k < i; k++) text += String.fromCharCode(l[k]!);
+      // The text differs from String(n) only with leading zeros ("007").
+      let text: string;
+      if (l[start] !== 0x30 || digits === 1) text = String(n);
+      else {
+        text = '';
+        for (let k = start; k < i; k++) text += String.fromCharCode(l[k]!);
+      }
       return { kind: 'number', value: n, text };
     }
     if (i === start && i + 3 <= l.length && (l[i]! | 0x20) === 0x6e && (l[i + 1]! | 0x20) === 0x69 && (l[i + 2]! | 0x20) === 0x6c && (i + 3 === l.length || l[i + 3] === SP || l[i + 3] === RPAREN)) {
@@ -242,6 +249,7 @@ export class Lexer {
     const lit = this.unit.literals[this.li];
     if (lit === undefined || this.li + 1 >= this.unit.lines.length) throw this.error('literal without its octets');
     this.li++;
+    this.line = this.unit.lines[this.li]!;
     this.pos = 0;
     if (lit instanceof Uint8Array) return { kind: 'string', value: lit, form: binary ? 'literal8' : 'literal' };
     return lit;

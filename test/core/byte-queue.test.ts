@@ -4,20 +4,55 @@ import { ByteQueue, OutputQueue } from '../../src/core/index';
 import { concat, dec, enc, splitAt } from '../helpers/bytes';
 
 describe('ByteQueue', () => {
-  it('take returns a view within a chunk and a copy across chunks', () => {
-    const a = enc('hello ');
-    const b = enc('world');
+  it('take returns a view within a chunk and a copy across chunks (chunks of 256 bytes or more are kept by reference)', () => {
+    const a = enc(`hello ${'a'.repeat(300)}`);
+    const b = enc('w'.repeat(300));
     const q = new ByteQueue();
     q.push(a);
     q.push(b);
     const v = q.take(5);
     expect(dec(v)).toBe('hello');
     expect(v.buffer).toBe(a.buffer);
+    q.skip(300);
     const spanning = q.take(3);
-    expect(dec(spanning)).toBe(' wo');
+    expect(dec(spanning)).toBe('aww');
     expect(spanning.buffer).not.toBe(a.buffer);
-    expect(q.offset).toBe(8);
-    expect(q.length).toBe(3);
+    expect(spanning.buffer).not.toBe(b.buffer);
+    expect(q.offset).toBe(308);
+    expect(q.length).toBe(298);
+  });
+
+  it('small chunks are copied into one tail buffer: a line sent a byte at a time is one view, and views stay valid', () => {
+    const q = new ByteQueue();
+    const line = enc('A1 LOGIN smith sesame\r\n');
+    for (const b of line) q.push(Uint8Array.of(b));
+    expect(q.indexOf(0x0a, 0)).toBe(line.length - 1);
+    const first = q.take(8);
+    expect(dec(first)).toBe('A1 LOGIN');
+    q.skip(q.length);
+    // More bytes after the queue emptied go to the same tail buffer, after the bytes handed out.
+    for (const b of enc('A2 NOOP\r\n')) q.push(Uint8Array.of(b));
+    const second = q.take(7);
+    expect(second.buffer).toBe(first.buffer);
+    expect(dec(first)).toBe('A1 LOGIN');
+    expect(dec(second)).toBe('A2 NOOP');
+    // A pushed small chunk is copied, so the caller may reuse it.
+    const reused = Uint8Array.of(0x41);
+    q.push(reused);
+    reused[0] = 0x42;
+    expect(dec(q.take(q.length))).toBe('\r\nA');
+  });
+
+  it('tail buffers roll over when full without losing or reordering bytes', () => {
+    const q = new ByteQueue();
+    const data = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7) & 0xff);
+    let taken: number[] = [];
+    for (let i = 0; i < data.length; i += 100) {
+      q.push(data.subarray(i, i + 100));
+      if (i % 700 === 0) taken = taken.concat([...q.take(q.length)]);
+    }
+    taken = taken.concat([...q.take(q.length)]);
+    expect(Uint8Array.from(taken)).toEqual(data);
   });
 
   it('indexOf uses absolute offsets and resumes across pushes', () => {
@@ -38,13 +73,18 @@ describe('ByteQueue', () => {
     expect(() => q.skip(3)).toThrow(RangeError);
   });
 
-  it('takeChunk never copies and never crosses a chunk', () => {
+  it('takeChunk never copies and never crosses a queue entry', () => {
     const q = new ByteQueue();
+    const big = enc('x'.repeat(300));
     q.push(enc('abc'));
     q.push(enc('def'));
-    expect(dec(q.takeChunk(10))).toBe('abc');
-    expect(dec(q.takeChunk(2))).toBe('de');
-    expect(dec(q.peekChunk())).toBe('f');
+    q.push(big);
+    // The two small chunks share the tail entry; the big one is its own entry.
+    expect(dec(q.takeChunk(10))).toBe('abcdef');
+    const v = q.takeChunk(2);
+    expect(dec(v)).toBe('xx');
+    expect(v.buffer).toBe(big.buffer);
+    expect(q.peekChunk().length).toBe(298);
   });
 
   it('any chunking yields the same bytes in the same order', () => {

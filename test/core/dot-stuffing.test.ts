@@ -96,7 +96,7 @@ describe('DotDecoder (RFC 5321 4.5.2, RFC 1939 3)', () => {
   });
 
   it('hands out zero-copy views of the pushed chunk', () => {
-    const chunk = enc('hello\r\nworld\r\n.\r\n');
+    const chunk = enc(`hello\r\n${'world '.repeat(50)}\r\n.\r\n`);
     const q = new ByteQueue();
     q.push(chunk);
     const out: (Uint8Array | ProtocolError)[] = [];

@@ -32,7 +32,7 @@ describe('LineFramer', () => {
   });
 
   it('returns a zero-copy view when a line lies in one chunk', () => {
-    const chunk = enc('NOOP\r\n');
+    const chunk = enc(`${'NOOP '.repeat(60)}\r\n`);
     const f = new LineFramer({ maxLineLength: 512 });
     f.push(chunk);
     const line = f.readLine() as Uint8Array;
