@@ -41,6 +41,10 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
   if (v.kind !== 'list') throw new ProtocolError('SYNTAX', 'BODYSTRUCTURE must be a list');
   if (depth > 100) throw new ProtocolError('TOO_DEEP', 'BODYSTRUCTURE nested too deeply');
   const items = v.items;
+  if (items.length === 1 && items[0]!.kind === 'string') {
+    // A multipart with no parts, sent as `("MIXED")` (seen in the wild; net-imap bug 7153).
+    return { kind: 'multipart', part, subtype: (str(items[0]) ?? '').toUpperCase(), parts: [] };
+  }
   if (items.length > 0 && items[0]!.kind === 'list') {
     // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
     const parts: BodyStructure[] = [];
@@ -57,6 +61,7 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
       ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
       ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
       ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
+      ...(ext.length > 4 ? { extensions: ext.slice(4) } : {}),
     };
   }
   const self = part === '' ? '1' : part;
@@ -93,5 +98,6 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
   if (n > 1) out.disposition = disposition(items[i + 1]);
   if (n > 2) out.language = language(items[i + 2]);
   if (n > 3) out.location = str(items[i + 3]);
+  if (n > 4) out.extensions = items.slice(i + 4);
   return out as unknown as BodyStructure;
 }

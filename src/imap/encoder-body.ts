@@ -49,12 +49,15 @@ export function formatBody(w: ResponseWriter, b: BodyStructure): void {
   w.raw('(');
   if (b.kind === 'multipart') {
     for (const p of b.parts) formatBody(w, p);
-    w.raw(' ').string(b.subtype);
+    // A multipart without parts (sent by some servers as `("MIXED")`) has no separating space.
+    if (b.parts.length > 0) w.raw(' ');
+    w.string(b.subtype);
     const ext: (() => void)[] = [];
     if ('params' in b) ext.push(() => params(w, b.params));
     if ('disposition' in b) ext.push(() => disposition(w, b.disposition));
     if ('language' in b) ext.push(() => language(w, b.language));
     if ('location' in b) ext.push(() => w.nstring(b.location));
+    for (const v of b.extensions ?? []) ext.push(() => w.value(v));
     for (const e of ext) (w.raw(' '), e());
     w.raw(')');
     return;
@@ -74,6 +77,7 @@ export function formatBody(w: ResponseWriter, b: BodyStructure): void {
   if ('disposition' in b) ext.push(() => disposition(w, b.disposition));
   if ('language' in b) ext.push(() => language(w, b.language));
   if ('location' in b) ext.push(() => w.nstring(b.location));
+  for (const v of b.extensions ?? []) ext.push(() => w.value(v));
   for (const e of ext) (w.raw(' '), e());
   w.raw(')');
 }

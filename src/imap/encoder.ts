@@ -396,6 +396,7 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       break;
     case 'UNKNOWN':
       if (!/^[A-Z0-9-]+$/i.test(r.name)) throw new TypeError(`bad response name "${r.name}"`);
+      if (r.number !== undefined) w.raw(`${r.number} `);
       w.raw(r.name);
       if (r.text !== '') {
         w.raw(' ');

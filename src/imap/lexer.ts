@@ -75,7 +75,7 @@ export class Lexer {
   private line: Uint8Array;
   private readonly maxDepth: number;
   private readonly maxItems: number;
-  private readonly bracketInAtom: boolean;
+  private bracketInAtom: boolean;
 
   constructor(unit: FramedUnit, limits: LexerLimits = {}) {
     this.unit = unit;
@@ -88,6 +88,27 @@ export class Lexer {
   /** The next byte, or -1 at the end of the current line. */
   peek(): number {
     return this.pos < this.line.length ? this.line[this.pos]! : -1;
+  }
+
+  /** The current position, to come back to with {@link Lexer.reset}. */
+  mark(): number {
+    return this.pos;
+  }
+
+  /** Back to a position from {@link Lexer.mark} on the same line (for a fallback after a failed parse). */
+  reset(mark: number): void {
+    this.pos = mark;
+  }
+
+  /** Runs `read` with "]" allowed inside atoms (flag lists: Gmail sends keywords like `OIB-Seen-[Google Mail]/Alle`). */
+  withBracketsInAtoms<T>(read: () => T): T {
+    const saved = this.bracketInAtom;
+    this.bracketInAtom = true;
+    try {
+      return read();
+    } finally {
+      this.bracketInAtom = saved;
+    }
   }
 
   /** True at the end of the last line. */
@@ -141,16 +162,17 @@ export class Lexer {
     while (i < l.length) {
       const c = l[i]!;
       if (c === LBRACKET) {
-        // section-spec: up to the matching "]", which may hold a parenthesised header list.
+        // section-spec: up to the matching "]", which may hold a parenthesised header list
+        // (a space at the top level only before that list).
         let depth = 0;
         let k = i + 1;
-        while (k < l.length && !(l[k] === RBRACKET && depth === 0)) {
+        while (k < l.length && !(l[k] === RBRACKET && depth === 0) && !(l[k] === SP && depth === 0 && l[k + 1] !== LPAREN)) {
           if (l[k] === LPAREN) depth++;
           else if (l[k] === RPAREN) depth--;
           k++;
         }
-        // No closing "]": the "[" is an ordinary atom character.
-        i = k < l.length ? k + 1 : i + 1;
+        // No closing "]" before a space: the "[" is an ordinary atom character.
+        i = k < l.length && l[k] === RBRACKET ? k + 1 : i + 1;
         continue;
       }
       if (c <= SP || c === LPAREN || c === RPAREN || c === DQUOTE || c === LBRACE || c === 0x7f || (c === RBRACKET && !this.bracketInAtom)) break;

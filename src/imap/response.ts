@@ -109,9 +109,18 @@ function responseCode(lx: Lexer): ResponseCode {
 /** resp-text = ["[" resp-text-code "]" SP] text */
 function respText(lx: Lexer): { code: ResponseCode | null; text: string } {
   let code: ResponseCode | null = null;
-  if (lx.accept(0x5b)) {
-    code = responseCode(lx);
-    lx.optionalSp();
+  if (lx.peek() === 0x5b) {
+    const mark = lx.mark();
+    try {
+      lx.accept(0x5b);
+      code = responseCode(lx);
+      lx.optionalSp();
+    } catch {
+      // Exchange sends "[Error="..." Proxy=...] text", which is no resp-text-code: the whole
+      // line is then text (RFC 3501 resp-text = ["[" resp-text-code "]" SP] text).
+      lx.reset(mark);
+      code = null;
+    }
   }
   return { code, text: lx.text() };
 }
@@ -131,7 +140,8 @@ const SECTION = /^(BODY|BINARY|BODY\.PEEK|BINARY\.PEEK)\[([^\]]*)\](?:<(\d+)>)?$
 
 /** msg-att: "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")" */
 function fetchAttributes(lx: Lexer, opts: ReadResponseOptions): FetchAttributes {
-  const list = lx.value();
+  // "]" can only be part of an atom in here (flags such as Gmail's "OIB-Seen-[Google Mail]/Alle").
+  const list = lx.withBracketsInAtoms(() => lx.value());
   if (list.kind !== 'list') throw lx.error('FETCH data must be a list');
   const a: Record<string, unknown> = {};
   const sections: BodySection[] = [];
@@ -246,7 +256,8 @@ function untagged(lx: Lexer, opts: ReadResponseOptions): UntaggedData {
       lx.optionalSp();
       return { kind, seq: n, attributes: fetchAttributes(lx, opts) };
     }
-    return { kind: 'UNKNOWN', name: kind, text: `${n} ${kind}${lx.peek() === 0x20 ? lx.text() : ''}` };
+    if (kind === '') throw lx.error('expected a response name after the number');
+    return { kind: 'UNKNOWN', number: n, name: kind, text: lx.peek() === 0x20 ? lx.text().slice(1) : lx.text() };
   }
   const kind = first.toUpperCase();
   switch (kind) {
@@ -263,7 +274,7 @@ function untagged(lx: Lexer, opts: ReadResponseOptions): UntaggedData {
       return { kind, capabilities: lx.optionalSp() ? lx.text().split(' ').filter((w) => w !== '') : [] };
     case 'FLAGS':
       lx.optionalSp();
-      return { kind, flags: words(lx.value()) };
+      return { kind, flags: words(lx.withBracketsInAtoms(() => lx.value())) };
     case 'LIST':
     case 'LSUB': {
       lx.optionalSp();

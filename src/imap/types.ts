@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import type { StreamedLiteral } from './lexer';
+import type { StreamedLiteral, Value } from './lexer';
 import type { SequenceSet } from './sequence-set';
 
 /** A response code `[NAME args]` (RFC 3501 7.1, RFC 5530, extensions). Typed fields for the known ones; `raw` always. */
@@ -111,6 +111,8 @@ export interface SinglePart {
   readonly disposition?: Disposition | null;
   readonly language?: readonly string[] | null;
   readonly location?: string | null;
+  /** body-extension data after the location (RFC 3501 7.4.2: for future extensions), as read. */
+  readonly extensions?: readonly Value[];
 }
 
 /** A multipart body. */
@@ -124,6 +126,8 @@ export interface MultiPart {
   readonly disposition?: Disposition | null;
   readonly language?: readonly string[] | null;
   readonly location?: string | null;
+  /** body-extension data after the location, as read. */
+  readonly extensions?: readonly Value[];
 }
 
 /** A body section value of FETCH: `BODY[section]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`. */
@@ -191,7 +195,8 @@ export type UntaggedData =
   | { readonly kind: 'MYRIGHTS'; readonly mailbox: string; readonly rights: string }
   /** RFC 5464 METADATA: entries with values (NIL = no value), or entry names only (unsolicited). */
   | { readonly kind: 'METADATA'; readonly mailbox: string; readonly entries: readonly { readonly entry: string; readonly value: Uint8Array | null }[] | null; readonly names: readonly string[] | null }
-  | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string };
+  /** Any other response, e.g. `* NOOP` or `* 99 XFOO bar`: the number before the name (if any) and the text after it. */
+  | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string; readonly number?: number };
 
 /** One namespace `(prefix delimiter)` (RFC 2342). */
 export interface NamespaceEntry {

@@ -54,3 +54,62 @@ describe('real-server deviations the response parser accepts', () => {
     expect((ok(wire) as imap.UntaggedResponse & { kind: 'FETCH' }).attributes.envelope?.subject).toBe(subject);
   });
 });
+
+// Cases other IMAP libraries collected from real servers (facts from their issue trackers and
+// fixtures; the wire lines are shortened).
+describe('quirks collected by other IMAP clients', () => {
+  const parse = (line: string) => {
+    const r = imap.parseResponse(`${line}\r\n`);
+    if (r instanceof ProtocolError) throw r;
+    // Whatever was accepted must also be written back and read again to the same value.
+    expect(imap.parseResponse(imap.encodeResponse(r))).toEqual(r);
+    return r;
+  };
+
+  it('"* NOOP" and "* 99 NOOP" (invalid) are kept as unknown responses, number and text apart', () => {
+    expect(parse('* NOOP')).toEqual({ type: 'untagged', kind: 'UNKNOWN', name: 'NOOP', text: '' });
+    expect(parse('* 86 NOOP froopy snood')).toEqual({ type: 'untagged', kind: 'UNKNOWN', number: 86, name: 'NOOP', text: 'froopy snood' });
+  });
+
+  it('Exchange: "[Error=... Service=Imap4]" is not a resp-text-code, so the whole of it is text', () => {
+    const r = parse('RUBY0001 OK [Error="Microsoft.Exchange.Data.Storage.WrongServerException: Cross Server access is not allowed" AuthResultFromPopImapEnd=0 Service=Imap4] AUTHENTICATE completed.');
+    expect(r).toMatchObject({ type: 'tagged', status: 'OK', code: null });
+    expect((r as imap.TaggedResponse).text).toMatch(/^\[Error="Microsoft.*AUTHENTICATE completed\.$/);
+  });
+
+  it('outlook.com: an extra SP between the addresses of an ENVELOPE address list', () => {
+    const r = parse('* 24 FETCH (UID 60 ENVELOPE ("Mon, 24 May 2021 09:47:50 +0000" "Zoom" (("A G" NIL "ag" "o.test")) NIL NIL (("r@h.test" NIL "r" "h.test") ("s@k.test" NIL "s" "k.test")) NIL NIL NIL "<a@b.PROD.OUTLOOK.COM>"))');
+    expect(r).toMatchObject({ attributes: { uid: 60, envelope: { to: [{ mailbox: 'r', host: 'h.test' }, { mailbox: 's', host: 'k.test' }] } } });
+  });
+
+  it('gmail: "[" and "]" inside keywords of a FLAGS list', () => {
+    const r = imap.parseResponse('* FLAGS (\\Seen $Junk OIB-Seen-INBOX OIB-Seen-[Google Mail]/Alle Nachrichten)\r\n');
+    expect(r).toMatchObject({ kind: 'FLAGS', flags: ['\\Seen', '$Junk', 'OIB-Seen-INBOX', 'OIB-Seen-[Google', 'Mail]/Alle', 'Nachrichten'] });
+    expect(imap.parseResponse('* 3 FETCH (FLAGS (OIB-Seen-[Google Mail]/Alle) UID 4)\r\n')).toMatchObject({ attributes: { flags: ['OIB-Seen-[Google', 'Mail]/Alle'], uid: 4 } });
+  });
+
+  it('greenmail: "\\*" in an untagged FLAGS response', () => {
+    expect(parse('* FLAGS (\\Answered \\Seen \\*)')).toMatchObject({ kind: 'FLAGS', flags: ['\\Answered', '\\Seen', '\\*'] });
+  });
+
+  it('a multipart with no parts, sent as ("MIXED")', () => {
+    expect(parse('* 1038 FETCH (BODY ("MIXED"))')).toMatchObject({ attributes: { bodyStructure: { kind: 'multipart', subtype: 'MIXED', parts: [] } } });
+  });
+
+  it('MESSAGE/DELIVERY-STATUS inside MULTIPART/REPORT without lines or extension data', () => {
+    const r = parse('* 4902 FETCH (BODY (("MESSAGE" "DELIVERY-STATUS" NIL NIL NIL "7BIT" 324) "REPORT"))');
+    expect(r).toMatchObject({ attributes: { bodyStructure: { subtype: 'REPORT', parts: [{ part: '1', type: 'MESSAGE', subtype: 'DELIVERY-STATUS', size: 324 }] } } });
+  });
+
+  it('extension data after body-fld-loc is kept, nested lists included, and written back', () => {
+    const r = parse('* 161 FETCH (BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 1152 23 "123456789abcdef" ("dsp-type" ("k" "v")) ("lang1" "lang2") "loc" "ext0" 1 (2) ((((4)))))("TEXT" "PLAIN" NIL NIL NIL "BASE64" 4554 73 NiL NIL "lang3" "loc...") "MIXED" ("ext" "mpart") NIL NIL "where" "extended release"))');
+    const bs = (r as { attributes: imap.FetchAttributes }).attributes.bodyStructure as imap.MultiPart;
+    const first = bs.parts[0] as imap.SinglePart;
+    expect(first.location).toBe('loc');
+    expect(first.extensions?.length).toBe(4);
+    expect(first.extensions?.[1]).toEqual({ kind: 'number', value: 1, text: '1' });
+    expect((bs.parts[1] as imap.SinglePart).md5).toBeNull();
+    expect(bs.location).toBe('where');
+    expect(bs.extensions?.length).toBe(1);
+  });
+});
