@@ -65,6 +65,8 @@ export class CommandWriter {
 
   /** A literal `{n}` (or `~{n}` literal8), synchronizing unless LITERAL+/LITERAL- allow otherwise. */
   literal(bytes: Uint8Array, binary = false): this {
+    // A literal is CHAR8 (no NUL); only literal8 may carry NUL octets (RFC 3516).
+    if (!binary && bytes.includes(0)) throw new TypeError('a NUL octet can only be sent in a literal8 (binary) value');
     const nonSync = this.opts.literalPlus || (this.opts.literalMinus && bytes.length <= 4096);
     this.text += `${binary ? '~' : ''}{${bytes.length}${nonSync ? '+' : ''}}\r\n`;
     if (!nonSync) this.cut(true);

@@ -376,8 +376,8 @@ function qresyncOf(v: Value | undefined, lx: Lexer): QresyncParameter {
 function flagsOf(v: Value, lx: Lexer): string[] {
   if (v.kind !== 'list') throw lx.error('expected a flag list');
   return v.items.map((x) => {
-    if (x.kind !== 'atom') throw lx.error('flags are atoms');
-    return x.value;
+    if (x.kind !== 'atom' && x.kind !== 'number') throw lx.error('flags are atoms');
+    return x.kind === 'atom' ? x.value : x.text;
   });
 }
 

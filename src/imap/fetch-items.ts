@@ -90,8 +90,10 @@ function partialText(p: FetchPartial | null): string {
 }
 
 function fieldName(f: string): string {
-  if (f === '' || /[^\x20-\x7e]/.test(f)) throw new TypeError(`bad header field name "${f}"`);
-  return FIELD_ATOM.test(f) && f.toUpperCase() !== 'NIL' ? f : `"${f.replace(/["\\]/g, (m) => `\\${m}`)}"`;
+  // RFC 5322 field names are printable ASCII without ":"; mailwire also keeps out the
+  // characters that would need quoting inside a section ("(", ")", "[", "]", quotes, "\\").
+  if (!FIELD_ATOM.test(f) || f.toUpperCase() === 'NIL') throw new TypeError(`bad header field name "${f}"`);
+  return f;
 }
 
 /** The section-spec text inside the brackets, e.g. `1.2.HEADER.FIELDS (DATE FROM)`. */

@@ -133,6 +133,7 @@ const FLAG_KEYS = new Set(['ALL', 'ANSWERED', 'DELETED', 'DRAFT', 'FLAGGED', 'NE
 const STRING_KEYS = new Set(['BCC', 'BODY', 'CC', 'FROM', 'SUBJECT', 'TEXT', 'TO', 'X-GM-RAW']);
 const DATE_KEYS = new Set(['BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTON', 'SENTSINCE', 'SAVEDBEFORE', 'SAVEDON', 'SAVEDSINCE']);
 const NUMBER_KEYS = new Set(['LARGER', 'SMALLER', 'OLDER', 'YOUNGER']);
+const OTHER_KEYS = new Set(['HEADER', 'KEYWORD', 'UNKEYWORD', 'UID', 'NOT', 'FUZZY', 'OR', 'MODSEQ', 'X-GM-MSGID', 'X-GM-THRID', 'EMAILID', 'THREADID']);
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
 
 /** date-text (RFC 3501 9): `d-MMM-yyyy` / `dd-MMM-yyyy`, month case-insensitive. */
@@ -201,6 +202,7 @@ function searchKeyFrom(lx: Lexer, word: string, depth: number): SearchKey {
     return { key: 'SEQUENCE', set };
   }
   if (FLAG_KEYS.has(k)) return { key: k as SearchFlagKey['key'] };
+  if (!STRING_KEYS.has(k) && !DATE_KEYS.has(k) && !NUMBER_KEYS.has(k) && !OTHER_KEYS.has(k)) throw lx.error(`unknown search key ${word.slice(0, 30)}`);
   lx.sp();
   if (STRING_KEYS.has(k)) return { key: k as SearchStringKey['key'], value: readString(lx) };
   if (DATE_KEYS.has(k)) {
