@@ -343,7 +343,8 @@ export function writeSearchKey(w: CommandWriter, k: SearchKey, depth = 0): void 
       w.raw('MODSEQ ');
       if (k.entry !== null) {
         if (k.entry.type !== 'priv' && k.entry.type !== 'shared' && k.entry.type !== 'all') throw new TypeError('bad MODSEQ entry type');
-        if (/[\x00-\x1f\x7f]/.test(k.entry.name)) throw new TypeError('bad MODSEQ entry name');
+        // entry-flag-name = DQUOTE "/flags/" attr-flag DQUOTE (RFC 7162 7): a flag, nothing else.
+        if (!/^\/flags\/\\?[^\s()"{}%*\\\]\x00-\x1f\x7f-\uffff]+$/i.test(k.entry.name)) throw new TypeError(`bad MODSEQ entry name "${k.entry.name}"`);
         w.string(k.entry.name).raw(` ${k.entry.type} `);
       }
       w.raw(String(k.modseq));
