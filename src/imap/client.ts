@@ -71,8 +71,8 @@ interface Pending {
   sasl?: Uint8Array[];
 }
 
-const NEEDS_AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'STATUS', 'APPEND', 'NAMESPACE', 'ENABLE', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL']);
-const NEEDS_SELECTED = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'EXPUNGE', 'UID EXPUNGE', 'CLOSE', 'UNSELECT', 'CHECK']);
+const NEEDS_AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'STATUS', 'APPEND', 'NAMESPACE', 'ENABLE', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
+const NEEDS_SELECTED = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'SORT', 'THREAD', 'EXPUNGE', 'UID EXPUNGE', 'CLOSE', 'UNSELECT', 'CHECK']);
 const NOT_AUTHENTICATED_ONLY = new Set(['LOGIN', 'AUTHENTICATE', 'STARTTLS']);
 
 /**
@@ -331,6 +331,12 @@ export class ClientSession {
         if (ok) {
           this.box = null;
           this._state = 'authenticated';
+        }
+        break;
+      case 'UNAUTHENTICATE':
+        if (ok) {
+          this.box = null;
+          this._state = 'not-authenticated';
         }
         break;
       case 'LOGOUT':

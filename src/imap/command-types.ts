@@ -1,17 +1,19 @@
 /**
  * IMAP command value types (RFC 3501 6, RFC 9051 6 and extensions). Every command has its
  * `tag` and is discriminated by `command` (upper-case). `uid` marks the UID variants of
- * FETCH, STORE, COPY, MOVE, SEARCH and EXPUNGE.
+ * FETCH, STORE, COPY, MOVE, SEARCH, SORT, THREAD and EXPUNGE.
  *
  * @packageDocumentation
  */
 
+import type { FetchItem } from './fetch-items';
+import type { SearchKey, SearchReturnOption, SequenceSetOrSaved } from './search';
 import type { SequenceSet } from './sequence-set';
 
-/** Commands without arguments. */
+/** Commands without arguments. UNAUTHENTICATE is RFC 8437. */
 export interface SimpleCommand {
   readonly tag: string;
-  readonly command: 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'IDLE' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'NAMESPACE' | 'EXPUNGE';
+  readonly command: 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'IDLE' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'NAMESPACE' | 'EXPUNGE' | 'UNAUTHENTICATE';
 }
 /** `LOGIN userid password`. */
 export interface LoginCommand {
@@ -33,13 +35,40 @@ export interface EnableCommand {
   readonly command: 'ENABLE';
   readonly capabilities: readonly string[];
 }
-/** Commands taking one mailbox name. SELECT/EXAMINE may carry parameters (CONDSTORE, QRESYNC ...) kept as raw text. */
+/** The QRESYNC select parameter (RFC 7162 3.2.5). */
+export interface QresyncParameter {
+  /** The UIDVALIDITY the client last knew. */
+  readonly uidValidity: number;
+  /** The last known HIGHESTMODSEQ. */
+  readonly modseq: bigint;
+  /** The UIDs the client knows, or null. */
+  readonly knownUids: SequenceSet | null;
+  /** Sample message numbers and the UIDs they had (`(seqs uids)`), or null. */
+  readonly seqMatch: { readonly sequences: SequenceSet; readonly uids: SequenceSet } | null;
+}
+/** `SELECT|EXAMINE mailbox [(CONDSTORE | QRESYNC (...))]` (RFC 7162). */
+export interface SelectCommand {
+  readonly tag: string;
+  readonly command: 'SELECT' | 'EXAMINE';
+  readonly mailbox: string;
+  /** The CONDSTORE parameter (RFC 7162 3.1.8). */
+  readonly condstore?: boolean;
+  /** The QRESYNC parameter (RFC 7162 3.2.5). */
+  readonly qresync?: QresyncParameter;
+}
+/** `CREATE mailbox [(USE (special-use...))]` (RFC 6154 5.2). */
+export interface CreateCommand {
+  readonly tag: string;
+  readonly command: 'CREATE';
+  readonly mailbox: string;
+  /** Special-use attributes to give the new mailbox, e.g. `['\\Drafts']`. */
+  readonly use?: readonly string[];
+}
+/** Commands taking one mailbox name and nothing else. */
 export interface MailboxCommand {
   readonly tag: string;
-  readonly command: 'SELECT' | 'EXAMINE' | 'CREATE' | 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'GETQUOTAROOT' | 'MYRIGHTS' | 'GETACL';
+  readonly command: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE' | 'GETQUOTAROOT' | 'MYRIGHTS' | 'GETACL';
   readonly mailbox: string;
-  /** The parenthesised parameters after the name, without the parentheses ('' when none). */
-  readonly params: string;
 }
 /** `RENAME from to`. */
 export interface RenameCommand {
@@ -48,12 +77,24 @@ export interface RenameCommand {
   readonly from: string;
   readonly to: string;
 }
-/** `LIST reference pattern` / `LSUB reference pattern` (selection and RETURN options kept raw). */
+/** A LIST selection option (RFC 5258 3.1, RFC 6154 SPECIAL-USE). */
+export type ListSelectionOption = 'SUBSCRIBED' | 'REMOTE' | 'RECURSIVEMATCH' | 'SPECIAL-USE';
+/** A LIST return option (RFC 5258 3.2, RFC 5819 STATUS, RFC 6154 SPECIAL-USE, RFC 8440 MYRIGHTS). */
+export type ListReturnOption = 'SUBSCRIBED' | 'CHILDREN' | 'SPECIAL-USE' | 'MYRIGHTS' | { readonly status: readonly string[] };
+/**
+ * `LIST [(selection)] reference pattern(s) [RETURN (options)]` (RFC 5258) and
+ * `LSUB reference pattern`.
+ */
 export interface ListCommand {
   readonly tag: string;
   readonly command: 'LIST' | 'LSUB';
   readonly reference: string;
-  readonly pattern: string;
+  /** One pattern, or several in the parenthesised form `("INBOX" "Drafts")` (LIST-EXTENDED). */
+  readonly pattern: string | readonly string[];
+  /** Selection options (may be an empty list `()`); LIST only. */
+  readonly selection?: readonly ListSelectionOption[];
+  /** RETURN options (may be empty); LIST only. */
+  readonly returnOptions?: readonly ListReturnOption[];
 }
 /** `STATUS mailbox (items)`. */
 export interface StatusCommand {
@@ -62,33 +103,41 @@ export interface StatusCommand {
   readonly mailbox: string;
   readonly items: readonly string[];
 }
-/** `APPEND mailbox [(flags)] [date-time] literal`. */
-export interface AppendCommand {
-  readonly tag: string;
-  readonly command: 'APPEND';
-  readonly mailbox: string;
+/** One message of an APPEND. */
+export interface AppendMessage {
   readonly flags: readonly string[] | null;
   readonly date: string | null;
   readonly message: Uint8Array;
   /** Sent as literal8 (`~{n}`, RFC 3516 BINARY). */
   readonly binary: boolean;
 }
-/** `[UID] FETCH set items` — items as the names sent (macros ALL/FAST/FULL kept as one name). */
+/** `APPEND mailbox [(flags)] [date-time] literal`, several messages with MULTIAPPEND (RFC 3502). */
+export interface AppendCommand {
+  readonly tag: string;
+  readonly command: 'APPEND';
+  readonly mailbox: string;
+  /** At least one message. */
+  readonly messages: readonly AppendMessage[];
+}
+/** `[UID] FETCH set items [(CHANGEDSINCE n [VANISHED])]`. */
 export interface FetchCommand {
   readonly tag: string;
   readonly command: 'FETCH';
   readonly uid: boolean;
-  readonly set: SequenceSet;
-  readonly items: readonly string[];
-  /** Modifiers after the items, e.g. `CHANGEDSINCE 12345 VANISHED`, as raw text ('' when none). */
-  readonly modifiers: string;
+  readonly set: SequenceSetOrSaved;
+  /** The items; a macro (ALL, FAST, FULL) only alone. Wire names via `formatFetchItem`. */
+  readonly items: readonly FetchItem[];
+  /** CHANGEDSINCE modifier (RFC 7162 3.1.4.1). */
+  readonly changedSince?: bigint;
+  /** VANISHED modifier (RFC 7162 3.2.6; UID FETCH with CHANGEDSINCE only). */
+  readonly vanished?: boolean;
 }
-/** `[UID] STORE set [+|-]FLAGS[.SILENT] (flags)`. */
+/** `[UID] STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)`. */
 export interface StoreCommand {
   readonly tag: string;
   readonly command: 'STORE';
   readonly uid: boolean;
-  readonly set: SequenceSet;
+  readonly set: SequenceSetOrSaved;
   readonly operation: 'set' | 'add' | 'remove';
   readonly silent: boolean;
   readonly flags: readonly string[];
@@ -100,27 +149,111 @@ export interface CopyCommand {
   readonly tag: string;
   readonly command: 'COPY' | 'MOVE';
   readonly uid: boolean;
-  readonly set: SequenceSet;
+  readonly set: SequenceSetOrSaved;
   readonly mailbox: string;
 }
-/** `[UID] SEARCH criteria` — the criteria kept as raw text for now. */
+/** `[UID] SEARCH [RETURN (opts)] [CHARSET cs] criteria`. */
 export interface SearchCommand {
   readonly tag: string;
   readonly command: 'SEARCH';
   readonly uid: boolean;
-  readonly criteria: string;
+  /** ESEARCH result options (RFC 4731, RFC 9051); `[]` is `RETURN ()`. */
+  readonly returnOptions?: readonly SearchReturnOption[];
+  /** CHARSET, or null when not given. */
+  readonly charset: string | null;
+  /** The keys, ANDed (at least one). */
+  readonly criteria: readonly SearchKey[];
+}
+/** A SORT criterion (RFC 5256; DISPLAYFROM / DISPLAYTO are RFC 5957). */
+export interface SortCriterion {
+  readonly key: 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+  readonly reverse: boolean;
+}
+/** `[UID] SORT [RETURN (opts)] (criteria) charset search-criteria` (RFC 5256, RFC 5267 ESORT). */
+export interface SortCommand {
+  readonly tag: string;
+  readonly command: 'SORT';
+  readonly uid: boolean;
+  readonly returnOptions?: readonly SearchReturnOption[];
+  readonly sort: readonly SortCriterion[];
+  readonly charset: string;
+  readonly criteria: readonly SearchKey[];
+}
+/** `[UID] THREAD algorithm charset search-criteria` (RFC 5256: ORDEREDSUBJECT, REFERENCES; others as their atom). */
+export interface ThreadCommand {
+  readonly tag: string;
+  readonly command: 'THREAD';
+  readonly uid: boolean;
+  readonly algorithm: string;
+  readonly charset: string;
+  readonly criteria: readonly SearchKey[];
 }
 /** `UID EXPUNGE set` (RFC 4315). */
 export interface UidExpungeCommand {
   readonly tag: string;
   readonly command: 'UID EXPUNGE';
-  readonly set: SequenceSet;
+  readonly set: SequenceSetOrSaved;
 }
 /** `ID (params)` / `ID NIL` (RFC 2971). */
 export interface IdCommand {
   readonly tag: string;
   readonly command: 'ID';
   readonly params: Readonly<Record<string, string | null>> | null;
+}
+/** `GETQUOTA root` (RFC 9208 4.2). */
+export interface GetQuotaCommand {
+  readonly tag: string;
+  readonly command: 'GETQUOTA';
+  readonly root: string;
+}
+/** `SETQUOTA root (resource limit ...)` (RFC 9208 4.4). */
+export interface SetQuotaCommand {
+  readonly tag: string;
+  readonly command: 'SETQUOTA';
+  readonly root: string;
+  /** Resource names (STORAGE, MESSAGE, MAILBOX, ANNOTATION-STORAGE ...) and limits. */
+  readonly limits: readonly { readonly resource: string; readonly limit: number }[];
+}
+/** `SETACL mailbox identifier [+|-]rights` (RFC 4314 3.1). */
+export interface SetAclCommand {
+  readonly tag: string;
+  readonly command: 'SETACL';
+  readonly mailbox: string;
+  readonly identifier: string;
+  /** Replace the rights, add to them (`+`) or remove from them (`-`). */
+  readonly mode: 'set' | 'add' | 'remove';
+  readonly rights: string;
+}
+/** `DELETEACL mailbox identifier` and `LISTRIGHTS mailbox identifier` (RFC 4314 3.2, 3.4). */
+export interface AclIdentifierCommand {
+  readonly tag: string;
+  readonly command: 'DELETEACL' | 'LISTRIGHTS';
+  readonly mailbox: string;
+  readonly identifier: string;
+}
+/** `GETMETADATA [(MAXSIZE n DEPTH d)] mailbox entries` (RFC 5464 4.2). */
+export interface GetMetadataCommand {
+  readonly tag: string;
+  readonly command: 'GETMETADATA';
+  /** The mailbox, or `''` for server annotations. */
+  readonly mailbox: string;
+  /** One entry is written bare, several in parentheses. */
+  readonly entries: readonly string[];
+  readonly maxSize: number | null;
+  readonly depth: '0' | '1' | 'infinity' | null;
+}
+/** `SETMETADATA mailbox (entry value ...)` (RFC 5464 4.3); a null value removes the entry. */
+export interface SetMetadataCommand {
+  readonly tag: string;
+  readonly command: 'SETMETADATA';
+  readonly mailbox: string;
+  readonly entries: readonly { readonly entry: string; readonly value: Uint8Array | null }[];
+}
+/** `COMPRESS mechanism` (RFC 4978; DEFLATE is the one defined). */
+export interface CompressCommand {
+  readonly tag: string;
+  readonly command: 'COMPRESS';
+  readonly mechanism: string;
 }
 /** Any other command, kept with its argument text. */
 export interface UnknownCommand {
@@ -136,6 +269,8 @@ export type Command =
   | LoginCommand
   | AuthenticateCommand
   | EnableCommand
+  | SelectCommand
+  | CreateCommand
   | MailboxCommand
   | RenameCommand
   | ListCommand
@@ -145,8 +280,17 @@ export type Command =
   | StoreCommand
   | CopyCommand
   | SearchCommand
+  | SortCommand
+  | ThreadCommand
   | UidExpungeCommand
   | IdCommand
+  | GetQuotaCommand
+  | SetQuotaCommand
+  | SetAclCommand
+  | AclIdentifierCommand
+  | GetMetadataCommand
+  | SetMetadataCommand
+  | CompressCommand
   | UnknownCommand;
 
 /** One piece of an encoded command: bytes to send, and whether to wait for a `+` continuation after them. */

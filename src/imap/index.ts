@@ -16,6 +16,27 @@ export * from './parser';
 export * from './encoded-words';
 export * from './encoder';
 export * from './command-types';
+export type {
+  SearchKey,
+  SearchFlagKey,
+  SearchStringKey,
+  SearchHeaderKey,
+  SearchKeywordKey,
+  SearchDateKey,
+  SearchNumberKey,
+  SearchSetKey,
+  SearchNotKey,
+  SearchOrKey,
+  SearchAndKey,
+  SearchModseqKey,
+  SearchGmailIdKey,
+  SearchObjectIdKey,
+  SearchRawKey,
+  SearchReturnOption,
+  SequenceSetOrSaved,
+} from './search';
+export { SEARCH_DATE_RE, formatSequenceSet } from './search';
+export * from './fetch-items';
 export * from './command';
 export * from './command-parser';
 export * from './client';

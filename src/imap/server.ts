@@ -54,8 +54,8 @@ export interface ServerSessionOptions {
 
 const ANY = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID', 'UNKNOWN']);
 const NOT_AUTH = new Set(['STARTTLS', 'AUTHENTICATE', 'LOGIN']);
-const AUTH = new Set(['ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL']);
-const SELECTED = new Set(['CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'UID EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE']);
+const AUTH = new Set(['ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
+const SELECTED = new Set(['CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'UID EXPUNGE', 'SEARCH', 'SORT', 'THREAD', 'FETCH', 'STORE', 'COPY', 'MOVE']);
 
 /**
  * A server-side IMAP session.
@@ -167,6 +167,9 @@ export class ServerSession {
       case 'CLOSE':
       case 'UNSELECT':
         if (ok) this._state = 'authenticated';
+        break;
+      case 'UNAUTHENTICATE':
+        if (ok) this._state = 'not-authenticated';
         break;
       case 'LOGOUT':
         this._state = 'logout';

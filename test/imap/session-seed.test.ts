@@ -27,7 +27,7 @@ describe('seed notes: IMAP CAPABILITY / STARTTLS / LOGIN / SELECT', () => {
     expect(out()).toBe('a004 LOGIN joe password\r\n');
     c.receive(enc('a004 OK LOGIN completed\r\n'));
     expect(c.state).toBe('authenticated');
-    c.send({ command: 'SELECT', mailbox: 'INBOX', params: '' });
+    c.send({ command: 'SELECT', mailbox: 'INBOX' });
     expect(out()).toBe('a005 SELECT INBOX\r\n');
     c.receive(enc('* 172 EXISTS\r\n* 1 RECENT\r\n* OK [UNSEEN 12]\r\n* OK [UIDVALIDITY 3857529045]\r\n* OK [UIDNEXT 4392]\r\na005 OK [READ-WRITE] SELECT completed\r\n'));
     expect(c.mailbox).toMatchObject({ exists: 172, recent: 1, uidValidity: 3857529045, uidNext: 4392, readOnly: false });
