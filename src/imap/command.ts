@@ -7,7 +7,7 @@
 
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
-import { Lexer, frameUnit, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
+import { Lexer, frameUnit, literalAnnouncement, stringValue, type FramedUnit, type LexerLimits, type Value } from './lexer';
 import { decodeMailboxName, encodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 import type { Command, CommandFragment } from './command-types';
@@ -84,6 +84,8 @@ class CommandWriter {
   }
 
   finish(): CommandFragment[] {
+    // Raw text (SEARCH criteria, an unknown command's arguments) ending in "{n}" would read as a literal announcement.
+    if (literalAnnouncement(encodeUtf8(this.text)) !== null) throw new TypeError('command text must not end in a literal announcement "{n}"');
     this.text += '\r\n';
     this.cut(false);
     return this.frags;
@@ -179,7 +181,7 @@ export function encodeCommand(cmd: Command, options: EncodeCommandOptions = {}):
       break;
     case 'FETCH':
       w.raw(`${cmd.uid ? 'UID ' : ''}FETCH ${cmd.set.toString()} `);
-      for (const i of cmd.items) if (/[\r\n]/.test(i)) throw new TypeError('bad FETCH item');
+      for (const i of cmd.items) assertNoLineBreak(i, 'FETCH item');
       w.raw(cmd.items.length === 1 && /^(ALL|FAST|FULL)$/i.test(cmd.items[0]!) ? cmd.items[0]! : `(${cmd.items.join(' ')})`);
       if (cmd.modifiers !== '') {
         assertNoLineBreak(cmd.modifiers, 'FETCH modifiers');
