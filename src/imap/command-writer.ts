@@ -7,6 +7,7 @@
  */
 
 import { encodeUtf8 } from '../core/bytes';
+import { literalAnnouncement } from './lexer';
 import { encodeMailboxName } from './mailbox-name';
 import type { CommandFragment } from './command-types';
 
@@ -120,6 +121,8 @@ export class CommandWriter {
 
   /** Ends the command with CRLF and returns its fragments. */
   finish(): CommandFragment[] {
+    // Raw text (SEARCH criteria, an unknown command's arguments) ending in "{n}" would read as a literal announcement.
+    if (literalAnnouncement(encodeUtf8(this.text)) !== null) throw new TypeError('command text must not end in a literal announcement "{n}"');
     this.text += '\r\n';
     this.cut(false);
     return this.frags;

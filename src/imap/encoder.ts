@@ -10,7 +10,7 @@ import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
 import { formatBody } from './encoder-body';
 import { encodeMailboxName } from './mailbox-name';
 import { isValidTag } from './tag';
-import type { Value } from './lexer';
+import { literalAnnouncement, type Value } from './lexer';
 import type { Address, Envelope, FetchAttributes, Response, ResponseCode } from './types';
 
 /** Builds the bytes of one response: text parts and literals. */
@@ -95,6 +95,8 @@ export class ResponseWriter {
 
   /** Ends the response with CRLF and returns its bytes. */
   finish(): Uint8Array {
+    // Raw text (response text, unknown data) ending in "{n}" would read as a literal announcement.
+    if (literalAnnouncement(encodeUtf8(this.text)) !== null) throw new TypeError('response text must not end in a literal announcement "{n}"');
     this.text += '\r\n';
     this.flushText();
     let n = 0;
@@ -170,7 +172,7 @@ function listExtended(w: ResponseWriter, ext: Readonly<Record<string, unknown>>,
 }
 
 function flags(w: ResponseWriter, list: readonly string[]): void {
-  for (const f of list) if (!/^\\?[^\s()"{}\]%*\\]+$|^\\\*$/.test(f)) throw new TypeError(`bad flag "${f}"`);
+  for (const f of list) if (!/^\\?[^\s()"{}\]%*\\\x00-\x1f\x7f]+$|^\\\*$/.test(f)) throw new TypeError(`bad flag "${f}"`);
   w.raw(`(${list.join(' ')})`);
 }
 
@@ -207,7 +209,8 @@ function fetch(w: ResponseWriter, a: FetchAttributes): void {
     });
   }
   for (const [section, size] of Object.entries(a.binarySizes ?? {})) {
-    if (/[\r\n\]]/.test(section)) throw new TypeError('bad BINARY.SIZE section');
+    // section-binary = "[" [section-part] "]" (RFC 3516): part numbers only.
+    if (!/^(?:[1-9][0-9]*(?:\.[1-9][0-9]*)*)?$/.test(section)) throw new TypeError(`bad BINARY.SIZE section "${section}"`);
     items.push(() => w.raw(`BINARY.SIZE[${section}] ${size}`));
   }
   for (const [name, v] of Object.entries(a.other ?? {})) {
@@ -216,7 +219,7 @@ function fetch(w: ResponseWriter, a: FetchAttributes): void {
   }
   for (const s of a.sections ?? []) {
     items.push(() => {
-      if (/[\r\n]/.test(s.name)) throw new TypeError('bad section name');
+      assertNoLineBreak(s.name, 'section name');
       w.raw(`${s.name} `);
       if (s.data === null) w.raw('NIL');
       else if (s.data instanceof Uint8Array) w.literal(s.data, s.name.startsWith('BINARY') && s.data.includes(0));
@@ -275,7 +278,7 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       break;
     case 'CAPABILITY':
     case 'ENABLED':
-      for (const c of r.capabilities) if (!/^[^\s()"{}%*\\\]]+$/.test(c)) throw new TypeError(`bad capability "${c}"`);
+      for (const c of r.capabilities) if (!/^[^\s()"{}%*\\\]\x00-\x1f\x7f]+$/.test(c)) throw new TypeError(`bad capability "${c}"`);
       w.raw([r.kind, ...r.capabilities].join(' '));
       break;
     case 'FLAGS':
@@ -293,8 +296,15 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
     case 'STATUS': {
       w.raw('STATUS ');
       mailbox(w, r.mailbox, utf8);
-      const kv = Object.entries(r.attributes).map(([k, v]) => `${k} ${k === 'MAILBOXID' ? `(${v})` : v}`);
-      w.raw(` (${kv.join(' ')})`);
+      w.raw(' (');
+      Object.entries(r.attributes).forEach(([k, v], i) => {
+        if (!/^[A-Z0-9-]+$/i.test(k)) throw new TypeError(`bad STATUS attribute name "${k}"`);
+        w.raw(`${i > 0 ? ' ' : ''}${k} `);
+        if (k === 'MAILBOXID') w.raw(`(${objectId(String(v))})`);
+        else if (typeof v === 'string') w.string(v, true);
+        else w.raw(String(v));
+      });
+      w.raw(')');
       break;
     }
     case 'SEARCH':
@@ -345,6 +355,7 @@ export function encodeResponse(r: Response, options: EncodeResponseOptions = {})
       break;
     }
     case 'QUOTA':
+      for (const x of r.resources) if (!/^[A-Z0-9-]+$/i.test(x.name)) throw new TypeError(`bad quota resource name "${x.name}"`);
       w.raw('QUOTA ').string(r.root, true).raw(` (${r.resources.map((x) => `${x.name} ${x.usage} ${x.limit}`).join(' ')})`);
       break;
     case 'ID': {

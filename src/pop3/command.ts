@@ -142,10 +142,12 @@ export function encodeCommand(cmd: Command): string {
       if (cmd.mechanism === null) return 'AUTH\r\n';
       if (!/^[A-Za-z0-9_-]{1,20}$/.test(cmd.mechanism)) throw new TypeError(`bad SASL mechanism "${cmd.mechanism}"`);
       if (cmd.initialResponse !== null && !/^\S+$/.test(cmd.initialResponse)) throw new TypeError('initial response must be base64 or "="');
+      if (cmd.initialResponse !== null) assertNoLineBreak(cmd.initialResponse, 'AUTH initial response');
       return cmd.initialResponse === null ? `AUTH ${cmd.mechanism}\r\n` : `AUTH ${cmd.mechanism} ${cmd.initialResponse}\r\n`;
     case 'LANG':
       if (cmd.range === null) return 'LANG\r\n';
       if (!/^\S+$/.test(cmd.range)) throw new TypeError('LANG range must be one word');
+      assertNoLineBreak(cmd.range, 'LANG range');
       return `LANG ${cmd.range}\r\n`;
     case 'UNKNOWN':
       if (!/^[A-Z0-9_-]+$/.test(cmd.name) || KNOWN.has(cmd.name)) throw new TypeError(`bad or known keyword "${cmd.name}" for an UNKNOWN command`);

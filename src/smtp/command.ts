@@ -156,10 +156,12 @@ export function encodeCommand(cmd: Command): string {
       return `BDAT ${cmd.size}${cmd.last ? ' LAST' : ''}\r\n`;
     case 'BURL':
       if (!/^\S+$/.test(cmd.uri)) throw new TypeError('BURL URI must be non-empty without spaces or line breaks');
+      assertNoLineBreak(cmd.uri, 'BURL URI');
       return `BURL ${cmd.uri}${cmd.last ? ' LAST' : ''}\r\n`;
     case 'AUTH':
       if (!/^[A-Za-z0-9_-]{1,20}$/.test(cmd.mechanism)) throw new TypeError(`bad SASL mechanism name "${cmd.mechanism}"`);
       if (cmd.initialResponse !== null && !/^\S+$/.test(cmd.initialResponse)) throw new TypeError('AUTH initial response must be base64 or "="');
+      if (cmd.initialResponse !== null) assertNoLineBreak(cmd.initialResponse, 'AUTH initial response');
       return `AUTH ${cmd.mechanism}${cmd.initialResponse === null ? '' : ` ${cmd.initialResponse}`}\r\n`;
     case 'VRFY':
     case 'EXPN':
