@@ -1,3 +1,4 @@
+/// <reference lib="dom.asynciterable" />
 import { describe, it, expect } from 'vitest';
 import { smtp, pop3, imap, toTransformStream, toSessionStreams, ProtocolError } from '../../src/index';
 import { enc, dec, bytewise, splitAt, concat } from '../helpers/bytes';
