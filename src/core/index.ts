@@ -13,3 +13,4 @@ export * from './dot-stuffing';
 export * from './base64';
 export * from './sasl';
 export * from './output-queue';
+export * from './web-streams';
