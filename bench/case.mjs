@@ -8,7 +8,7 @@ const DRV = {
   'limit-indexOf': D.limitIndexOf, 'limit-copy': D.limitCopy,
   'mailwire:imap-meta': D.mwImap, 'mailwire:imap-body': D.mwImap, 'mailwire:smtp-in': D.mwSmtpIn,
   'mailwire:smtp-replies': D.mwSmtpReplies, 'mailwire:pop3': D.mwPop3,
-  'node-imap': D.nodeImap, imapflow: D.imapflow, 'emailjs-imap-handler': D.emailjsImap, 'smtp-server': D.smtpServer, nodemailer: D.nodemailer,
+  'node-imap': D.nodeImap, imapflow: D.imapflow, 'emailjs-imap-handler': D.emailjsImap, 'smtp-server': D.smtpServer, nodemailer: D.nodemailer, 'node-pop3': D.nodePop3, yapople: D.yapople,
 };
 const mem = () => process.memoryUsage().rss;
 

@@ -118,18 +118,23 @@ export function smtpReplies(bytes, seed = 4) {
   return { data: Buffer.concat(parts), count: n };
 }
 
-/** POP3 server -> client: greeting, LIST, UIDL, RETR xN. `expect` is what each response looks like. */
+/**
+ * POP3 server -> client: greeting, LIST, UIDL, RETR xN. `expect` is what each response looks like;
+ * `responses` holds each whole response (status line through terminator) with the command that
+ * asked for it, for the peer drivers that need one response per read.
+ */
 export function pop3(bytes, seed = 5) {
-  const r = rng(seed); const parts = []; let size = 0; const expect = []; let bodies = 0;
-  const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; parts.push(b); size += b.length; };
-  push('+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n'); expect.push('single');
+  const r = rng(seed); const parts = []; let size = 0; const expect = []; let bodies = 0; const responses = [];
+  const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; parts.push(b); size += b.length; return b; };
+  responses.push({ command: 'greeting', data: push('+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n') }); expect.push('single');
   const msgs = []; let est = 0;
   while (est < bytes) { const len = int(r, 1024, 128 * 1024); msgs.push(len); est += len + 60; }
-  let list = `+OK ${msgs.length} messages\r\n`; msgs.forEach((l, i) => { list += `${i + 1} ${l}\r\n`; }); push(list + '.\r\n'); expect.push('listing');
-  let uidl = '+OK\r\n'; msgs.forEach((l, i) => { uidl += `${i + 1} uid${(i * 7919).toString(36)}\r\n`; }); push(uidl + '.\r\n'); expect.push('listing');
-  for (const len of msgs) {
-    push(`+OK ${len} octets\r\n`); push(stuff(messageBody(r, len))); push('.\r\n'); expect.push('body'); bodies++;
-  }
+  let list = `+OK ${msgs.length} messages\r\n`; msgs.forEach((l, i) => { list += `${i + 1} ${l}\r\n`; }); responses.push({ command: 'LIST', data: push(list + '.\r\n') }); expect.push('listing');
+  let uidl = '+OK\r\n'; msgs.forEach((l, i) => { uidl += `${i + 1} uid${(i * 7919).toString(36)}\r\n`; }); responses.push({ command: 'UIDL', data: push(uidl + '.\r\n') }); expect.push('listing');
+  msgs.forEach((len, i) => {
+    const a = push(`+OK ${len} octets\r\n`); const b = push(stuff(messageBody(r, len))); const c = push('.\r\n'); expect.push('body'); bodies++;
+    responses.push({ command: `RETR ${i + 1}`, data: Buffer.concat([a, b, c]) });
+  });
   // responses (greeting, LIST, UIDL, each RETR status) + one data-end per body
-  return { data: Buffer.concat(parts), count: 3 + msgs.length + bodies, expect, bodies };
+  return { data: Buffer.concat(parts), count: 3 + msgs.length + bodies, expect, bodies, responses };
 }

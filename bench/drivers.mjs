@@ -127,14 +127,20 @@ export function emailjsImap(_chunks, corpus) {
 
 // ---- peers: SMTP ----
 export function smtpServer(_chunks, corpus, size) {
-  // SMTPStream, fed the way a compliant client writes: up to DATA, wait for the go-ahead, then the body.
+  // SMTPStream, fed the way a compliant client writes: up to DATA, wait for the 354 (data mode
+  // started), then the body, wait for the 250 (data stream ended and continue() called), and so on.
+  // Writing the next transaction before continue() has run is not only unlike a real client, it
+  // trips SMTPStream: continue() runs the pending write callback, which can synchronously end the
+  // next message, and then clears the callback that message just installed (the 16 KiB stall).
   return import('smtp-server/lib/smtp-stream.js').then(({ SMTPStream }) => new Promise((resolve) => {
-    const s = new SMTPStream(); let n = 0; let bad = false;
+    const s = new SMTPStream(); let n = 0; let bad = false; let gate = null;
+    const open = () => { const g = gate; gate = null; if (g) setImmediate(g); };
     s.oncommand = (line, cb) => {
       n++;
       if (/^DATA$/i.test(line.toString())) {
         const ds = s.startDataMode();
-        ds.on('data', () => {}); ds.on('end', () => { n++; s.continue(); });
+        ds.on('data', () => {}); ds.on('end', () => { n++; s.continue(); open(); });
+        open();
       }
       if (cb) cb();
     };
@@ -142,15 +148,100 @@ export function smtpServer(_chunks, corpus, size) {
     const segs = corpus.segments; let k = 0;
     const next = () => {
       if (k >= segs.length) { s.once('finish', () => setImmediate(() => resolve(bad ? -1 : n))); s.end(); return; }
-      const parts = split(segs[k++], size); let j = 0;
+      const seg = segs[k++];
+      // every segment but the last ends where the client waits for a reply
+      if (k < segs.length) gate = next;
+      const parts = split(seg, size); let j = 0;
       const w = () => {
         while (j < parts.length) { if (!s.write(parts[j++])) { s.once('drain', w); return; } }
-        setImmediate(next);
+        if (k >= segs.length) setImmediate(next);
       };
       w();
     };
     next();
   }));
+}
+
+// ---- peers: POP3 ----
+// node-pop3 and yapople read replies inside their socket clients: no parser entry point. Each is given
+// a stand-in socket (net's connect is replaced in this process, which runs nothing else) and the
+// server's bytes as 'data' events. Both assume a status line at the start of a read and find the
+// terminator only at the end of a read, so they get one response per read sequence: each response
+// is cut into `size` chunks on its own (never two responses in one read), with a final chunk of at
+// least 5 bytes. That is more generous than the continuous stream mailwire is given. Neither unstuffs
+// dots. yapople has no UIDL: its LIST reader, which the UIDL listing matches in shape, reads it.
+function perResponse(corpus, size) {
+  const key = `_chunks${size}`;
+  return (corpus[key] ??= corpus.responses.map(({ command, data }) => {
+    const parts = split(data, size);
+    if (parts.length > 1 && parts[parts.length - 1].length < 5) {
+      const cut = data.length - 5;
+      parts.splice(parts.length - 2, 2, data.subarray(Math.floor((cut - 1) / size) * size, cut), data.subarray(cut));
+    }
+    // what a reader that strips the status line and the final CRLF "." CRLF (and unstuffs nothing) keeps
+    const body = data.length - (data.indexOf(0x0a) + 1) - 5;
+    return { command, parts, body };
+  }));
+}
+export async function nodePop3(_chunks, corpus, size) {
+  const net = require('node:net');
+  // the package exports only its Command wrapper; the reply reading lives in the Connection beside it
+  const Pop3Connection = require(require.resolve('node-pop3').replace(/Command\.cjs$/, 'Connection.cjs'));
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function () { return this; };
+  const conn = new (Pop3Connection.default ?? Pop3Connection)({ host: '127.0.0.1', port: 1 });
+  // The body bytes are counted too: the item count alone would pass a reader that ends a body at
+  // the first "." read on its own (as node-pop3 does with 1-byte reads).
+  let n = 0; let retr = false; let got = 0; let want = 0; const ends = [];
+  conn.on('response', (_info, stream) => {
+    n++;
+    if (!stream) return;
+    const counts = retr;
+    stream.on('data', (d) => { if (counts) got += d.length; });
+    ends.push(new Promise((resolve) => stream.on('end', resolve)));
+  });
+  conn.on('end', () => { if (retr) n++; });
+  conn.on('error', () => { n = -1e9; });
+  const responses = perResponse(corpus, size);
+  let ready = false;
+  const p = conn.connect().then(() => { ready = true; });
+  try {
+    for (const { command, parts, body } of responses) {
+      if (command !== 'greeting') conn._command = command;
+      retr = command.startsWith('RETR'); if (retr) want += body;
+      for (const c of parts) conn._socket.emit('data', c);
+      if (!ready) await p;
+    }
+  } finally {
+    net.Socket.prototype.connect = connect;
+  }
+  await Promise.all(ends);
+  conn._socket.destroy();
+  return got === want ? n : -1;
+}
+export function yapople(_chunks, corpus, size) {
+  const net = require('node:net');
+  const { EventEmitter } = require('node:events');
+  const { Client } = require('yapople');
+  const create = net.createConnection;
+  net.createConnection = () => Object.assign(new EventEmitter(), { write() { return true; }, end() {}, destroy() {} });
+  const client = new Client({ host: '127.0.0.1', port: 1, username: 'u', password: 'p' });
+  let n = 0;
+  try {
+    client.connect(() => {});
+  } finally {
+    net.createConnection = create;
+  }
+  client._queue = []; client.connected = true;
+  const NOOP = 0; const LIST = 5; const RETR = 6;
+  for (const { command, parts, body } of perResponse(corpus, size)) {
+    const retr = command.startsWith('RETR');
+    client._command = command === 'greeting' ? { cmd: NOOP, callback: () => { n++; } }
+      : retr ? { cmd: RETR, number: Number(command.slice(5)), callback: (err, mail) => { n += err || mail.length !== body ? -1e9 : 2; } }
+      : { cmd: LIST, callback: (err) => { n += err ? -1e9 : 1; } };
+    for (const c of parts) client._socket.emit('data', c);
+  }
+  return n;
 }
 
 export function nodemailer(chunks) {

@@ -30,7 +30,7 @@ const MAIN = [
   ['imap-body', 50 * MB, ['mailwire', 'imapflow', 'node-imap', 'emailjs-imap-handler']],
   ['smtp-in', 20 * MB, ['mailwire', 'smtp-server']],
   ['smtp-replies', 10 * MB, ['mailwire', 'nodemailer']],
-  ['pop3', 20 * MB, ['mailwire']],
+  ['pop3', 20 * MB, ['mailwire', 'node-pop3', 'yapople']],
 ];
 const LIMITS = ['limit-indexOf', 'limit-copy'];
 const cases = [];
@@ -86,6 +86,7 @@ ratioVerdict('IMAP bodies >= fastest peer', 'imap-body', 16384, 1);
 ratioVerdict('SMTP inbound >= 5x smtp-server', 'smtp-in', 16384, 5, 'smtp-server');
 ratioVerdict('SMTP replies >= 20x nodemailer', 'smtp-replies', 16384, 20, 'nodemailer');
 ratioVerdict('POP3 >= 5x fastest POP3 peer', 'pop3', 16384, 5);
+ratioVerdict('POP3 vs yapople (the POP3 peer that reads whole bodies; for reference)', 'pop3', 16384, 5, 'yapople');
 for (const [c] of MAIN) ratioVerdict(`1-byte chunks ${c} >= 3x fastest peer`, c, 1, 3);
 for (const r of results.filter((x) => x.kind === 'linear')) {
   const ok = r.ok && r.linear.every((l) => l.ok);
@@ -103,7 +104,7 @@ const ver = (p) => { try { return JSON.parse(readFileSync(join(here, 'node_modul
 const env = {
   date: new Date().toISOString(), node: process.version, nproc: os.cpus().length, cpu, mode: quick ? 'quick' : 'full', runs: RUNS,
   mailwire: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
-  peers: Object.fromEntries(['imapflow', 'imap', 'emailjs-imap-handler', 'smtp-server', 'nodemailer'].map((p) => [p, ver(p)])),
+  peers: Object.fromEntries(['imapflow', 'imap', 'emailjs-imap-handler', 'smtp-server', 'nodemailer', 'node-pop3', 'yapople'].map((p) => [p, ver(p)])),
   minutes: (Date.now() - t0) / 60e3,
 };
 writeFileSync(jsonPath, JSON.stringify({ env, results, verdicts }, null, 2) + '\n');
