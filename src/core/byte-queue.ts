@@ -145,6 +145,14 @@ export class ByteQueue {
     return -1;
   }
 
+  /** The last buffered byte, or -1 when the queue is empty (no view is built for it). */
+  lastByte(): number {
+    if (this.endAbs === this.startAbs) return -1;
+    if (this.tailStale) return this.tailBuf[this.tailLen - 1]!;
+    const c = this.chunks[this.chunks.length - 1]!;
+    return c[c.length - 1]!;
+  }
+
   /** The byte at absolute offset `abs` (which must be buffered). */
   byteAt(abs: number): number {
     this.sync();

@@ -13,6 +13,9 @@ import type { ByteQueue } from './byte-queue';
 import { CR, DOT, LF } from './bytes';
 import { ProtocolError } from './errors';
 
+/** Below this many buffered bytes, body bytes wait for a line end (see DotDecoder.decode). */
+const SMALL_PIECE = 256;
+
 /**
  * Bare CR / LF inside a dot-stuffed body:
  * - `reject`: pass the bytes through but report one `BARE_LF` / `BARE_CR` error per body,
@@ -57,6 +60,8 @@ export class DotDecoder {
   lineEndings: BareLineEndingPolicy;
   private state = S_LINE_START;
   private reported = false;
+  /** Absolute queue offset up to which held bytes were already searched for LF. */
+  private scanned = 0;
 
   constructor(options: DotDecoderOptions = {}) {
     this.lineEndings = options.lineEndings ?? 'reject';
@@ -70,9 +75,21 @@ export class DotDecoder {
 
   /**
    * Consumes body bytes from `queue`, appending pieces to `out`. Returns true once the
-   * terminator was consumed (the decoder is then reset for the next body).
+   * terminator was consumed (the decoder is then reset for the next body). Fewer than 256
+   * buffered bytes that do not end a line are left queued unless `flush` is set (at the end
+   * of the stream), so tiny reads do not become one piece each.
    */
-  decode(queue: ByteQueue, out: (Uint8Array | ProtocolError)[]): boolean {
+  decode(queue: ByteQueue, out: (Uint8Array | ProtocolError)[], flush = false): boolean {
+    // A peer that sends a body a few bytes at a time would get one piece per read. Short
+    // tails are held until a line ends (the terminator always ends with LF, so no body is
+    // ever held back whole, nor what follows it in the same read) or SMALL_PIECE bytes gather:
+    // one piece per line at worst.
+    if (!flush && queue.length < SMALL_PIECE && queue.lastByte() !== LF) {
+      // Held bytes are scanned once: only what arrived since the last look.
+      const from = this.scanned > queue.offset ? this.scanned : queue.offset;
+      this.scanned = queue.end;
+      if (queue.indexOf(LF, from) < 0) return false;
+    }
     while (queue.length > 0) {
       const c = queue.peekChunk();
       const base = queue.offset;

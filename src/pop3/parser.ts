@@ -173,6 +173,12 @@ export class ResponseParser {
     // Lines held for an expectation that will never come are read now, as unsolicited.
     this.hold = false;
     const out: ResponseParserItem[] = this.push(new Uint8Array(0));
+    if (this.state === 'body') {
+      // The body bytes held back waiting for a line end go out before the error.
+      const pieces: (Uint8Array | ProtocolError)[] = [];
+      this.dot.decode(this.framer.queue, pieces, true);
+      for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+    }
     if (this.state !== 'status') {
       out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.state}`, { offset: this.framer.queue.end }) });
       this.framer.queue.clear();

@@ -12,7 +12,11 @@ import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
 import { parseCommand } from './command';
 import { parseReplyLine, replyFromLines, type ReplyLine } from './reply';
+
 import type { Command, Reply } from './types';
+
+/** BDAT octets are handed out in pieces of at least this many bytes (unless the chunk ends first). */
+const SMALL_PIECE = 256;
 
 /** A parsed command line. */
 export interface CommandItem {
@@ -146,6 +150,8 @@ export class CommandParser {
   end(): CommandParserItem[] {
     const out: CommandParserItem[] = [];
     if (this.mode === 'data' || this.mode === 'bdat') {
+      // What the body had so far goes out before the error (nothing is lost).
+      this.run(out, true);
       out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.mode === 'data' ? 'DATA body' : 'BDAT chunk'}`, { offset: this.framer.queue.end }) });
       this.framer.queue.clear();
     } else {
@@ -164,14 +170,14 @@ export class CommandParser {
     return out;
   }
 
-  private run(out: CommandParserItem[]): void {
+  private run(out: CommandParserItem[], flush = false): void {
     for (;;) {
       switch (this.mode) {
         case 'paused':
           return;
         case 'data': {
           const pieces: (Uint8Array | ProtocolError)[] = [];
-          const done = this.dot.decode(this.framer.queue, pieces);
+          const done = this.dot.decode(this.framer.queue, pieces, flush);
           for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
           if (!done) return;
           out.push({ type: 'data-end', last: true });
@@ -181,6 +187,9 @@ export class CommandParser {
         }
         case 'bdat': {
           const q = this.framer.queue;
+          // As in DATA: a chunk arriving a few bytes per read goes out in pieces of at least
+          // SMALL_PIECE bytes (or whatever completes the chunk), not one piece per read.
+          if (!flush && q.length < this.bdatLeft && q.length < SMALL_PIECE) return;
           while (this.bdatLeft > 0 && q.length > 0) {
             const c = q.takeChunk(this.bdatLeft);
             this.bdatLeft -= c.length;

@@ -118,7 +118,20 @@ describe('pop3.ResponseParser', () => {
   it('listings come unstuffed with their response; truncation is reported', () => {
     expect(run([enc('+OK\r\n1 120\r\n..weird\r\n.\r\n')], ['listing'])).toEqual([['+OK', ['1 120', '.weird']]]);
     expect(run([enc('+OK\r\n1 120\r\n')], ['listing'])).toEqual([['end', 'TRUNCATED']]);
-    expect(run([enc('+OK 5 octets\r\nabc')], ['body'])).toEqual([['+OK', null], ['end', 'TRUNCATED']]);
+    // The bytes of the cut-off body still come out, before the error.
+    expect(run([enc('+OK 5 octets\r\nabc')], ['body'])).toEqual([['+OK', null], ['end', 'data'], ['end', 'TRUNCATED']]);
+  });
+
+  it('a body sent a byte at a time comes out a line at a time, not a byte at a time', () => {
+    const p = new pop3.ResponseParser();
+    p.expect('body');
+    const wire = enc(`+OK\r\n${'x'.repeat(40)}\r\n${'y'.repeat(300)}\r\n.\r\n`);
+    const items = bytewise(wire).flatMap((c) => p.push(c));
+    const data = items.filter((i) => i.type === 'data').map((i) => (i as { chunk: Uint8Array }).chunk.length);
+    expect(data.reduce((a, b) => a + b, 0)).toBe(40 + 2 + 300 + 2);
+    // the 40-byte line in one piece; the 300-byte line in pieces of 256 bytes or what ends the line
+    expect(data).toEqual([42, 256, 46]);
+    expect(items.at(-1)).toEqual({ type: 'data-end' });
   });
 
   it('any body round-trips through dot-stuffing and the parser, for any split', () => {

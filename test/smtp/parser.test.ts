@@ -93,7 +93,26 @@ describe('smtp.CommandParser', () => {
     p.push(enc('DATA\r\n'));
     p.startData();
     p.push(enc('half a message'));
-    expect(p.end()).toMatchObject([{ type: 'error', error: { code: 'TRUNCATED' } }]);
+    // Short unfinished lines are held for a line end; end() hands them out before the error.
+    const items = p.end();
+    expect(items).toMatchObject([{ type: 'data' }, { type: 'error', error: { code: 'TRUNCATED' } }]);
+    expect(dec((items[0] as { chunk: Uint8Array }).chunk)).toBe('half a message');
+  });
+
+  it('the end of a body and the next command in one read: both come out at once', () => {
+    const p = new smtp.CommandParser();
+    p.push(enc('DATA\r\n'));
+    p.startData();
+    const items = p.push(enc('hi\r\n.\r\nQUIT'));
+    expect(items.map((i) => i.type)).toEqual(['data', 'data-end']);
+    expect(p.push(enc('\r\n'))).toMatchObject([{ type: 'command', command: { verb: 'QUIT' } }]);
+  });
+
+  it('BDAT octets sent a byte at a time come out in pieces of 256 bytes (or what ends the chunk)', () => {
+    const p = new smtp.CommandParser();
+    const items = bytewise(enc(`BDAT 600 LAST\r\n${'z'.repeat(600)}`)).flatMap((c) => p.push(c));
+    expect(items.filter((i) => i.type === 'data').map((i) => (i as { chunk: Uint8Array }).chunk.length)).toEqual([256, 256, 88]);
+    expect(items.at(-1)).toEqual({ type: 'data-end', last: true });
   });
 
   it('arbitrary bytes never throw and any split gives the same items', () => {
