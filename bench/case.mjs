@@ -37,8 +37,11 @@ async function main() {
 }
 
 // 64-byte chunks over single items of growing size: MB/s should stay flat (linear cost).
+// Every size is prepared, checked and warmed up before any is timed, and the timed rounds
+// interleave the sizes: measured one after the other, the first size ran on colder code
+// (3x lower at 16 KB) and each size saw a different moment of a noisy machine.
 async function linear() {
-  const r = C.rng(9); const res = [];
+  const r = C.rng(9); const cases = []; const res = [];
   for (const size of spec.sizes) {
     let data, fn, expectN;
     if (spec.corpus === 'smtp-in') {
@@ -51,11 +54,18 @@ async function linear() {
     const chunks = D.split(data, 64);
     const got = fn(chunks, {});
     if (got !== expectN) { res.push({ size, ok: false, error: `count ${got} != ${expectN}` }); continue; }
-    const reps = Math.max(3, Math.ceil(spec.target / size)); const times = [];
-    for (let k = 0; k < 5; k++) { const t = process.hrtime.bigint(); for (let j = 0; j < reps; j++) fn(chunks, {}); times.push(Number(process.hrtime.bigint() - t) / 1e9 / reps); }
-    times.sort((a, b) => a - b);
-    res.push({ size, ok: true, mbps: data.length / 1e6 / times[2] });
+    cases.push({ size, data, fn, chunks, reps: Math.max(3, Math.ceil(spec.target / size)), times: [] });
   }
+  for (const c of cases) for (let j = 0; j < c.reps; j++) c.fn(c.chunks, {}); // warm-up
+  for (let k = 0; k < 5; k++) {
+    for (const c of cases) {
+      const t = process.hrtime.bigint();
+      for (let j = 0; j < c.reps; j++) c.fn(c.chunks, {});
+      c.times.push(Number(process.hrtime.bigint() - t) / 1e9 / c.reps);
+    }
+  }
+  for (const c of cases) { c.times.sort((a, b) => a - b); res.push({ size: c.size, ok: true, mbps: c.data.length / 1e6 / c.times[2] }); }
+  res.sort((a, b) => a.size - b.size);
   out({ ok: true, linear: res });
 }
 
