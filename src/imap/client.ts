@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+import { decodeBase64 } from '../core/base64';
 import { ProtocolError } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
 import { SASL_CANCEL, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2, encodeInitialResponse } from '../core/sasl';
@@ -41,6 +42,12 @@ export type ClientEvent =
   | { readonly type: 'literal-chunk'; readonly seq: number | null; readonly item: string | null; readonly chunk: Uint8Array }
   | { readonly type: 'literal-end'; readonly seq: number | null; readonly item: string | null; readonly size: number }
   | { readonly type: 'idling'; readonly tag: string }
+  /**
+   * AUTHENTICATE with a mechanism mailwire does not run itself (GSSAPI, SCRAM-*, ...): the
+   * server's challenge, base64-decoded (null when it was not valid base64). Answer with
+   * {@link ClientSession.saslRespond}.
+   */
+  | { readonly type: 'sasl-challenge'; readonly tag: string; readonly challenge: Uint8Array | null }
   | { readonly type: 'starttls' }
   | { readonly type: 'bye'; readonly response: UntaggedResponse }
   | { readonly type: 'closed' }
@@ -165,6 +172,17 @@ export class ClientSession {
     return tag;
   }
 
+  /**
+   * Answers a `sasl-challenge` event of an AUTHENTICATE the application runs itself
+   * (`send({ command: 'AUTHENTICATE', mechanism: 'GSSAPI', initialResponse: null })`): the
+   * response bytes go out base64-encoded; `null` cancels the exchange (`*`, RFC 3501 6.2.2).
+   */
+  saslRespond(response: Uint8Array | null): void {
+    const head = this.queue[0];
+    if (!head || head.command.command !== 'AUTHENTICATE' || head.sasl !== undefined) throw new Error('saslRespond() without an AUTHENTICATE run by the application');
+    this.out.pushText(response === null ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(response)}\r\n`);
+  }
+
   /** Ends IDLE: sends DONE (RFC 2177). */
   done(): void {
     const head = this.queue[0];
@@ -178,7 +196,7 @@ export class ClientSession {
     for (const it of this.parser.push(chunk)) {
       if (it.type === 'error') events.push(it);
       else if (it.type === 'literal-chunk' || it.type === 'literal-end') events.push(it);
-      else if (it.type === 'continuation') this.onContinuation(events);
+      else if (it.type === 'continuation') this.onContinuation(it.text, events);
       else if (it.type === 'untagged') this.onUntagged(it, events);
       else this.onTagged(it, events);
     }
@@ -212,7 +230,7 @@ export class ClientSession {
     }
   }
 
-  private onContinuation(events: ClientEvent[]): void {
+  private onContinuation(text: string, events: ClientEvent[]): void {
     const waiting = this.queue.find((p) => p.blocked || p.command.command === 'IDLE' || p.command.command === 'AUTHENTICATE');
     if (!waiting) {
       events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', 'continuation request with no command waiting for one') });
@@ -225,7 +243,12 @@ export class ClientSession {
     }
     if (waiting.command.command === 'IDLE') events.push({ type: 'idling', tag: waiting.tag });
     else if (waiting.command.command === 'AUTHENTICATE') {
-      const next = waiting.sasl?.shift();
+      if (waiting.sasl === undefined) {
+        // A mechanism the application runs: hand it the challenge and wait for saslRespond().
+        events.push({ type: 'sasl-challenge', tag: waiting.tag, challenge: decodeBase64(text.trim(), true) });
+        return;
+      }
+      const next = waiting.sasl.shift();
       this.out.pushText(next === undefined ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(next)}\r\n`);
     }
   }

@@ -48,6 +48,12 @@ export interface ServerSessionOptions {
   readonly preauth?: boolean;
   /** Parser options (maxLiteralSize, maxLineLength ...). */
   readonly parser?: CommandParserOptions;
+  /**
+   * Names of commands beyond those mailwire knows (experimental `X<atom>` commands, vendor
+   * extensions) that go to the application as `UNKNOWN` commands, in any state, instead of
+   * being refused with BAD. Case-insensitive. Default none.
+   */
+  readonly extraCommands?: readonly string[];
   /** Most parsed items waiting behind an unanswered command. Default 1000. */
   readonly maxPending?: number;
 }
@@ -273,8 +279,11 @@ export class ServerSession {
       return;
     }
     if (name === 'UNKNOWN') {
-      this.auto(c.tag, 'BAD', `unknown command ${(c as { name: string }).name}`, events);
-      return;
+      const extra = (c as { name: string }).name.toUpperCase();
+      if (!this.opts.extraCommands?.some((x) => x.toUpperCase() === extra)) {
+        this.auto(c.tag, 'BAD', `unknown command ${(c as { name: string }).name}`, events);
+        return;
+      }
     }
     if (name === 'CAPABILITY') {
       this.write({ type: 'untagged', kind: 'CAPABILITY', capabilities: this.capabilities() });

@@ -104,3 +104,21 @@ describe('literal flow, IDLE, AUTHENTICATE, capabilities', () => {
     expect(c.receive(enc('A1 OK done\r\n'))).toMatchObject([{ type: 'completed', tag: 'A1' }]);
   });
 });
+
+describe('AUTHENTICATE with a mechanism the application runs', () => {
+  it('each "+" becomes a sasl-challenge event (base64-decoded); saslRespond answers, null cancels with "*"', () => {
+    const c = new imap.ClientSession();
+    c.receive(enc('* OK ready\r\n'));
+    const tag = c.send({ command: 'AUTHENTICATE', mechanism: 'SCRAM-SHA-256', initialResponse: null });
+    expect(out(c)).toBe(`${tag} AUTHENTICATE SCRAM-SHA-256\r\n`);
+    expect(() => c.saslRespond(enc('x'))).not.toThrow(); // the exchange may answer an empty "+" at once
+    expect(out(c)).toBe('eA==\r\n');
+    expect(c.receive(enc('+ cj1meXVu\r\n'))).toEqual([{ type: 'sasl-challenge', tag, challenge: enc('r=fyun') }]);
+    c.saslRespond(null);
+    expect(out(c)).toBe('*\r\n');
+    const ev = c.receive(enc(`${tag} BAD AUTHENTICATE cancelled\r\n`));
+    expect(ev).toMatchObject([{ type: 'completed', tag, response: { status: 'BAD' } }]);
+    expect(c.state).toBe('not-authenticated');
+    expect(() => c.saslRespond(null)).toThrow();
+  });
+});
