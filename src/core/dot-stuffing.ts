@@ -99,8 +99,21 @@ export class DotDecoder {
       let state = this.state;
       let nextCr = -2;
       let nextLf = -2;
+      const accept = this.lineEndings === 'accept';
       while (i < n) {
-        if (state === S_MID) {
+        if (state === S_MID && accept) {
+          // Bare CR and bare LF are content: only CRLF matters, so one search per line.
+          const j = c.indexOf(LF, i);
+          if (j < 0) {
+            if (c[n - 1] === CR) state = S_CR;
+            i = n;
+            break;
+          }
+          // S_MID is never entered with a CR pending just before i, so only a CR inside the
+          // scanned bytes (j > i) can pair with this LF.
+          if (j > i && c[j - 1] === CR) state = S_LINE_START;
+          i = j + 1;
+        } else if (state === S_MID) {
           if (nextCr !== -1 && nextCr < i) nextCr = c.indexOf(CR, i);
           if (nextLf !== -1 && nextLf < i) nextLf = c.indexOf(LF, i);
           let j: number;

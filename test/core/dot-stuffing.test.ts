@@ -145,3 +145,45 @@ describe('DotEncoder', () => {
     );
   });
 });
+
+/** The RFC rule, byte by byte: lines end at CRLF only; a line-start dot is dropped, ".CRLF" ends the body. */
+function reference(bytes: Uint8Array): { body: string; rest: string } | null {
+  const out: number[] = [];
+  let lineStart = true;
+  for (let i = 0; i < bytes.length; ) {
+    if (lineStart && bytes[i] === 0x2e) {
+      if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return { body: String.fromCharCode(...out), rest: String.fromCharCode(...bytes.subarray(i + 3)) };
+      i++;
+      lineStart = false;
+      continue;
+    }
+    if (bytes[i] === 0x0d && bytes[i + 1] === 0x0a) {
+      out.push(0x0d, 0x0a);
+      i += 2;
+      lineStart = true;
+      continue;
+    }
+    out.push(bytes[i]!);
+    i++;
+    lineStart = false;
+  }
+  return null;
+}
+
+describe('DotDecoder against the byte-by-byte rule', () => {
+  it('accept and reject keep every byte, and end where the rule ends, for any split', () => {
+    const alphabet = fc.constantFrom(0x0d, 0x0a, 0x2e, 0x61, 0x00);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 0 }).chain(() => fc.array(alphabet, { maxLength: 80 })), fc.array(fc.nat(90), { maxLength: 6 }), (raw, cuts) => {
+        const wire = concat([Uint8Array.from(raw), enc('\r\n.\r\nNEXT')]);
+        const want = reference(wire)!;
+        for (const policy of ['accept', 'reject'] as const) {
+          const got = decode(splitAt(wire, cuts), policy);
+          expect(got.done).toBe(true);
+          expect({ body: got.body, rest: got.rest }).toEqual(want);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
