@@ -34,24 +34,33 @@ export async function fetchBody(w: ImapWire, uid: number): Promise<Uint8Array> {
   throw new Error(`no BODY[] for UID ${uid}`);
 }
 
-/**
- * Waits until `user`'s INBOX holds the message with Message-ID `id` and returns its bytes
- * (polls: Postfix hands messages to Dovecot asynchronously).
- */
-export async function readBack(user: string, id: string, ms = 20_000): Promise<Uint8Array> {
+/** Waits until `user`'s INBOX holds the message with Message-ID `id` (Postfix hands messages to Dovecot asynchronously). */
+export async function waitForMessage(user: string, id: string, ms = 20_000): Promise<void> {
+  await withMailbox(user, (w) => waitForUid(w, id, ms));
+}
+
+async function waitForUid(w: ImapWire, id: string, ms: number): Promise<number> {
+  return eventually(
+    async () => {
+      await imapOk(w, { command: 'NOOP' });
+      return (await uidsByMessageId(w, id))[0];
+    },
+    ms,
+    `message ${id}`,
+  );
+}
+
+async function withMailbox<T>(user: string, f: (w: ImapWire) => Promise<T>): Promise<T> {
   const w = await imapLogin(user);
   try {
     await imapOk(w, { command: 'EXAMINE', mailbox: 'INBOX' });
-    const uid = await eventually(
-      async () => {
-        await imapOk(w, { command: 'NOOP' });
-        return (await uidsByMessageId(w, id))[0];
-      },
-      ms,
-      `${id} in ${user}'s INBOX`,
-    );
-    return await fetchBody(w, uid);
+    return await f(w);
   } finally {
     await imapLogout(w);
   }
+}
+
+/** Waits for the message with Message-ID `id` in `user`'s INBOX and returns its bytes. */
+export async function readBack(user: string, id: string, ms = 20_000): Promise<Uint8Array> {
+  return withMailbox(user, async (w) => fetchBody(w, await waitForUid(w, id, ms)));
 }
