@@ -204,6 +204,12 @@ service auth {
     port = ${ports.auth}
   }
 }
+# No growing delays after the wrong passwords the tests send on purpose (auth penalty).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service stats {
   unix_listener stats-reader {
     mode = 0600
