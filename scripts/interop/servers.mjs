@@ -27,7 +27,7 @@ function idOf(flag, name) {
 let POSTFIX_UID = 0;
 let POSTFIX_GID = 0;
 
-/** Test users: name -> password (kept in plain text so APOP works) and optional quota rule. */
+/** Test users: name -> password (kept in plain text so APOP works), optional quota rule, and LITERAL+ instead of LITERAL- for IMAP. */
 export const USERS = {
   imapuser: { password: 'imap-secret' },
   popuser: { password: 'pop-secret' },
@@ -35,6 +35,8 @@ export const USERS = {
   lmtpuser: { password: 'lmtp-secret' },
   tiny: { password: 'tiny-secret', quota: '*:storage=1K' },
   bounces: { password: 'bounces-secret' },
+  // Dovecot announces LITERAL- (imap_literal_minus = yes); this user's IMAP sessions get LITERAL+.
+  plususer: { password: 'plus-secret', literalPlus: true },
 };
 export const DOMAIN = 'interop.test';
 
@@ -347,7 +349,7 @@ export async function startServers() {
       const h = path.join(home, name);
       mkdirSync(h);
       chownSync(h, MAIL_UID, MAIL_GID);
-      const extra = u.quota ? `userdb_quota_rule=${u.quota}` : '';
+      const extra = [u.quota ? `userdb_quota_rule=${u.quota}` : '', u.literalPlus ? 'userdb_imap_literal_minus=no' : ''].filter(Boolean).join(' ');
       return `${name}:{PLAIN}${u.password}:${MAIL_UID}:${MAIL_GID}::${h}::${extra}`;
     });
     const usersFile = path.join(dir, 'dovecot-users');

@@ -16,7 +16,7 @@ export interface ServersInfo {
   readonly host: string;
   readonly domain: string;
   readonly ports: { readonly imap: number; readonly pop3: number; readonly lmtp: number; readonly auth: number; readonly smtp: number; readonly submission: number };
-  readonly users: Readonly<Record<string, { readonly password: string; readonly quota?: string }>>;
+  readonly users: Readonly<Record<string, { readonly password: string; readonly quota?: string; readonly literalPlus?: boolean }>>;
   readonly pids: { readonly dovecot: number | null; readonly postfix: number | null };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { imap } from '../../src/index';
 import { fetchBody, messageIdOf } from './mailbox';
 import { big, concat, dec, enc, expectDeliveredIntact, expectSameBytes, forwarded, multipart, plain } from './messages';
-import { closeAll, deliver, imapLogin, imapLogout, imapOk, imapRun, openImap, servers, STEP_MS, type ImapWire } from './net';
+import { closeAll, deliver, imapLogin, imapLogout, imapOk, imapRun, openImap, servers, STEP_MS, withTimeout, type ImapWire } from './net';
 
 afterAll(closeAll);
 
@@ -158,6 +158,26 @@ describe('IMAP ClientSession against Dovecot', () => {
     expect(f.flags).toContain('\\Seen');
     expect(f.internalDate?.toISOString()).toBe('2026-10-01T10:00:00.000Z');
     expect(f.rfc822Size).toBe(small.length);
+    await imapLogout(w);
+  });
+
+  it('APPEND with LITERAL+: a large message goes out at once, without waiting for "+"', async () => {
+    const w = await imapLogin('plususer');
+    // Dovecot gives this user LITERAL+ (the post-login CAPABILITY code replaces the greeting's LITERAL-).
+    expect(w.session.capabilities.has('LITERAL+')).toBe(true);
+    expect(w.session.capabilities.has('LITERAL-')).toBe(false);
+    const large = big(`sender@${D}`, `plususer@${D}`, 'literal plus', 300_000);
+    const tag = w.session.send({ command: 'APPEND', mailbox: 'INBOX', messages: [{ flags: null, date: null, message: large, binary: false }] });
+    const bytes = concat(w.session.takeOutput());
+    w.socket.write(bytes);
+    const head = `${tag} APPEND INBOX {${large.length}+}\r\n`;
+    expect(bytes.length).toBe(head.length + large.length + 2);
+    expect(dec(bytes.subarray(0, head.length))).toBe(head);
+    const events = await w.until((e) => e.type === 'completed' && e.tag === tag, STEP_MS);
+    const done = events[events.length - 1] as Extract<imap.ClientEvent, { type: 'completed' }>;
+    expect(done.response.status).toBe('OK');
+    await imapOk(w, { command: 'EXAMINE', mailbox: 'INBOX' });
+    expectSameBytes(await fetchBody(w, done.response.code!.uids!.toArray(0xffffffff)[0]!), large);
     await imapLogout(w);
   });
 
@@ -372,7 +392,7 @@ describe('IMAP ClientSession against Dovecot', () => {
     expect(events.some((e) => e.type === 'bye')).toBe(true);
     expect(done.response.status).toBe('OK');
     expect(w.session.state).toBe('logout');
-    await new Promise<void>((resolve) => (w.socket.destroyed ? resolve() : w.socket.once('close', () => resolve())));
+    await withTimeout(new Promise<void>((resolve) => (w.socket.destroyed ? resolve() : w.socket.once('close', () => resolve()))), STEP_MS, 'server closing after LOGOUT');
     expect(() => w.session.send({ command: 'NOOP' })).toThrow();
   });
 });
