@@ -453,6 +453,9 @@ export class ClientSession {
         } else {
           events.push({ type: 'message', accepted: false, reply: this.txFailed ?? reply, acceptedRecipients: [] });
           this._state = 'ready';
+          // DATA refused (RFC 5321 4.1.1.4: e.g. 554 with no valid recipients) does not end the
+          // transaction the server opened with MAIL: reset it so the next MAIL is not "nested".
+          if (this.txFailed === null) this.send({ kind: 'rset', command: { verb: 'RSET' } });
         }
         break;
       case 'body':

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian packages the interop run needs, when they are missing.
+# Dovecot (IMAP, POP3, LMTP) and Postfix. Postfix's debconf question is answered
+# "No configuration": the interop run writes its own private configuration.
+# Do not add cyrus-imapd: it conflicts with dovecot-imapd.
+set -eu
+
+need=""
+[ -x /usr/sbin/dovecot ] || need="$need dovecot-core"
+[ -x /usr/lib/dovecot/imap ] || need="$need dovecot-imapd"
+[ -x /usr/lib/dovecot/pop3 ] || need="$need dovecot-pop3d"
+[ -x /usr/lib/dovecot/lmtp ] || need="$need dovecot-lmtpd"
+[ -x /usr/sbin/postfix ] || need="$need postfix"
+command -v script >/dev/null 2>&1 || need="$need bsdutils"
+command -v curl >/dev/null 2>&1 || need="$need curl"
+
+if [ -z "$need" ]; then
+  echo "interop: packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "interop: missing packages:$need (run this script as root)" >&2
+  exit 1
+fi
+
+start=$(date +%s)
+apt-get update
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need
+echo "interop: installed$need in $(( $(date +%s) - start ))s"
