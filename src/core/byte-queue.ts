@@ -47,6 +47,9 @@ export class ByteQueue {
     if (n < COALESCE_BELOW) return this.pushSmall(chunk);
     this.sync();
     this.tailOpen = false;
+    // A subclass (Node's Buffer) makes every later subarray() a slow subclass construction
+    // and hands Buffers back out; a plain view of the same memory does neither.
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, n);
     this.chunks.push(chunk);
     this.starts.push(this.endAbs);
     this.endAbs += chunk.length;

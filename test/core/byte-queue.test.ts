@@ -122,3 +122,16 @@ describe('OutputQueue', () => {
     expect(o.take()).toEqual([]);
   });
 });
+
+describe('ByteQueue with Uint8Array subclasses (Node Buffers)', () => {
+  it('hands out plain Uint8Array views of the same memory, never the subclass', () => {
+    class Sub extends Uint8Array {}
+    const q = new ByteQueue();
+    const big = new Sub(300).fill(0x61);
+    q.push(big);
+    const v = q.take(10);
+    expect(v.constructor).toBe(Uint8Array);
+    big[10] = 0x62;
+    expect(q.take(1)[0]).toBe(0x62); // a view, not a copy
+  });
+});
