@@ -466,7 +466,8 @@ function threadTree(v: Value): unknown {
  * the grammar; unknown untagged responses are kept raw, not errors.
  */
 export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}): Response | ProtocolError {
-  const lx = new Lexer(unit, options);
+  // Responses read quoted strings leniently (see LexerLimits.unescapedQuotes) unless told not to.
+  const lx = new Lexer(unit, { unescapedQuotes: true, ...options });
   try {
     const c = lx.peek();
     if (c === 0x2b) {
