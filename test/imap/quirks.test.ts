@@ -222,6 +222,15 @@ describe('real-server quirks from other clients (fixtures and issue trackers)', 
     expect(rt('B2 NO [BADCHARSET ("UTF-8] no')).toMatchObject({ code: null, text: '[BADCHARSET ("UTF-8] no' });
   });
 
+  it('MailKit 991 (node-imap 565): a NIL inside an ENVELOPE address list is skipped, the literal name after it kept', () => {
+    const e = envelope('* 3001 FETCH (UID 3001 ENVELOPE ("Thu, 18 Jul 2019 01:29:32 -0300" "Xxx" (NIL ({23}\r\n=?iso-8859-1?Q?Caf=E9?= NIL "xxxxxxx" "xxxxxxxxxx.xxx")) (NIL) ((NIL NIL "xxxxxxx" "xxxxx.xxx.xx")) NIL NIL NIL NIL "<0A9F@XXXXXXX>"))');
+    expect(e.from).toEqual([{ name: '=?iso-8859-1?Q?Caf=E9?=', adl: null, mailbox: 'xxxxxxx', host: 'xxxxxxxxxx.xxx' }]);
+    expect(e.sender).toEqual([]);
+    expect(imap.resolveAddresses(e.from)).toEqual([{ name: 'Café', address: 'xxxxxxx@xxxxxxxxxx.xxx' }]);
+    // Anything else where an address belongs is still an error.
+    expect(imap.parseResponse('* 1 FETCH (ENVELOPE (NIL NIL ("x") NIL NIL NIL NIL NIL NIL NIL))\r\n')).toBeInstanceOf(ProtocolError);
+  });
+
   // --- accepted already (guards against regressions) ---
 
   it('net-imap bug 7147 / 6397: MESSAGE/RFC822 parts sent without envelope and body are basic parts', () => {
