@@ -334,6 +334,17 @@ describe('real-server quirks from other clients (fixtures and issue trackers)', 
     expect(rt('* THREAD ')).toEqual({ type: 'untagged', kind: 'THREAD', threads: [] });
   });
 
+  it('imap-codec quirks: doubled SP in a QUOTA resource, trailing SP after ID, bare LF line ends', () => {
+    expect(rt('* QUOTA "#user/alice" (STORAGE 54 111 MESSAGE 42  1000)')).toEqual({ type: 'untagged', kind: 'QUOTA', root: '#user/alice', resources: [{ name: 'STORAGE', usage: 54, limit: 111 }, { name: 'MESSAGE', usage: 42, limit: 1000 }] });
+    expect(rt('* ID ("name" "Dovecot") ')).toEqual({ type: 'untagged', kind: 'ID', params: { name: 'Dovecot' } });
+    const p = new imap.ResponseParser();
+    expect(p.push(enc('* 1 EXISTS\n* 2 FETCH (BODY[] {3}\nabc)\nA1 OK done\n'))).toEqual([
+      { type: 'untagged', kind: 'EXISTS', number: 1 },
+      { type: 'untagged', kind: 'FETCH', seq: 2, attributes: { sections: [{ name: 'BODY[]', section: '', origin: null, data: enc('abc') }] } },
+      { type: 'tagged', tag: 'A1', status: 'OK', code: null, text: 'done' },
+    ]);
+  });
+
   it('the same quirks through the streaming ResponseParser, one byte at a time', () => {
     const lines = [
       '*  1688 EXISTS\r\n',
