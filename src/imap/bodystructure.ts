@@ -11,6 +11,7 @@ import { stringValue, type Value } from './lexer';
 import { readEnvelope } from './envelope';
 import type { BodyStructure, Disposition } from './types';
 
+const APPLICATION = new TextEncoder().encode('APPLICATION');
 const str = (v: Value | undefined): string | null => (v === undefined || v.kind === 'nil' ? null : stringValue(v));
 const num = (v: Value | undefined): number => (v && v.kind === 'number' ? v.value : v && v.kind === 'string' && /^\d+$/.test(stringValue(v) ?? '') ? Number(stringValue(v)) : 0);
 
@@ -25,8 +26,28 @@ function params(v: Value | undefined): Record<string, string> {
 }
 
 function disposition(v: Value | undefined): Disposition | null {
-  if (!v || v.kind !== 'list' || v.items.length === 0) return null;
-  return { type: (str(v.items[0]) ?? '').toUpperCase(), params: params(v.items[1]) };
+  if (!v) return null;
+  // Exchange sends the disposition type as a bare string (`"inline"`, MailKit issue 919) and
+  // even a description in its place on a multipart (javamail issue 278): keep it as the type.
+  if (v.kind === 'string') return { type: (str(v) ?? '').toUpperCase(), params: {} };
+  if (v.kind !== 'list' || v.items.length === 0) return null;
+  // Exchange also sends `(NIL NIL)` for "no disposition".
+  const type = str(v.items[0]);
+  return type === null ? null : { type: type.toUpperCase(), params: params(v.items[1]) };
+}
+
+/**
+ * The extension fields of a multipart (body-ext-mpart) from `ext` on: params, disposition,
+ * language, location, then anything further.
+ */
+function multipartExtension(ext: readonly Value[]): Partial<Record<'params' | 'disposition' | 'language' | 'location' | 'extensions', unknown>> {
+  return {
+    ...(ext.length > 0 ? { params: params(ext[0]) } : {}),
+    ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
+    ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
+    ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
+    ...(ext.length > 4 ? { extensions: ext.slice(4) } : {}),
+  };
 }
 
 function language(v: Value | undefined): string[] | null {
@@ -41,9 +62,23 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
   if (v.kind !== 'list') throw new ProtocolError('SYNTAX', 'BODYSTRUCTURE must be a list');
   if (depth > 100) throw new ProtocolError('TOO_DEEP', 'BODYSTRUCTURE nested too deeply');
   const items = v.items;
-  if (items.length === 1 && items[0]!.kind === 'string') {
-    // A multipart with no parts, sent as `("MIXED")` (seen in the wild; net-imap bug 7153).
-    return { kind: 'multipart', part, subtype: (str(items[0]) ?? '').toUpperCase(), parts: [] };
+  if (items.length === 0) {
+    // `()` as the body of a MESSAGE/RFC822 (MailKit issue 944): nothing is known about it; an
+    // empty multipart without a subtype says so and writes back as `("")`.
+    return { kind: 'multipart', part, subtype: '', parts: [] };
+  }
+  if (items[0]!.kind === 'string' && (items.length === 1 || items[1]!.kind === 'list' || items[1]!.kind === 'nil')) {
+    // A lone string where "type" "subtype" should be.
+    if (items.length >= 6 && items[4]!.kind === 'string' && items[5]!.kind === 'number') {
+      // The media type is missing and the rest is a basic part shifted by one:
+      // `("X-ZIP" ("BOUNDARY" "") NIL NIL "base64" 4096)` (MailKit issue 371). An unknown
+      // type is treated as APPLICATION (RFC 2046 4.5.3, like application/octet-stream).
+      return readBodyStructure({ kind: 'list', items: [{ kind: 'string', value: APPLICATION, form: 'quoted' }, ...items] }, part, depth);
+    }
+    // A multipart with no parts, sent as `("MIXED")` (net-imap bug 7153) or with its extension
+    // data, `("ALTERNATIVE" ("BOUNDARY" "x") NIL NIL)` (Gmail: MailKit issues 205, 777;
+    // net-imap's mixed-boundary case, inside a MESSAGE/RFC822).
+    return { kind: 'multipart', part, subtype: (str(items[0]) ?? '').toUpperCase(), parts: [], ...multipartExtension(items.slice(1)) } as BodyStructure;
   }
   if (items.length > 0 && items[0]!.kind === 'list') {
     // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
@@ -51,18 +86,7 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
     let i = 0;
     for (; i < items.length && items[i]!.kind === 'list'; i++) parts.push(readBodyStructure(items[i]!, part === '' ? String(i + 1) : `${part}.${i + 1}`, depth + 1));
     const subtype = (str(items[i]) ?? '').toUpperCase();
-    const ext = items.slice(i + 1);
-    return {
-      kind: 'multipart',
-      part,
-      subtype,
-      parts,
-      ...(ext.length > 0 ? { params: params(ext[0]) } : {}),
-      ...(ext.length > 1 ? { disposition: disposition(ext[1]) } : {}),
-      ...(ext.length > 2 ? { language: language(ext[2]) } : {}),
-      ...(ext.length > 3 ? { location: str(ext[3]) } : {}),
-      ...(ext.length > 4 ? { extensions: ext.slice(4) } : {}),
-    };
+    return { kind: 'multipart', part, subtype, parts, ...multipartExtension(items.slice(i + 1)) } as BodyStructure;
   }
   const self = part === '' ? '1' : part;
   const type = (str(items[0]) ?? 'TEXT').toUpperCase();

@@ -112,11 +112,26 @@ export class ResponseWriter {
   }
 }
 
+/**
+ * Whether code text keeps the code closed: no "]" outside quoted strings, no quote left open
+ * (a "]" inside quotes is read back as part of the code: `[BADCHARSET ("[x]")]`).
+ */
+function closedCodeText(raw: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ']' && !quoted) return false;
+  }
+  return !quoted;
+}
+
 function code(w: ResponseWriter, c: ResponseCode | null): void {
   if (c === null) return;
   if (!/^[A-Z0-9.-]+$/i.test(c.name)) throw new TypeError(`bad response code name "${c.name}"`);
   assertNoLineBreak(c.raw, 'response code');
-  if (c.raw.includes(']')) throw new TypeError('response code text must not contain "]"');
+  if (!closedCodeText(c.raw)) throw new TypeError('response code text must not contain "]" (outside a quoted string) or an unclosed quote');
   w.raw(c.raw === '' ? `[${c.name}] ` : `[${c.name} ${c.raw}] `);
 }
 

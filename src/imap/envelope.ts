@@ -18,11 +18,16 @@ function nstring(v: Value | undefined): string | null {
 function addressList(v: Value | undefined): Address[] | null {
   if (v === undefined || v.kind === 'nil') return null;
   if (v.kind !== 'list') throw new ProtocolError('SYNTAX', 'ENVELOPE address list must be a list or NIL');
-  return v.items.map((a) => {
-    // Lenient: real servers send short address lists (missing fields) — treat missing as NIL.
+  const out: Address[] = [];
+  for (const a of v.items) {
+    // A NIL where an address belongs carries nothing: skip it (MailKit issue 991, node-imap
+    // issue 565: `(NIL ("name" NIL "box" "host"))`).
+    if (a.kind === 'nil') continue;
     if (a.kind !== 'list') throw new ProtocolError('SYNTAX', 'ENVELOPE address must be a list');
-    return { name: nstring(a.items[0]), adl: nstring(a.items[1]), mailbox: nstring(a.items[2]), host: nstring(a.items[3]) };
-  });
+    // Lenient: real servers send short addresses (missing fields) — treat missing as NIL.
+    out.push({ name: nstring(a.items[0]), adl: nstring(a.items[1]), mailbox: nstring(a.items[2]), host: nstring(a.items[3]) });
+  }
+  return out;
 }
 
 /**

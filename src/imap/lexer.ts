@@ -45,6 +45,13 @@ export interface LexerLimits {
    * response code.
    */
   readonly bracketInAtom?: boolean;
+  /**
+   * Read a DQUOTE inside a quoted string as part of it unless SP, ")", "]" or the end of the
+   * line follows it: servers that copy header values without escaping them send
+   * `"MOUNDARY="x""` or `""""` (MailKit issue 485, go-imap issue 659), and the grammar never
+   * puts anything else right after a closing quote. Off by default; responses turn it on.
+   */
+  readonly unescapedQuotes?: boolean;
 }
 
 const SP = 0x20;
@@ -76,11 +83,13 @@ export class Lexer {
   private readonly maxDepth: number;
   private readonly maxItems: number;
   private bracketInAtom: boolean;
+  private readonly unescapedQuotes: boolean;
 
   constructor(unit: FramedUnit, limits: LexerLimits = {}) {
     this.unit = unit;
     this.line = unit.lines[0] ?? new Uint8Array(0);
     this.bracketInAtom = limits.bracketInAtom ?? false;
+    this.unescapedQuotes = limits.unescapedQuotes ?? false;
     this.maxDepth = limits.maxDepth ?? 100;
     this.maxItems = limits.maxListItems ?? 1_000_000;
   }
@@ -241,7 +250,7 @@ export class Lexer {
     // Fast path: no escapes, the value is a view into the line.
     let i = start;
     while (i < l.length && l[i] !== DQUOTE && l[i] !== BACKSLASH) i++;
-    if (i < l.length && l[i] === DQUOTE) {
+    if (i < l.length && l[i] === DQUOTE && this.closes(i)) {
       this.pos = i + 1;
       return { kind: 'string', value: l.subarray(start, i), form: 'quoted' };
     }
@@ -251,7 +260,7 @@ export class Lexer {
     for (;;) {
       if (this.pos >= l.length) throw this.error('unterminated quoted string');
       const c = l[this.pos++]!;
-      if (c === DQUOTE) break;
+      if (c === DQUOTE && this.closes(this.pos - 1)) break;
       if (c === BACKSLASH && this.pos < l.length) {
         out.push(l[this.pos++]!);
         continue;
@@ -259,6 +268,13 @@ export class Lexer {
       out.push(c);
     }
     return { kind: 'string', value: Uint8Array.from(out), form: 'quoted' };
+  }
+
+  /** Whether the DQUOTE at `i` ends the quoted string (always, unless `unescapedQuotes`). */
+  private closes(i: number): boolean {
+    if (!this.unescapedQuotes) return true;
+    const n = this.line[i + 1];
+    return n === undefined || n === SP || n === RPAREN || n === RBRACKET;
   }
 
   /** literal = "{" number ["+"] "}" CRLF *CHAR8, and literal8 "~{" number "}" (the framer already collected the octets). */

@@ -33,21 +33,41 @@ const big = (v: Value | undefined): bigint => {
   return s !== null && /^\d{1,20}$/.test(s) ? BigInt(s) : 0n;
 };
 
+/** The astrings of a code's argument list: atoms, and quoted strings without their quotes. */
+function codeWords(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"|[^\s"]+/g)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[0]);
+  return out;
+}
+
 /** resp-text-code: the part inside `[...]`. */
 function responseCode(lx: Lexer): ResponseCode {
   const name = lx.atom().toUpperCase();
   if (name === '') throw lx.error('empty response code');
   let raw = '';
   if (lx.accept(0x20)) {
-    // The arguments run to the matching "]"; read them as text, then interpret the known codes.
+    // The arguments run to the matching "]" (not one inside parentheses or a quoted string,
+    // e.g. `[BADCHARSET (US-ASCII "[x]")]` in net-imap's fixtures); read them as text, then
+    // interpret the known codes.
     const chars: number[] = [];
     let depth = 0;
+    let quoted = false;
     for (;;) {
       const c = lx.peek();
       if (c < 0) throw lx.error('unterminated response code');
-      if (c === RBRACKET && depth === 0) break;
-      if (c === 0x28) depth++;
-      if (c === 0x29) depth--;
+      if (c === RBRACKET && depth === 0 && !quoted) break;
+      if (quoted && c === 0x5c) {
+        chars.push(c);
+        lx.accept(c);
+        const e = lx.peek();
+        if (e < 0) throw lx.error('unterminated response code');
+        chars.push(e);
+        lx.accept(e);
+        continue;
+      }
+      if (c === 0x22) quoted = !quoted;
+      else if (!quoted && c === 0x28) depth++;
+      else if (!quoted && c === 0x29) depth--;
       chars.push(c);
       lx.accept(c);
     }
@@ -61,7 +81,7 @@ function responseCode(lx: Lexer): ResponseCode {
       return { name, raw, list: parts };
     case 'PERMANENTFLAGS':
     case 'BADCHARSET':
-      return { name, raw, list: raw.replace(/^\(|\)$/g, '').split(' ').filter((p) => p !== '') };
+      return { name, raw, list: codeWords(raw.replace(/^\(|\)$/g, '')) };
     case 'UIDNEXT':
     case 'UIDVALIDITY':
     case 'UNSEEN':
@@ -126,7 +146,8 @@ function respText(lx: Lexer): { code: ResponseCode | null; text: string } {
 }
 
 function mailboxName(v: Value, opts: ReadResponseOptions): string {
-  const s = stringValue(v) ?? '';
+  // mailbox is an astring, so a bare NIL is the mailbox named "NIL" (RFC 3501 4.5 notes it).
+  const s = v.kind === 'nil' ? 'NIL' : (stringValue(v) ?? '');
   if (opts.utf8Accept || s.toUpperCase() === 'INBOX') return s.toUpperCase() === 'INBOX' ? 'INBOX' : s;
   try {
     return decodeMailboxName(s);
@@ -184,6 +205,10 @@ function fetchAttributes(lx: Lexer, opts: ReadResponseOptions): FetchAttributes 
       case 'BODY':
       case 'BODYSTRUCTURE':
         a.bodyStructure = readBodyStructure(val);
+        break;
+      case 'RFC822[]':
+        // Some servers answer RFC822 as "RFC822[]" (net-imap's fixtures); it is RFC822.
+        sections.push({ name: 'RFC822', section: '', origin: null, data: val.kind === 'nil' ? null : val.kind === 'string' ? val.value : val.kind === 'streamed' ? val : new Uint8Array(0) });
         break;
       case 'RFC822':
       case 'RFC822.HEADER':
@@ -466,7 +491,8 @@ function threadTree(v: Value): unknown {
  * the grammar; unknown untagged responses are kept raw, not errors.
  */
 export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}): Response | ProtocolError {
-  const lx = new Lexer(unit, options);
+  // Responses read quoted strings leniently (see LexerLimits.unescapedQuotes) unless told not to.
+  const lx = new Lexer(unit, { unescapedQuotes: true, ...options });
   try {
     const c = lx.peek();
     if (c === 0x2b) {
@@ -476,7 +502,8 @@ export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}
     }
     if (c === 0x2a) {
       lx.accept(0x2a);
-      lx.sp();
+      // DavMail sends "*  1688 EXISTS" (two spaces, its keep-alive workaround).
+      if (!lx.optionalSp()) throw lx.error('expected SP');
       const data = untagged(lx, options);
       return { type: 'untagged', ...data };
     }
