@@ -1,0 +1,247 @@
+/**
+ * docs/getting-started.md is executable: every ```ts block is extracted, typechecked against
+ * src/ (as `mailwire`), and run; what it prints with console.log must be what its
+ * `// prints:` comments say. Blocks that connect to a mail server (`net.connect(110|143, host)`)
+ * run against a small mailwire server on 127.0.0.1 started here. The `node dist/cli.js` shell
+ * lines are run too and compared with the ```text block that follows them.
+ */
+import { describe, it, expect, vi, afterAll } from 'vitest';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { format } from 'node:util';
+import ts from 'typescript';
+import { pop3, imap } from '../../src/index';
+
+const root = resolve(__dirname, '../..');
+const DOC = 'docs/getting-started.md';
+
+interface Block {
+  readonly lang: string;
+  readonly code: string;
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+}
+
+/** The fenced code blocks of a markdown file, in order. */
+export function codeBlocks(markdown: string): Block[] {
+  const out: Block[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\w*)\s*$/.exec(lines[i]!);
+    if (!open) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
+    out.push({ lang: open[1]!, code: body.join('\n') + '\n', line: start + 1 });
+  }
+  return out;
+}
+
+/** `mailwire` and `mailwire/<entry>` → the sources. */
+const ENTRY: Record<string, string> = {
+  mailwire: join(root, 'src/index.ts'),
+  'mailwire/smtp': join(root, 'src/smtp/index.ts'),
+  'mailwire/pop3': join(root, 'src/pop3/index.ts'),
+  'mailwire/imap': join(root, 'src/imap/index.ts'),
+  'mailwire/testing': join(root, 'src/testing/index.ts'),
+};
+
+/** Typechecks snippets as separate modules; returns one list of messages per snippet. */
+function typecheck(snippets: readonly string[]): string[][] {
+  const files = snippets.map((_, i) => join(root, 'test/docs', `__snippet_${i}.ts`));
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.asynciterable.d.ts'],
+    types: ['node'],
+    typeRoots: [join(root, 'node_modules/@types')],
+    paths: Object.fromEntries(Object.entries(ENTRY).map(([k, v]) => [k, [v]])),
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    noEmit: true,
+  };
+  const host = ts.createCompilerHost(options);
+  const virtual = new Map(files.map((f, i) => [f, `${snippets[i]}\nexport {};\n`]));
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, ...rest) => {
+    const text = virtual.get(name);
+    return text !== undefined ? ts.createSourceFile(name, text, lang) : getSourceFile(name, lang, ...rest);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => virtual.has(name) || fileExists(name);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (name) => virtual.get(name) ?? readFile(name);
+  const program = ts.createProgram(files, options, host);
+  return files.map((f) => {
+    const sf = program.getSourceFile(f)!;
+    return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => {
+      const { line } = d.start === undefined ? { line: -1 } : sf.getLineAndCharacterOfPosition(d.start);
+      return `line ${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+  });
+}
+
+/** The `// prints: ...` comments of a snippet, in order. */
+function expectedPrints(code: string): string[] {
+  return [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]!.trimEnd());
+}
+
+// ---- small mail servers for the client examples, built on mailwire's server sessions ----
+
+const MESSAGE = 'Subject: hi\r\n\r\nHello Bob\r\n';
+
+/** Serves one connection with `serve`; resolves with the port, and `done` when the connection closed. */
+async function oneShotServer(serve: (socket: net.Socket) => void): Promise<{ port: number; done: Promise<void>; close: () => void }> {
+  let finished!: () => void;
+  const done = new Promise<void>((r) => (finished = r));
+  const server = net.createServer((socket) => {
+    socket.on('close', finished);
+    socket.on('error', finished);
+    serve(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, done, close: () => server.close() };
+}
+
+function servePop3(socket: net.Socket): void {
+  const s = new pop3.ServerSession({ greeting: 'POP3 ready' });
+  const flush = () => { for (const b of s.takeOutput()) socket.write(b); };
+  const handle = (events: readonly pop3.ServerEvent[]): void => {
+    for (const e of events) {
+      if (e.type === 'closed') {
+        flush(); // the last answer (QUIT's +OK, LOGOUT's BYE and OK) goes out before the end
+        socket.end();
+      }
+      if (e.type !== 'command') continue;
+      const c = e.command;
+      if (c.verb === 'STAT') handle(s.ok(`1 ${MESSAGE.length}`));
+      else if (c.verb === 'RETR') {
+        s.beginBody(`${MESSAGE.length} octets`);
+        s.writeBody(new TextEncoder().encode(MESSAGE));
+        handle(s.endBody());
+      } else if (c.verb === 'PASS' && c.argument !== 'secret') handle(s.err('bad password'));
+      else handle(s.ok());
+    }
+  };
+  socket.on('data', (chunk) => { handle(s.receive(chunk)); flush(); });
+  flush();
+}
+
+function serveImap(socket: net.Socket): void {
+  const s = new imap.ServerSession();
+  const flush = () => { for (const b of s.takeOutput()) socket.write(b); };
+  const untagged = (text: string) => {
+    const r = imap.parseResponse(`${text}\r\n`);
+    if (r instanceof Error || r.type !== 'untagged') throw new Error(`bad fixture: ${text}`);
+    s.untagged(r);
+  };
+  const handle = (events: readonly imap.ServerEvent[]): void => {
+    for (const e of events) {
+      if (e.type === 'closed') {
+        flush(); // the last answer (QUIT's +OK, LOGOUT's BYE and OK) goes out before the end
+        socket.end();
+      }
+      if (e.type !== 'command') continue;
+      const c = e.command;
+      if (c.command === 'LOGIN' && c.password !== 'secret') handle(s.no('wrong password'));
+      else if (c.command === 'SELECT') {
+        untagged('* 1 EXISTS');
+        handle(s.ok('SELECT completed', { name: 'READ-WRITE', raw: '' }));
+      } else if (c.command === 'FETCH') {
+        untagged('* 1 FETCH (ENVELOPE ("Mon, 23 Nov 2026 10:00:00 +0000" "hi" (("Alice" NIL "alice" "example.org")) NIL NIL (("Bob" NIL "bob" "example.net")) NIL NIL NIL "<1@example.org>"))');
+        handle(s.ok());
+      } else handle(s.ok());
+    }
+  };
+  socket.on('data', (chunk) => { handle(s.receive(chunk)); flush(); });
+  flush();
+}
+
+const SERVERS: Record<string, (socket: net.Socket) => void> = { '110': servePop3, '143': serveImap };
+
+// ---- the tests ----
+
+const markdown = readFileSync(join(root, DOC), 'utf8');
+const blocks = codeBlocks(markdown);
+const tsBlocks = blocks.filter((b) => b.lang === 'ts');
+const work = mkdtempSync(join(tmpdir(), 'mailwire-docs-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe(`${DOC}: TypeScript blocks`, () => {
+  it('has the examples the page promises', () => {
+    expect(tsBlocks.length).toBeGreaterThanOrEqual(7);
+    for (const needle of ['smtp.ServerSession', 'pop3.ClientSession', 'imap.ClientSession', 'toTransformStream(new imap.ResponseParser())', 'node:net']) {
+      expect(tsBlocks.some((b) => b.code.includes(needle)), needle).toBe(true);
+    }
+  });
+
+  const diagnostics = typecheck(tsBlocks.map((b) => b.code));
+  tsBlocks.forEach((block, i) => {
+    it(`block at line ${block.line} typechecks and prints what it says`, async () => {
+      expect(diagnostics[i]).toEqual([]);
+
+      let code = block.code;
+      for (const [name, file] of Object.entries(ENTRY)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(file)}`);
+      const connect = /net\.connect\((\d+), '([^']+)'\)/.exec(code);
+      let server: Awaited<ReturnType<typeof oneShotServer>> | null = null;
+      if (connect && connect[2] !== '127.0.0.1') {
+        const serve = SERVERS[connect[1]!];
+        expect(serve, `no test server for port ${connect[1]}`).toBeDefined();
+        server = await oneShotServer(serve!);
+        code = code.replace(connect[0], `net.connect(${server.port}, '127.0.0.1')`);
+      }
+      const file = join(work, `snippet-${block.line}.ts`);
+      writeFileSync(file, code);
+
+      const printed: string[] = [];
+      const written: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
+        return true;
+      });
+      try {
+        await import(/* @vite-ignore */ file);
+        if (server) {
+          await Promise.race([server.done, new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not finish')), 5000))]);
+        }
+      } finally {
+        log.mockRestore();
+        write.mockRestore();
+        server?.close();
+      }
+      expect(printed).toEqual(expectedPrints(block.code));
+      if (block.code.includes('process.stdout.write')) expect(written.join('')).toBe(MESSAGE);
+    });
+  });
+});
+
+describe(`${DOC}: command-line examples`, () => {
+  const dist = join(root, 'dist/cli.js');
+  const examples = blocks.flatMap((b, i) =>
+    b.lang === 'sh' && blocks[i + 1]?.lang === 'text'
+      ? b.code.split('\n').filter((l) => l.includes('dist/cli.js')).map((command) => ({ command, expected: blocks[i + 1]!.code.trimEnd().split('\n'), line: b.line }))
+      : [],
+  );
+
+  it('has command-line examples with their output', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const { command, expected, line } of examples) {
+    it(`${command.slice(0, 60)}... (line ${line}) prints what the page shows`, () => {
+      expect(existsSync(dist), 'dist/cli.js is missing — run `npm run build` first').toBe(true);
+      const out = execSync(command, { cwd: root, encoding: 'utf8', shell: '/bin/sh' }).trimEnd().split('\n');
+      expect(out.slice(0, expected.length)).toEqual(expected);
+    });
+  }
+
+  it('the sample transcripts named on the page exist', () => {
+    for (const m of markdown.matchAll(/fixtures\/transcripts\/[\w.-]+\.txt/g)) expect(existsSync(join(root, m[0])), m[0]).toBe(true);
+  });
+});
