@@ -3,7 +3,9 @@
  * src/ (as `mailwire`), and run; what it prints with console.log must be what its
  * `// prints:` comments say. Blocks that connect to a mail server (`net.connect(110|143, host)`)
  * run against a small mailwire server on 127.0.0.1 started here. The `node dist/cli.js` shell
- * lines are run too and compared with the ```text block that follows them.
+ * lines are run too and compared with the ```text block that follows them. The ```ts blocks of
+ * the protocol guides and options.md are typechecked the same way (they need real servers or
+ * listen on fixed ports, so they are not run).
  */
 import { describe, it, expect, vi, afterAll } from 'vitest';
 import { execSync } from 'node:child_process';
@@ -243,5 +245,20 @@ describe(`${DOC}: command-line examples`, () => {
 
   it('the sample transcripts named on the page exist', () => {
     for (const m of markdown.matchAll(/fixtures\/transcripts\/[\w.-]+\.txt/g)) expect(existsSync(join(root, m[0])), m[0]).toBe(true);
+  });
+});
+
+describe('the TypeScript blocks of the other guides typecheck', () => {
+  const guides = ['docs/smtp.md', 'docs/pop3.md', 'docs/imap.md', 'docs/options.md'];
+  const all = guides.flatMap((doc) => codeBlocks(readFileSync(join(root, doc), 'utf8')).filter((b) => b.lang === 'ts').map((b) => ({ doc, ...b })));
+  const diagnostics = typecheck(all.map((b) => b.code));
+
+  it('every guide has a socket example', () => {
+    for (const doc of guides.slice(0, 3)) expect(all.some((b) => b.doc === doc && b.code.includes("from 'node:net'")), doc).toBe(true);
+  });
+  all.forEach((block, i) => {
+    it(`${block.doc} block at line ${block.line}`, () => {
+      expect(diagnostics[i]).toEqual([]);
+    });
   });
 });
