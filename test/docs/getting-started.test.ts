@@ -1,21 +1,21 @@
 /**
  * docs/getting-started.md is executable: every ```ts block is extracted, typechecked against
  * src/ (as `mailwire`), and run; what it prints with console.log must be what its
- * `// prints:` comments say. Blocks that connect to a mail server (`net.connect(110|143, host)`)
+ * `// prints:` comments say. Blocks that connect to a mail server (`net.connect(110|143|587, host)`)
  * run against a small mailwire server on 127.0.0.1 started here. The `node dist/cli.js` shell
  * lines are run too and compared with the ```text block that follows them. The ```ts blocks of
- * the protocol guides and options.md are typechecked the same way (they need real servers or
- * listen on fixed ports, so they are not run).
+ * the protocol guides and options.md are typechecked the same way, and their client examples
+ * run against the test servers (the server examples listen on fixed ports forever: not run).
  */
 import { describe, it, expect, vi, afterAll } from 'vitest';
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import ts from 'typescript';
-import { pop3, imap } from '../../src/index';
+import { smtp, pop3, imap, decodeBase64, decodeSaslPlain } from '../../src/index';
 
 const root = resolve(__dirname, '../..');
 const DOC = 'docs/getting-started.md';
@@ -96,6 +96,8 @@ function expectedPrints(code: string): string[] {
 // ---- small mail servers for the client examples, built on mailwire's server sessions ----
 
 const MESSAGE = 'Subject: hi\r\n\r\nHello Bob\r\n';
+/** What the IMAP test server returns for BODY[]: big enough to stream as literal chunks past a 64 KiB threshold. */
+const BIG = `Subject: big\r\n\r\n${'0123456789abcdef'.repeat(6 * 1024)}\r\n`;
 
 /** Serves one connection with `serve`; resolves with the port, and `done` when the connection closed. */
 async function oneShotServer(serve: (socket: net.Socket) => void): Promise<{ port: number; done: Promise<void>; close: () => void }> {
@@ -154,6 +156,13 @@ function serveImap(socket: net.Socket): void {
       else if (c.command === 'SELECT') {
         untagged('* 1 EXISTS');
         handle(s.ok('SELECT completed', { name: 'READ-WRITE', raw: '' }));
+      } else if (c.command === 'LIST') {
+        untagged('* LIST (\\HasNoChildren) "/" INBOX');
+        untagged('* LIST (\\HasNoChildren \\Sent) "/" Sent');
+        handle(s.ok());
+      } else if (c.command === 'FETCH' && c.items.some((i) => i.item === 'BODY[]')) {
+        untagged(`* 1 FETCH (BODY[] {${BIG.length}}\r\n${BIG})`);
+        handle(s.ok());
       } else if (c.command === 'FETCH') {
         untagged('* 1 FETCH (ENVELOPE ("Mon, 23 Nov 2026 10:00:00 +0000" "hi" (("Alice" NIL "alice" "example.org")) NIL NIL (("Bob" NIL "bob" "example.net")) NIL NIL NIL "<1@example.org>"))');
         handle(s.ok());
@@ -164,7 +173,96 @@ function serveImap(socket: net.Socket): void {
   flush();
 }
 
-const SERVERS: Record<string, (socket: net.Socket) => void> = { '110': servePop3, '143': serveImap };
+function serveSubmission(socket: net.Socket): void {
+  const s = new smtp.ServerSession({
+    domain: 'submission.example.net',
+    extensions: [...['PIPELINING', 'CHUNKING', 'ENHANCEDSTATUSCODES'].map((keyword) => ({ keyword, params: [] as string[] })), { keyword: 'AUTH', params: ['PLAIN'] }],
+  });
+  const flush = () => { for (const b of s.takeOutput()) socket.write(b); };
+  const login = (response: Uint8Array) => {
+    const creds = decodeSaslPlain(response);
+    return creds?.authcid === 'alice' && creds.password === 'secret' ? s.reply(235, 'Authenticated') : s.reply(535, 'Bad credentials');
+  };
+  const handle = (events: readonly smtp.ServerEvent[]): void => {
+    for (const e of events) {
+      if (e.type === 'closed') {
+        flush();
+        socket.end();
+      } else if (e.type === 'auth-response') handle(login(e.response));
+      else if (e.type === 'data-end') handle(s.accept());
+      else if (e.type !== 'command') continue;
+      else if (e.command.verb === 'AUTH') {
+        const ir = e.command.initialResponse;
+        handle(ir ? login(decodeBase64(ir) ?? new Uint8Array(0)) : s.challenge(new Uint8Array(0)));
+      } else if (e.command.verb === 'RCPT' && e.command.to.domain === 'example.com') handle(s.reply(550, 'No such user'));
+      else if (e.command.verb !== 'BDAT') handle(s.accept());
+    }
+  };
+  socket.on('data', (chunk) => { handle(s.receive(chunk)); flush(); });
+  flush();
+}
+
+const SERVERS: Record<string, (socket: net.Socket) => void> = { '110': servePop3, '143': serveImap, '587': serveSubmission };
+
+interface Run {
+  /** What console.log printed, one string per call. */
+  readonly printed: string[];
+  /** What was written to process.stdout. */
+  readonly written: string;
+  /** The files the snippet wrote with createWriteStream, by the name it used. */
+  readonly files: Map<string, Uint8Array>;
+}
+
+/**
+ * Runs a snippet as a module: `mailwire` points at src/, `net.connect(port, host)` at a test
+ * server for that port on 127.0.0.1, `createWriteStream('name')` into a temporary directory.
+ * Waits until the test server's connection has closed.
+ */
+async function runSnippet(source: string, name: string): Promise<Run> {
+  let code = source;
+  for (const [entry, file] of Object.entries(ENTRY)) code = code.replaceAll(`from '${entry}'`, `from ${JSON.stringify(file)}`);
+  const connect = /net\.connect\((\d+), '([^']+)'\)/.exec(code);
+  let server: Awaited<ReturnType<typeof oneShotServer>> | null = null;
+  if (connect && connect[2] !== '127.0.0.1') {
+    const serve = SERVERS[connect[1]!];
+    expect(serve, `no test server for port ${connect[1]}`).toBeDefined();
+    server = await oneShotServer(serve!);
+    code = code.replace(connect[0], `net.connect(${server.port}, '127.0.0.1')`);
+  }
+  const outputs = new Map<string, string>();
+  const closed: Promise<unknown>[] = [];
+  (globalThis as { __docsOpen?: unknown }).__docsOpen = (path: string) => {
+    const stream = createWriteStream(path);
+    closed.push(new Promise<void>((resolve) => stream.on('close', () => resolve())));
+    return stream;
+  };
+  code = code.replace(/createWriteStream\('([^']+)'\)/g, (_, file: string) => {
+    outputs.set(file, join(work, `${name}-${file}`));
+    return `(globalThis as any).__docsOpen(${JSON.stringify(outputs.get(file))})`;
+  });
+  const path = join(work, `${name}.ts`);
+  writeFileSync(path, code);
+
+  const printed: string[] = [];
+  const written: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
+    return true;
+  });
+  try {
+    await import(/* @vite-ignore */ path);
+    const finished = Promise.all([server?.done, ...closed]);
+    await Promise.race([finished, new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not finish')), 5000))]);
+  } finally {
+    log.mockRestore();
+    write.mockRestore();
+    server?.close();
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const [file, real] of outputs) files.set(file, new Uint8Array(readFileSync(real)));
+  return { printed, written: written.join(''), files };
+}
 
 // ---- the tests ----
 
@@ -187,38 +285,9 @@ describe(`${DOC}: TypeScript blocks`, () => {
     it(`block at line ${block.line} typechecks and prints what it says`, async () => {
       expect(diagnostics[i]).toEqual([]);
 
-      let code = block.code;
-      for (const [name, file] of Object.entries(ENTRY)) code = code.replaceAll(`from '${name}'`, `from ${JSON.stringify(file)}`);
-      const connect = /net\.connect\((\d+), '([^']+)'\)/.exec(code);
-      let server: Awaited<ReturnType<typeof oneShotServer>> | null = null;
-      if (connect && connect[2] !== '127.0.0.1') {
-        const serve = SERVERS[connect[1]!];
-        expect(serve, `no test server for port ${connect[1]}`).toBeDefined();
-        server = await oneShotServer(serve!);
-        code = code.replace(connect[0], `net.connect(${server.port}, '127.0.0.1')`);
-      }
-      const file = join(work, `snippet-${block.line}.ts`);
-      writeFileSync(file, code);
-
-      const printed: string[] = [];
-      const written: string[] = [];
-      const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(format(...args)));
-      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        written.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
-        return true;
-      });
-      try {
-        await import(/* @vite-ignore */ file);
-        if (server) {
-          await Promise.race([server.done, new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not finish')), 5000))]);
-        }
-      } finally {
-        log.mockRestore();
-        write.mockRestore();
-        server?.close();
-      }
+      const { printed, written } = await runSnippet(block.code, `snippet-${block.line}`);
       expect(printed).toEqual(expectedPrints(block.code));
-      if (block.code.includes('process.stdout.write')) expect(written.join('')).toBe(MESSAGE);
+      if (block.code.includes('process.stdout.write')) expect(written).toBe(MESSAGE);
     });
   });
 });
@@ -248,7 +317,7 @@ describe(`${DOC}: command-line examples`, () => {
   });
 });
 
-describe('the TypeScript blocks of the other guides typecheck', () => {
+describe('the TypeScript blocks of the other guides typecheck, and their client examples run', () => {
   const guides = ['docs/smtp.md', 'docs/pop3.md', 'docs/imap.md', 'docs/options.md'];
   const all = guides.flatMap((doc) => codeBlocks(readFileSync(join(root, doc), 'utf8')).filter((b) => b.lang === 'ts').map((b) => ({ doc, ...b })));
   const diagnostics = typecheck(all.map((b) => b.code));
@@ -257,8 +326,15 @@ describe('the TypeScript blocks of the other guides typecheck', () => {
     for (const doc of guides.slice(0, 3)) expect(all.some((b) => b.doc === doc && b.code.includes("from 'node:net'")), doc).toBe(true);
   });
   all.forEach((block, i) => {
-    it(`${block.doc} block at line ${block.line}`, () => {
+    const connect = /net\.connect\((\d+), '([^']+)'\)/.exec(block.code);
+    const runnable = connect !== null && connect[2] !== '127.0.0.1';
+    it(`${block.doc} block at line ${block.line} typechecks${runnable ? ', runs against a test server and prints what it says' : ''}`, async () => {
       expect(diagnostics[i]).toEqual([]);
+      if (!runnable) return;
+      const run = await runSnippet(block.code, `${block.doc.replace(/\W/g, '-')}-${block.line}`);
+      expect(run.printed).toEqual(expectedPrints(block.code));
+      if (block.code.includes('process.stdout.write')) expect(run.written).toBe(MESSAGE);
+      for (const [file, bytes] of run.files) expect(new TextDecoder().decode(bytes), file).toBe(BIG);
     });
   });
 });
