@@ -1,7 +1,8 @@
 /**
  * docs/options.md against the code: every exported `...Options` / `...Limits` interface in src/
  * (read with the TypeScript checker, inherited options included) must have a section listing
- * exactly its options, and the documented default line lengths must be the parsers' real ones.
+ * exactly its options, and the documented defaults of the main limits (line lengths, reply lines,
+ * recipients, nesting depth, POP3 argument length, IMAP literal size) must be the real ones.
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -104,7 +105,7 @@ describe('docs/options.md lists every option in src/', () => {
   });
 });
 
-describe('documented default line lengths are the real ones', () => {
+describe('documented defaults are the real ones', () => {
   /** Feeds a line of `length` octets (CRLF included) starting with `prefix` and says whether it was LINE_TOO_LONG. */
   type Probe = (prefix: string, length: number) => boolean;
   const tooLong = (items: readonly { type: string; error?: ProtocolError }[]) => items.some((i) => i.type === 'error' && i.error?.code === 'LINE_TOO_LONG');
@@ -153,5 +154,32 @@ describe('documented default line lengths are the real ones', () => {
     const autos = events.filter((e) => e.type === 'auto-reply');
     expect(autos).toHaveLength(1);
     expect(autos[0]!.type === 'auto-reply' && autos[0]!.reply.code).toBe(452);
+  });
+
+  it('imap.LexerLimits.maxDepth', () => {
+    const max = sizeOf(documentedDefault('imap.LexerLimits', 'maxDepth'));
+    // FETCH (X-A ( ... )): the attribute list is depth 1, each "(" inside one more.
+    const nested = (depth: number) => `* 1 FETCH (X-A ${'('.repeat(depth - 1)}x${')'.repeat(depth - 1)})\r\n`;
+    const code = (depth: number) => {
+      const r = imap.parseResponse(nested(depth));
+      return r instanceof ProtocolError ? r.code : 'ok';
+    };
+    expect(code(max)).toBe('ok');
+    expect(code(max + 1)).toBe('TOO_DEEP');
+  });
+
+  it('pop3.ParseCommandOptions.maxArgumentLength', () => {
+    const max = sizeOf(documentedDefault('pop3.ParseCommandOptions', 'maxArgumentLength'));
+    expect(pop3.parseCommand(`USER ${'a'.repeat(max)}`)).not.toBeInstanceOf(ProtocolError);
+    const err = pop3.parseCommand(`USER ${'a'.repeat(max + 1)}`);
+    expect(err instanceof ProtocolError && err.code).toBe('SYNTAX');
+    expect(pop3.parseCommand(`PASS ${'a'.repeat(max + 1)}`)).not.toBeInstanceOf(ProtocolError); // PASS is exempt
+  });
+
+  it('imap.CommandParserOptions.maxLiteralSize', () => {
+    const max = sizeOf(documentedDefault('imap.CommandParserOptions', 'maxLiteralSize'));
+    const announce = (size: number) => new imap.CommandParser().push(enc(`A1 APPEND INBOX {${size}}\r\n`)).map((i) => (i.type === 'error' ? i.error.code : i.type));
+    expect(announce(max)).toEqual(['continuation-needed']);
+    expect(announce(max + 1)).toEqual(['LITERAL_TOO_LARGE']);
   });
 });
