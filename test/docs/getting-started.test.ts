@@ -28,7 +28,7 @@ interface Block {
 }
 
 /** The fenced code blocks of a markdown file, in order. */
-export function codeBlocks(markdown: string): Block[] {
+function codeBlocks(markdown: string): Block[] {
   const out: Block[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
