@@ -12,7 +12,15 @@ import { SASL_CANCEL, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2, enc
 import { encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
 import { ResponseParser, type ResponseParserOptions } from './parser';
+import type { SequenceSet } from './sequence-set';
 import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
+
+/** How many UIDs a set names, counted range by range: a server's `1:4294967295` must not be expanded (or throw). */
+function countUids(set: SequenceSet): number {
+  let n = 0;
+  for (const r of set.normalize().ranges) n += r.end - r.start + 1;
+  return n;
+}
 
 /** RFC 3501 3 connection states, plus the wait for the greeting. */
 export type ClientState = 'greeting' | 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -283,7 +291,7 @@ export class ClientSession {
         if (b && b.exists > 0) b.exists--;
         break;
       case 'VANISHED':
-        if (b && !r.earlier) b.exists = Math.max(0, b.exists - r.uids.toArray(0xffffffff, 1_000_000).length);
+        if (b && !r.earlier) b.exists = Math.max(0, b.exists - countUids(r.uids));
         break;
       case 'FLAGS':
         if (b) b.flags = r.flags;
