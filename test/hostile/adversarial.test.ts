@@ -219,6 +219,31 @@ describe('literal announcements of 2^64 and 2^31 octets', () => {
     expect(kinds(q.push(enc(`A1 APPEND INBOX {${L64}+}\r\n\r\nA2 NOOP\r\n`)))).toEqual(['error:LITERAL_TOO_LARGE', 'command']);
   });
 
+  it('imap.CommandParser: literals that each fit but together pass maxCommandSize are refused, not held', () => {
+    const p = new imap.CommandParser({ maxCommandSize: 1000 });
+    const x = 'x'.repeat(600);
+    const items = p.push(enc(`A1 APPEND INBOX {600+}\r\n${x} {600+}\r\n${x}\r\nA2 NOOP\r\n`));
+    expect(kinds(items)).toEqual(['error:LITERAL_TOO_LARGE', 'command']);
+    expect((items[0] as Item).error!.tag).toBe('A1');
+    // Synchronizing: the first gets its "+", the second is refused at once, before any octet.
+    const q = new imap.CommandParser({ maxCommandSize: 1000 });
+    expect(kinds(q.push(enc('A1 APPEND INBOX {600}\r\n')))).toEqual(['continuation-needed']);
+    expect(kinds(q.push(enc(`${x} {600}\r\n`)))).toEqual(['error:LITERAL_TOO_LARGE']);
+    expect(kinds(q.push(enc('A2 NOOP\r\n')))).toEqual(['command']);
+  });
+
+  it('imap.ServerSession: by default one command holds at most 64 MiB: a MULTIAPPEND of two 40 MiB messages gets NO [TOOBIG] before the second "+"', () => {
+    const s = new imap.ServerSession({ preauth: true });
+    s.takeOutput();
+    const size = 40 * 1024 * 1024;
+    expect(s.receive(enc(`A1 APPEND INBOX {${size}}\r\n`))).toEqual([]);
+    expect(output(s)).toBe('+ Ready for literal data\r\n');
+    for (let i = 0; i < size / ZEROS.length; i++) expect(s.receive(ZEROS)).toEqual([]);
+    expect(kinds(s.receive(enc(` {${size}}\r\n`)))).toEqual(['error:LITERAL_TOO_LARGE', 'auto-reply']);
+    expect(output(s)).toMatch(/^A1 NO \[TOOBIG\] [^\r\n]*\r\n$/);
+    expect(kinds(s.receive(enc('A2 NOOP\r\n')))).toEqual(['command']);
+  });
+
   it('imap.ServerSession: NO [TOOBIG] and never a continuation request', () => {
     for (const n of [L64, L31]) {
       const s = new imap.ServerSession({ preauth: true });
