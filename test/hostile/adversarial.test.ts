@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imap, pop3, smtp } from '../../src/index';
+import { imap, pop3, smtp, toSessionStreams } from '../../src/index';
 import { concat, dec, enc } from '../helpers/bytes';
 
 // Issue 8's adversarial cases for every parser and session of the three protocols, both sides.
@@ -438,6 +438,44 @@ describe('10^6 pipelined commands without reading replies', () => {
       expect(output(s).split('\r\n').at(-2)).toMatch(closing);
     });
   }
+
+  it('a peer that never reads replies stops being read: through toSessionStreams, 10^6 NOOPs, output held under outputHighWaterMark', async () => {
+    const server = new smtp.ServerSession({ domain: 'mx.example' });
+    const io = toSessionStreams(server, { outputHighWaterMark: 4096 });
+    const hundred = enc('NOOP\r\n'.repeat(100));
+    let pulled = 0;
+    const peer = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          if (pulled++ < 10_000) c.enqueue(hundred);
+          else c.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    let answered = 0;
+    const events = peer.pipeThrough(io).getReader();
+    void (async () => {
+      for (let r = await events.read(); !r.done; r = await events.read()) {
+        if (r.value.type === 'command') {
+          io.flush(server.accept());
+          answered++;
+        }
+      }
+    })();
+    const turns = async (): Promise<void> => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    };
+    await turns();
+    const stalled = pulled;
+    // 4096 octets hold about 290 "250 2.0.0 OK" replies: a few chunks of 100 commands, out of 10,000.
+    expect(stalled).toBeGreaterThan(0);
+    expect(stalled).toBeLessThanOrEqual(8);
+    await turns();
+    expect(pulled).toBe(stalled);
+    expect(answered).toBeLessThanOrEqual(stalled * 100);
+    await events.cancel();
+  });
 
   it('imap: 10^6 commands pipelined behind IDLE come back through resume(): still bounded, no stack overflow', () => {
     const s = new imap.ServerSession({ preauth: true });
