@@ -60,6 +60,13 @@ export interface ClientSessionOptions {
   readonly tagPrefix?: string;
   /** Response parser options. */
   readonly parser?: ResponseParserOptions;
+  /**
+   * Most untagged responses kept for one command's `completed` event. Default 1,000,000.
+   * Past it a `TOO_MANY` error event is reported once for that command and later responses
+   * are still delivered as `untagged` events but not kept, so a long IDLE against a chatty
+   * (or hostile) server cannot grow memory without bound.
+   */
+  readonly maxUntagged?: number;
 }
 
 /** SASL credentials for {@link ClientSession.authenticate}. */
@@ -76,6 +83,8 @@ interface Pending {
   /** A synchronizing literal was announced: nothing more goes out until the server's "+". */
   blocked: boolean;
   readonly untagged: UntaggedResponse[];
+  /** More than `maxUntagged` arrived while it ran (reported once). */
+  overflow?: boolean;
   sasl?: Uint8Array[];
 }
 
@@ -99,6 +108,7 @@ export class ClientSession {
   private readonly parser: ResponseParser;
   private readonly out = new OutputQueue();
   private readonly prefix: string;
+  private readonly maxUntagged: number;
   private counter = 0;
   private readonly queue: Pending[] = [];
   private _state: ClientState = 'greeting';
@@ -109,6 +119,7 @@ export class ClientSession {
 
   constructor(options: ClientSessionOptions = {}) {
     this.prefix = options.tagPrefix ?? 'A';
+    this.maxUntagged = options.maxUntagged ?? 1_000_000;
     this.parser = new ResponseParser(options.parser);
   }
 
@@ -300,7 +311,13 @@ export class ClientSession {
         break;
     }
     // Untagged data belongs to the oldest command still running (unsolicited when none).
-    this.queue[0]?.untagged.push(r);
+    const head = this.queue[0];
+    if (head && head.untagged.length < this.maxUntagged) head.untagged.push(r);
+    else if (head && !head.overflow) {
+      head.overflow = true;
+      const e = new ProtocolError('TOO_MANY', `more than ${this.maxUntagged} untagged responses while ${head.tag} runs: later ones are not kept for its completed event`, { tag: head.tag });
+      events.push({ type: 'error', error: e });
+    }
     events.push({ type: 'untagged', response: r });
   }
 
