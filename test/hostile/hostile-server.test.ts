@@ -115,6 +115,25 @@ describe('IMAP ClientSession facing a hostile server', () => {
     expect(kinds(c.receive(enc(`))\r\n${tag} OK\r\n`)))).toEqual(['error:TOO_MANY', 'completed']);
   });
 
+  it('a long IDLE against a chatty server: untagged responses kept for the command stop at maxUntagged, reported once', () => {
+    const c = new imap.ClientSession({ maxUntagged: 100 });
+    c.receive(enc('* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n'));
+    c.send({ command: 'SELECT', mailbox: 'INBOX' });
+    c.receive(enc('* 1 EXISTS\r\nA1 OK [READ-WRITE] done\r\n'));
+    const tag = c.send({ command: 'IDLE' });
+    expect(kinds(c.receive(enc('+ idling\r\n')))).toEqual(['idling']);
+    const chatter = enc('* 2 EXISTS\r\n'.repeat(1000));
+    const seen: string[] = [];
+    for (let i = 0; i < 100; i++) seen.push(...kinds(c.receive(chatter))); // 10^5 updates
+    expect(seen.filter((k) => k !== 'untagged')).toEqual(['error:TOO_MANY']);
+    expect(seen).toHaveLength(100_001); // every update is still delivered as an event
+    expect(c.mailbox?.exists).toBe(2);
+    c.done();
+    const [done] = c.receive(enc(`${tag} OK idle done\r\n`));
+    expect(done).toMatchObject({ type: 'completed', tag });
+    expect((done as { untagged: unknown[] }).untagged).toHaveLength(100);
+  });
+
   it('garbage lines and forged states never throw and never change the state', () => {
     const c = imapClient();
     const junk = ['* OK [READ-WRITE] x', '* 4294967296 EXISTS', '* -1 EXPUNGE', '* FLAGS (', '* VANISHED (EARLIER) 1:*', '* ENABLED UTF8=ACCEPT', '* PREAUTH again', 'A1', '*', '+', ')'];
