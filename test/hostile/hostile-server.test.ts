@@ -220,6 +220,24 @@ describe('POP3 ClientSession facing a hostile server', () => {
     expect(c.receive(enc('+OK\r\n'))).toMatchObject([{ type: 'response', command: { verb: 'NOOP' } }]);
   });
 
+  it('a listing of long lines: at most maxListingSize octets held (default 64 MiB), one TOO_MANY', () => {
+    const small = new pop3.ClientSession({ parser: { maxListingSize: 1000 } });
+    small.receive(enc('+OK ready\r\n'));
+    small.uidl();
+    expect(kinds(small.receive(enc(`+OK\r\n${`1 ${'u'.repeat(98)}\r\n`.repeat(100)}.\r\n`)))).toEqual(['error:TOO_MANY']);
+    small.noop();
+    expect(small.receive(enc('+OK\r\n'))).toMatchObject([{ type: 'response', command: { verb: 'NOOP' } }]);
+
+    const c = pop3Client();
+    c.uidl();
+    const eight = enc(`1 ${'u'.repeat(8186)}\r\n`.repeat(8)); // 8 lines of 8190 octets: 64 KiB
+    const seen: string[] = [...kinds(c.receive(enc('+OK\r\n')))];
+    for (let i = 0; i < 1152; i++) seen.push(...kinds(c.receive(eight))); // 72 MiB
+    expect(seen).toEqual([]);
+    const [end] = c.receive(enc('.\r\n'));
+    expect(end).toMatchObject({ type: 'error', error: { code: 'TOO_MANY', message: expect.stringContaining('octets') } });
+  });
+
   it('a message body that never ends streams as data and ends in TRUNCATED', () => {
     const c = pop3Client();
     c.retr(1);
