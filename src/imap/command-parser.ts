@@ -204,6 +204,12 @@ export class CommandParser {
         this.mode = 'skip';
         continue;
       }
+      if (this.failed && !ann.nonSync) {
+        // The command already failed (too many literals): refuse now rather than invite octets with "+".
+        out.push({ type: 'error', error: this.failed });
+        this.reset();
+        continue;
+      }
       if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
       this.literalLeft = ann.size;
       if (!this.failed) this.held += ann.size;
