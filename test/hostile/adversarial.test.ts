@@ -313,6 +313,14 @@ describe('a million tiny literals', () => {
     expect(t.receive(enc('A3 NOOP\r\n'))).toEqual([]);
   });
 
+  it('imap.ServerSession: once a command has too many literals, its next synchronizing literal gets BAD, never a "+"', () => {
+    const s = new imap.ServerSession();
+    s.takeOutput();
+    expect(s.receive(enc(`A1 LOGIN${' {1+}\r\na'.repeat(1000)} {1}\r\n`))).toMatchObject([{ type: 'error', error: { code: 'TOO_MANY', tag: 'A1' } }, { type: 'auto-reply' }]);
+    expect(output(s)).toBe('A1 BAD too many literals in one command\r\n');
+    expect(kinds(s.receive(enc('A2 NOOP\r\n')))).toEqual(['command']);
+  });
+
   it('imap.ClientSession: TOO_MANY once, and the command still completes', () => {
     const c = new imap.ClientSession();
     c.receive(enc('* PREAUTH ready\r\n'));
