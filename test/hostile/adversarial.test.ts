@@ -58,7 +58,8 @@ describe('100 MB without CRLF, fed in 64 KiB chunks of one reused buffer', () =>
       const p = make();
       const { items, fedAtFirstError } = flood(p, CHUNK, MB100);
       expect(kinds(items)).toEqual(['error:LINE_TOO_LONG']);
-      expect(fedAtFirstError).toBeGreaterThan(0);
+      // The error can only come once more than `limit` octets are in, and comes in the chunk that passes it.
+      expect(fedAtFirstError).toBeGreaterThanOrEqual(limit);
       expect(fedAtFirstError).toBeLessThanOrEqual(limit + CHUNK.length);
       expect(kinds(p.push(enc(`\r\n${next}`)))).toEqual([want]);
     });
@@ -584,5 +585,34 @@ describe('1-byte chunks over 10 MB', () => {
     for (let i = 0; i < stream.length; i++) n += p.push(stream.subarray(i, i + 1)).length;
     expect(n).toBe(whole);
     expect(p.end()).toEqual([]);
+  });
+});
+
+describe('SMTP smuggling: the gap left by test/smtp/smuggling.test.ts (which always passes a policy)', () => {
+  const FAKE_ENDS = ['\n.\n', '\n.\r\n', '\r\n.\n', '\r.\r\n', '\r\n.\r', '\r.\r', '\r.\n', '\n.\r', '\r\n.\r\r\n', '\r\r\n.\r\r\n', '\r\n\0.\r\n', '\r\n.\0\r\n'];
+
+  it('a ServerSession with no options rejects bare CR/LF in DATA: every fake end-of-data is refused with 550, never a second message', () => {
+    for (const fake of FAKE_ENDS) {
+      const s = new smtp.ServerSession({ domain: 'mx.example' });
+      let mails = 0;
+      let messages = 0;
+      const codes: number[] = [];
+      const handle = (evs: smtp.ServerEvent[]): void => {
+        for (const e of evs) {
+          if (e.type === 'command') {
+            if (e.command.verb === 'MAIL') mails++;
+            handle(s.accept());
+          } else if (e.type === 'data-end') {
+            messages++;
+            handle(s.accept());
+          } else if (e.type === 'auto-reply') codes.push(e.reply.code);
+        }
+      };
+      handle(s.receive(enc(`EHLO a.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<v@mx.example>\r\nDATA\r\nfirst${fake}MAIL FROM:<admin@bank.example>\r\nRCPT TO:<v@mx.example>\r\nDATA\r\nsmuggled\r\n.\r\n`)));
+      expect(mails).toBe(1);
+      const bare = /\r(?!\n)|(?<!\r)\n/.test(fake);
+      // Bare CR/LF: refused by default. NUL next to the dot: not an end either, one message holding it all.
+      expect({ fake, codes, messages }).toEqual(bare ? { fake, codes: [550], messages: 0 } : { fake, codes: [], messages: 1 });
+    }
   });
 });
