@@ -13,7 +13,15 @@ import { SASL_CANCEL, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2, enc
 import { encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
 import { ResponseParser, type ResponseParserOptions } from './parser';
+import type { SequenceSet } from './sequence-set';
 import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
+
+/** How many UIDs a set names, counted range by range: a server's `1:4294967295` must not be expanded (or throw). */
+function countUids(set: SequenceSet): number {
+  let n = 0;
+  for (const r of set.normalize().ranges) n += r.end - r.start + 1;
+  return n;
+}
 
 /** RFC 3501 3 connection states, plus the wait for the greeting. */
 export type ClientState = 'greeting' | 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -59,6 +67,13 @@ export interface ClientSessionOptions {
   readonly tagPrefix?: string;
   /** Response parser options. */
   readonly parser?: ResponseParserOptions;
+  /**
+   * Most untagged responses kept for one command's `completed` event. Default 1,000,000.
+   * Past it a `TOO_MANY` error event is reported once for that command and later responses
+   * are still delivered as `untagged` events but not kept, so a long IDLE against a chatty
+   * (or hostile) server cannot grow memory without bound.
+   */
+  readonly maxUntagged?: number;
 }
 
 /** SASL credentials for {@link ClientSession.authenticate}. */
@@ -75,6 +90,8 @@ interface Pending {
   /** A synchronizing literal was announced: nothing more goes out until the server's "+". */
   blocked: boolean;
   readonly untagged: UntaggedResponse[];
+  /** More than `maxUntagged` arrived while it ran (reported once). */
+  overflow?: boolean;
   sasl?: Uint8Array[];
 }
 
@@ -98,6 +115,7 @@ export class ClientSession {
   private readonly parser: ResponseParser;
   private readonly out = new OutputQueue();
   private readonly prefix: string;
+  private readonly maxUntagged: number;
   private counter = 0;
   private readonly queue: Pending[] = [];
   private _state: ClientState = 'greeting';
@@ -108,6 +126,7 @@ export class ClientSession {
 
   constructor(options: ClientSessionOptions = {}) {
     this.prefix = options.tagPrefix ?? 'A';
+    this.maxUntagged = options.maxUntagged ?? 1_000_000;
     this.parser = new ResponseParser(options.parser);
   }
 
@@ -306,7 +325,7 @@ export class ClientSession {
         if (b && b.exists > 0) b.exists--;
         break;
       case 'VANISHED':
-        if (b && !r.earlier) b.exists = Math.max(0, b.exists - r.uids.toArray(0xffffffff, 1_000_000).length);
+        if (b && !r.earlier) b.exists = Math.max(0, b.exists - countUids(r.uids));
         break;
       case 'FLAGS':
         if (b) b.flags = r.flags;
@@ -315,7 +334,13 @@ export class ClientSession {
         break;
     }
     // Untagged data belongs to the oldest command still running (unsolicited when none).
-    this.queue[0]?.untagged.push(r);
+    const head = this.queue[0];
+    if (head && head.untagged.length < this.maxUntagged) head.untagged.push(r);
+    else if (head && !head.overflow) {
+      head.overflow = true;
+      const e = new ProtocolError('TOO_MANY', `more than ${this.maxUntagged} untagged responses while ${head.tag} runs: later ones are not kept for its completed event`, { tag: head.tag });
+      events.push({ type: 'error', error: e });
+    }
     events.push({ type: 'untagged', response: r });
   }
 

@@ -45,6 +45,13 @@ export interface CommandParserOptions extends ParseCommandOptions {
   readonly maxLiteralSize?: number;
   /** Most literals in one command. Default 1000 (`TOO_MANY`). */
   readonly maxLiterals?: number;
+  /**
+   * Most octets held for one command: its lines plus its literals. Default `maxLiteralSize`
+   * + 1 MiB (65 MiB), so one literal of the largest size still fits with its command line
+   * (`LITERAL_TOO_LARGE`, announced like a literal over `maxLiteralSize`). Without it, 1000
+   * literals of 64 MiB each could make a server hold 64 GiB for one command.
+   */
+  readonly maxCommandSize?: number;
 }
 
 /**
@@ -64,6 +71,8 @@ export class CommandParser {
   private lines: Uint8Array[] = [];
   private literals: Uint8Array[] = [];
   private literalLeft = 0;
+  /** Octets of the current command held so far (lines and literals). */
+  private held = 0;
   private mode: 'command' | 'literal' | 'skip' | 'line' | 'paused' = 'command';
   private failed: ProtocolError | null = null;
 
@@ -121,6 +130,7 @@ export class CommandParser {
   private reset(): void {
     this.lines = [];
     this.literals = [];
+    this.held = 0;
     this.failed = null;
     this.mode = 'command';
   }
@@ -140,7 +150,8 @@ export class CommandParser {
         q.skip(n);
         this.literalLeft -= n;
         if (this.literalLeft > 0) return out;
-        this.literals.push(new Uint8Array(0));
+        // Skipping means the command already failed: keep nothing more of it.
+        if (!this.failed) this.literals.push(new Uint8Array(0));
         this.mode = 'command';
         this.framer.resync();
       }
@@ -157,7 +168,10 @@ export class CommandParser {
         this.reset();
         continue;
       }
-      this.lines.push(line);
+      // Once the command has failed only its first line (the tag) is kept, so a command that
+      // never ends costs no memory.
+      if (!this.failed || this.lines.length === 0) this.lines.push(line);
+      this.held += line.length;
       const ann = literalAnnouncement(line);
       if (!ann) {
         if (this.failed) out.push({ type: 'error', error: this.failed });
@@ -173,9 +187,12 @@ export class CommandParser {
       }
       const tag = this.tagOf();
       const max = this.opts.maxLiteralSize ?? 64 * 1024 * 1024;
+      const maxCommand = this.opts.maxCommandSize ?? max + 1024 * 1024;
       if (this.literals.length >= (this.opts.maxLiterals ?? 1000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one command', { tag: tag ?? undefined });
-      if (!(ann.size <= max)) {
-        const err = new ProtocolError('LITERAL_TOO_LARGE', `literal of ${ann.size} octets exceeds the limit of ${max}`, { tag: tag ?? undefined, offset: this.framer.lineOffset });
+      const overCommand = ann.size <= max && !(this.held + ann.size <= maxCommand);
+      if (!(ann.size <= max) || overCommand) {
+        const why = overCommand ? `command of over ${this.held + ann.size} octets exceeds the limit of ${maxCommand}` : `literal of ${ann.size} octets exceeds the limit of ${max}`;
+        const err = new ProtocolError('LITERAL_TOO_LARGE', why, { tag: tag ?? undefined, offset: this.framer.lineOffset });
         if (!ann.nonSync) {
           // The client waits for "+" and will not send the octets: drop the command now.
           out.push({ type: 'error', error: err });
@@ -188,8 +205,15 @@ export class CommandParser {
         this.mode = 'skip';
         continue;
       }
+      if (this.failed && !ann.nonSync) {
+        // The command already failed (too many literals): refuse now rather than invite octets with "+".
+        out.push({ type: 'error', error: this.failed });
+        this.reset();
+        continue;
+      }
       if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
       this.literalLeft = ann.size;
+      if (!this.failed) this.held += ann.size;
       this.mode = this.failed ? 'skip' : 'literal';
     }
   }

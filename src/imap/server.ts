@@ -15,6 +15,11 @@ import type { Command } from './command-types';
 import { encodeResponse } from './encoder';
 import type { ResponseCode, UntaggedResponse } from './types';
 
+/** Appends in a loop: spreading a flood of parsed items as call arguments would overflow the stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
+
 /** RFC 3501 3 connection states. */
 export type ServerState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -196,7 +201,7 @@ export class ServerSession {
     // Only IDLE and AUTHENTICATE paused the parser; a pause taken for a command still in the
     // backlog must stay until that command is reached.
     const resume = c.command === 'IDLE' || c.command === 'AUTHENTICATE';
-    events.push(...this.handle(resume ? this.parser.resume() : []));
+    append(events, this.handle(resume ? this.parser.resume() : []));
     return events;
   }
 
@@ -207,7 +212,7 @@ export class ServerSession {
   }
 
   private handle(items: CommandParserItem[]): ServerEvent[] {
-    this.backlog.push(...items);
+    append(this.backlog, items);
     const events: ServerEvent[] = [];
     if (this.backlog.length > (this.opts.maxPending ?? 1000)) {
       this.backlog = [];
@@ -251,7 +256,7 @@ export class ServerSession {
         this.pending = null;
         this.idling = false;
         this.auto(c.tag, 'BAD', 'expected DONE', events);
-        this.backlog.push(...this.parser.resume());
+        append(this.backlog, this.parser.resume());
       }
       return;
     }
@@ -261,7 +266,7 @@ export class ServerSession {
         this.pending = null;
         this.authenticating = false;
         this.auto(c.tag, 'BAD', r instanceof ProtocolError ? 'bad base64' : 'AUTHENTICATE cancelled', events);
-        this.backlog.push(...this.parser.resume());
+        append(this.backlog, this.parser.resume());
       } else events.push({ type: 'auth-response', response: r.response });
     }
   }
@@ -275,7 +280,7 @@ export class ServerSession {
       (this._state === 'selected' && SELECTED.has(name));
     if (!allowed) {
       this.auto(c.tag, 'BAD', `${name} is not valid in the ${this._state} state`, events);
-      if (name === 'IDLE' || name === 'AUTHENTICATE') this.backlog.push(...this.parser.resume());
+      if (name === 'IDLE' || name === 'AUTHENTICATE') append(this.backlog, this.parser.resume());
       return;
     }
     if (name === 'UNKNOWN') {
@@ -290,14 +295,14 @@ export class ServerSession {
     }
     if (name === 'AUTHENTICATE' && c.initialResponse !== null && decodeInitialResponse(c.initialResponse) instanceof ProtocolError) {
       this.auto(c.tag, 'BAD', 'initial response is not base64', events);
-      this.backlog.push(...this.parser.resume());
+      append(this.backlog, this.parser.resume());
       return;
     }
     this.pending = c;
     if (name === 'IDLE') {
       this.out.pushText('+ idling\r\n');
       this.idling = true;
-      this.backlog.unshift(...this.parser.expectLine());
+      this.backlog = this.parser.expectLine().concat(this.backlog);
     }
     events.push({ type: 'command', command: c });
   }

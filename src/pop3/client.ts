@@ -244,7 +244,12 @@ export class ClientSession {
     for (let items = this.parser.push(chunk); items.length > 0; items = this.parser.push(EMPTY)) for (const it of items) {
       if (it.type === 'error') {
         events.push(it);
-        if (this._state !== 'greeting') this.inflight.shift();
+        if (this._state !== 'greeting') {
+          // An unreadable answer still answers the oldest command: a PASS queued behind a USER
+          // must not go out, and the commands held behind it must (or the session stalls).
+          if (this.inflight.shift()?.command.verb === 'USER') this.dropQueuedPass();
+          this.flush();
+        }
         continue;
       }
       const head = this.inflight[0];

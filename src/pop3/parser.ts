@@ -46,8 +46,10 @@ export type ResponseParserItem = ResponseItem | DataItem | DataEndItem | ErrorIt
 export interface ResponseParserOptions {
   /** Longest status or listing line including CRLF (RFC 2449 4: 512). Default 8192 (real servers exceed 512). */
   readonly maxLineLength?: number;
-  /** Most lines in one listing. Default 1,000,000. */
+  /** Most lines in one listing. Default 1,000,000 (`TOO_MANY`). */
   readonly maxListingLines?: number;
+  /** Most octets held for one listing (its lines without CRLF). Default 64 MiB (`TOO_MANY`). */
+  readonly maxListingSize?: number;
   /** Bare LF in status and listing lines; default `accept` (clients read what servers send). */
   readonly lineEndings?: LineEndingPolicy;
   /** Bare CR/LF inside message bodies; default `accept`. */
@@ -83,6 +85,8 @@ export class ResponseParser {
   private readonly framer: LineFramer;
   private readonly dot: DotDecoder;
   private readonly maxListing: number;
+  private readonly maxListingSize: number;
+  private listingSize = 0;
   private readonly queue: Expectation[] = [];
   private state: 'status' | 'listing' | 'body' = 'status';
   private current: Response | null = null;
@@ -95,6 +99,7 @@ export class ResponseParser {
     this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 8192, lineEndings: options.lineEndings ?? 'accept' });
     this.dot = new DotDecoder({ lineEndings: options.bodyLineEndings ?? 'accept' });
     this.maxListing = options.maxListingLines ?? 1_000_000;
+    this.maxListingSize = options.maxListingSize ?? 64 * 1024 * 1024;
   }
 
   /** Says what the next unanswered command's response looks like (call once per command sent, in order). */
@@ -134,13 +139,16 @@ export class ResponseParser {
           const response = this.current!;
           out.push(this.overflow ? { type: 'error', error: this.overflow } : { type: 'response', response, lines: this.lines });
           this.lines = [];
+          this.listingSize = 0;
           this.overflow = null;
           this.current = null;
           this.state = 'status';
           continue;
         }
+        this.listingSize += line.length;
         if (this.lines.length >= this.maxListing) this.overflow ??= new ProtocolError('TOO_MANY', `listing longer than ${this.maxListing} lines`, { offset: this.framer.lineOffset });
-        else this.lines.push(decodeUtf8(line, line[0] === 0x2e ? 1 : 0));
+        else if (this.listingSize > this.maxListingSize) this.overflow ??= new ProtocolError('TOO_MANY', `listing larger than ${this.maxListingSize} octets`, { offset: this.framer.lineOffset });
+        if (this.overflow === null) this.lines.push(decodeUtf8(line, line[0] === 0x2e ? 1 : 0));
         continue;
       }
       if (line instanceof ProtocolError) {

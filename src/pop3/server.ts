@@ -15,6 +15,11 @@ import { encodeResponse } from './response';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './parser';
 import type { Command } from './types';
 
+/** Appends in a loop: spreading a flood of parsed items as call arguments would overflow the stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
+
 /** The RFC 1939 states, plus `closed`. */
 export type ServerState = 'authorization' | 'transaction' | 'update' | 'closed';
 
@@ -203,7 +208,7 @@ export class ServerSession {
       events.push({ type: 'closed' });
       return events;
     }
-    events.push(...this.handle(items));
+    append(events, this.handle(items));
     return events;
   }
 
@@ -213,7 +218,7 @@ export class ServerSession {
   }
 
   private handle(items: CommandParserItem[]): ServerEvent[] {
-    this.backlog.push(...items);
+    append(this.backlog, items);
     const events: ServerEvent[] = [];
     if (this.backlog.length > (this.opts.maxPending ?? 1000)) {
       this.backlog = [];
@@ -232,7 +237,7 @@ export class ServerSession {
         if (l instanceof ProtocolError || l.cancel) {
           if (l instanceof ProtocolError) events.push({ type: 'error', error: l });
           this.auto(l instanceof ProtocolError ? 'bad base64 in AUTH exchange' : 'AUTH cancelled', events);
-          this.backlog.unshift(...this.parser.resume());
+          this.backlog = this.parser.resume().concat(this.backlog);
         } else {
           this.pending = 'auth-response';
           events.push({ type: 'auth-response', response: l.response });
@@ -251,7 +256,7 @@ export class ServerSession {
     if (c.verb === 'UNKNOWN' || !allowed.has(name)) {
       this.auto(c.verb === 'UNKNOWN' ? `unknown command ${name}` : `${name} not allowed in the ${this._state.toUpperCase()} state`, events);
       // The parser paused after AUTH/STLS; refused, they leave the stream in command mode.
-      if ((c.verb === 'AUTH' && c.mechanism !== null) || c.verb === 'STLS') this.backlog.push(...this.parser.resume());
+      if ((c.verb === 'AUTH' && c.mechanism !== null) || c.verb === 'STLS') append(this.backlog, this.parser.resume());
       return;
     }
     if (c.verb === 'PASS' && user === null) return this.auto('PASS must follow a successful USER', events);

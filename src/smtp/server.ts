@@ -15,6 +15,11 @@ import { CommandParser, type CommandParserItem, type CommandParserOptions } from
 import { encodeReply } from './reply';
 import type { Command, EnhancedStatus, Path, Reply } from './types';
 
+/** Appends in a loop: spreading a flood of parsed items as call arguments would overflow the stack. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
+
 /** Where the server is in the command sequence. */
 export type ServerState = 'start' | 'ready' | 'mail' | 'rcpt' | 'data' | 'auth' | 'closed';
 
@@ -353,7 +358,7 @@ export class ServerSession {
           break;
       }
     }
-    events.push(...this.handle(parserItems));
+    append(events, this.handle(parserItems));
     return events;
   }
 
