@@ -7,8 +7,8 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { imap } from 'mailwire';
-import { SocketSession } from './socket-session.ts';
-import { opt, need, deadline } from './args.ts';
+import { SocketSession } from './socket-session';
+import { opt, need, deadline } from './args';
 
 const usage = 'imap-fetch.ts --port N --user U --password P [--mailbox M] [--last N] [--out FILE] [--host H]';
 const host = opt('host', '127.0.0.1')!;
@@ -62,8 +62,8 @@ w.onEvent((e) => {
   streamed += writeSync(fd, e.chunk);
   return true;
 });
-const section: imap.FetchItem = { item: 'BODY[]', peek: true, section: { part: [], text: null, fields: [] }, partial: null };
-for (const r of await run({ command: 'FETCH', uid: true, set: imap.SequenceSet.from([newest]), items: [section] })) {
+const body = { item: 'BODY[]', peek: true, section: { part: [], text: null, fields: [] }, partial: null } as const;
+for (const r of await run({ command: 'FETCH', uid: true, set: imap.SequenceSet.from([newest]), items: [body] })) {
   const data = r.kind === 'FETCH' ? r.attributes.sections?.find((s) => s.name === 'BODY[]')?.data : undefined;
   if (data instanceof Uint8Array) streamed += writeSync(fd, data);
 }

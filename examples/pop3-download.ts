@@ -9,8 +9,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pop3 } from 'mailwire';
-import { SocketSession } from './socket-session.ts';
-import { opt, need, deadline } from './args.ts';
+import { SocketSession } from './socket-session';
+import { opt, need, deadline } from './args';
 
 const usage = 'pop3-download.ts --port N --user U --password P --dir DIR [--apop] [--host H]';
 const host = opt('host', '127.0.0.1')!;

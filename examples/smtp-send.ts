@@ -11,8 +11,8 @@ import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import tls from 'node:tls';
 import { smtp } from 'mailwire';
-import { SocketSession } from './socket-session.ts';
-import { opt, need, deadline } from './args.ts';
+import { SocketSession } from './socket-session';
+import { opt, need, deadline } from './args';
 
 const usage = 'smtp-send.ts --port N --from ADDR --to ADDR[,ADDR] [--file F] [--host H] [--user U --password P]';
 const host = opt('host', '127.0.0.1')!;
