@@ -57,18 +57,20 @@ for (const r of await run({ command: 'FETCH', uid: false, set, items: [{ item: '
 // as they come; a small one arrives whole inside the FETCH response.
 const fd = openSync(out, 'w');
 let streamed = 0;
+let chunks = 0;
 w.onEvent((e) => {
   if (e.type !== 'literal-chunk' || !e.item?.startsWith('BODY[')) return false;
   streamed += writeSync(fd, e.chunk);
+  chunks++;
   return true;
 });
 const body = { item: 'BODY[]', peek: true, section: { part: [], text: null, fields: [] }, partial: null } as const;
 for (const r of await run({ command: 'FETCH', uid: true, set: imap.SequenceSet.from([newest]), items: [body] })) {
   const data = r.kind === 'FETCH' ? r.attributes.sections?.find((s) => s.name === 'BODY[]')?.data : undefined;
-  if (data instanceof Uint8Array) streamed += writeSync(fd, data);
+  if (data instanceof Uint8Array) (streamed += writeSync(fd, data)), chunks++;
 }
 closeSync(fd);
-console.log(`uid ${newest}: ${streamed} octets -> ${out}`);
+console.log(`uid ${newest}: ${streamed} octets in ${chunks} chunk(s) -> ${out}`);
 
 await run({ command: 'LOGOUT' });
 w.close();
