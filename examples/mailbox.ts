@@ -45,11 +45,8 @@ export class Mailbox {
     const a: { -readonly [K in keyof FetchAttributes]: FetchAttributes[K] } = uid ? { uid: m.uid } : {};
     const sections: NonNullable<FetchAttributes['sections']>[number][] = [];
     const body = bodyOffset(m.data);
-    let changed = false;
-    const seen = () => {
-      changed ||= !readOnly && !m.flags.has('\\Seen');
-      if (!readOnly) m.flags.add('\\Seen');
-    };
+    let setSeen = false; // applied at the end, once every item is known to be served
+    const seen = () => (setSeen = !readOnly && !m.flags.has('\\Seen'));
     for (const it of items.flatMap((i) => (MACROS[i.item] ?? [i.item]).map((item) => (item === i.item ? i : ({ item }) as FetchItem)))) {
       if (it.item === 'UID') a.uid = m.uid;
       else if (it.item === 'FLAGS') a.flags = [...m.flags];
@@ -69,8 +66,8 @@ export class Mailbox {
         if (!it.peek) seen();
       } else return undefined;
     }
-    // A fetch that set \Seen reports the new flags too (RFC 3501 6.4.5).
-    if (changed && !a.flags) a.flags = [...m.flags];
+    // A fetch that sets \Seen reports the new flags too (RFC 3501 6.4.5), even unasked.
+    if (setSeen) m.flags.add('\\Seen'), (a.flags = [...m.flags]);
     return { ...a, sections };
   }
 
