@@ -1,6 +1,6 @@
 /**
  * A minimal IMAP server over one in-memory INBOX: node:net plus mailwire's imap.ServerSession.
- * CAPABILITY, NOOP, LOGIN, LIST, SELECT/EXAMINE, [UID] FETCH (FLAGS, UID, INTERNALDATE,
+ * CAPABILITY, NOOP, LOGIN, AUTHENTICATE PLAIN, LIST, SELECT/EXAMINE, [UID] FETCH (FLAGS, UID, INTERNALDATE,
  * RFC822.SIZE, ENVELOPE, BODY[], BODY[HEADER(.FIELDS)], BODY[TEXT], RFC822*, partial ranges),
  * [UID] STORE, [UID] SEARCH (ALL and flag keys), APPEND, STATUS, EXPUNGE, CLOSE, LOGOUT.
  * Messages come from --dir (one file per message) and from APPEND. Listens on 127.0.0.1.
@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { imap } from 'mailwire';
+import { imap, decodeInitialResponse, decodeSaslPlain, ProtocolError } from 'mailwire';
 import type { Command, UntaggedData, UntaggedResponse } from 'mailwire/imap';
 import { opt } from './args';
 import { Mailbox } from './mailbox';
@@ -22,6 +22,15 @@ const user = opt('user');
 const password = opt('password');
 const FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
+function login(s: imap.ServerSession, name: string, secret: string): imap.ServerEvent[] {
+  const ok = user === undefined || (name === user && secret === password);
+  return ok ? s.ok('authenticated') : s.no('wrong user name or password', { name: 'AUTHENTICATIONFAILED', raw: '' });
+}
+function plain(s: imap.ServerSession, response: Uint8Array | ProtocolError): imap.ServerEvent[] {
+  const creds = response instanceof ProtocolError ? null : decodeSaslPlain(response);
+  return creds ? login(s, creds.authcid, creds.password) : s.bad('malformed PLAIN response');
+}
+
 /** Answers one command; `selected` is the connection's view (null, or read-only/read-write). */
 function answer(s: imap.ServerSession, c: Command, conn: { selected: null | { readOnly: boolean } }): imap.ServerEvent[] {
   const untagged = (r: UntaggedData) => s.untagged({ type: 'untagged', ...r } as UntaggedResponse);
@@ -29,7 +38,13 @@ function answer(s: imap.ServerSession, c: Command, conn: { selected: null | { re
     case 'CAPABILITY': case 'NOOP': case 'CHECK': case 'LOGOUT':
       return s.ok(); // CAPABILITY's untagged line and LOGOUT's BYE come from the session
     case 'LOGIN':
-      return user === undefined || (c.user === user && c.password === password) ? s.ok('LOGIN completed') : s.no('wrong user name or password', { name: 'AUTHENTICATIONFAILED', raw: '' });
+      return login(s, c.user, c.password);
+    case 'AUTHENTICATE': {
+      // PLAIN only: the credentials come with the command (SASL-IR) or after an empty "+ " challenge.
+      if (c.mechanism.toUpperCase() !== 'PLAIN') return s.no('only AUTHENTICATE PLAIN here', { name: 'CANNOT', raw: '' });
+      if (c.initialResponse === null) return s.challenge(new Uint8Array(0));
+      return plain(s, decodeInitialResponse(c.initialResponse));
+    }
     case 'LIST': case 'LSUB': {
       const pattern = `${c.reference}${typeof c.pattern === 'string' ? c.pattern : c.pattern.join('')}`;
       const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*')}$`, 'i');
@@ -97,12 +112,13 @@ function answer(s: imap.ServerSession, c: Command, conn: { selected: null | { re
 }
 
 const server = net.createServer((socket) => {
-  const s = new imap.ServerSession({ capabilities: ['IMAP4rev1', 'LITERAL+', 'UIDPLUS'] });
+  const s = new imap.ServerSession({ capabilities: ['IMAP4rev1', 'LITERAL+', 'UIDPLUS', 'AUTH=PLAIN', 'SASL-IR'] });
   const conn: { selected: null | { readOnly: boolean } } = { selected: null };
   let closing = false;
   const handle = (events: imap.ServerEvent[]): void => {
     for (const e of events) {
       if (e.type === 'command') handle(answer(s, e.command, conn));
+      else if (e.type === 'auth-response') handle(plain(s, e.response));
       else if (e.type === 'closed') closing = true;
     }
   };

@@ -245,7 +245,7 @@ print(json.dumps(out))`;
     expect(JSON.parse(readFileSync(path.join(dir, '2.json'), 'utf8'))).toEqual({ from: 'carol@example.org', to: ['dan@example.org', 'erin@example.org'] });
   }, 60_000);
 
-  it('imap-server.ts: curl lists, searches, fetches by UID and section, appends; imaplib selects, asks STATUS, fetches ENVELOPE/RFC822.SIZE/BODY[]/header fields/partial text, appends, stores, expunges', async () => {
+  it('imap-server.ts: curl (AUTHENTICATE PLAIN with SASL-IR) lists, searches, fetches by UID and section, appends; imaplib (AUTHENTICATE PLAIN after a challenge, and LOGIN) selects, asks STATUS, fetches ENVELOPE/RFC822.SIZE/BODY[]/header fields/partial text, appends, stores, expunges', async () => {
     const port = await startServer('imap-server.ts', ['--dir', files, '--user', 'u', '--password', 'p']);
     const url = `imap://127.0.0.1:${port}/INBOX`;
     expect((await curl(url, '-u', 'u:p')).toString()).toBe('* LIST (\\HasNoChildren) "/" INBOX\r\n');
@@ -264,6 +264,11 @@ try:
     m.login('u', 'wrong')
 except imaplib.IMAP4.error as e:
     out['wrong'] = str(e)
+m.logout()
+m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=10)
+out['authenticate'] = m.authenticate('PLAIN', lambda challenge: b'\\0u\\0p')[0]
+m.logout()
+m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=10)
 out['login'] = m.login('u', 'p')[0]
 out['list'] = [x.decode() for x in m.list()[1]]
 out['select'] = m.select('INBOX')[1][0].decode()
@@ -290,6 +295,7 @@ print(json.dumps(out))`;
     const py = await python<Record<string, unknown>>(script, String(port), got2, got1, path.join(work, 'd.eml'));
     expect(py).toMatchObject({
       wrong: expect.stringContaining('AUTHENTICATIONFAILED'),
+      authenticate: 'OK', // AUTHENTICATE PLAIN through an empty "+ " challenge
       login: 'OK',
       list: ['(\\HasNoChildren) "/" INBOX'],
       select: '3',
