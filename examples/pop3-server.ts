@@ -1,7 +1,7 @@
 /**
  * A minimal POP3 server: node:net plus mailwire's pop3.ServerSession, serving the files of
- * --dir (one message per file, read at start) to one user. USER/PASS and APOP (the greeting
- * carries a timestamp), CAPA, STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP, QUIT. Deletions
+ * --dir (one message per file, read at start) to one user. USER/PASS, APOP (the greeting
+ * carries a timestamp) and AUTH PLAIN, CAPA, STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP, QUIT. Deletions
  * happen in memory at QUIT; the files are never touched. Listens on 127.0.0.1 only.
  *
  *   npx tsx examples/pop3-server.ts --dir ./messages --user u --password p [--port 1110] [--lifetime ms]
@@ -10,7 +10,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pop3 } from 'mailwire';
+import { pop3, decodeInitialResponse, decodeSaslPlain, ProtocolError } from 'mailwire';
 import type { Command } from 'mailwire/pop3';
 import { opt, need } from './args';
 import { bodyOffset } from './message';
@@ -21,13 +21,23 @@ const user = need('user', usage);
 const password = need('password', usage);
 const maildrop = readdirSync(dir).sort().map((f) => ({ uid: f.replace(/[^\x21-\x7e]/g, '_').slice(0, 70), data: readFileSync(path.join(dir, f)) as Uint8Array }));
 
+function plain(s: pop3.ServerSession, response: Uint8Array | ProtocolError): pop3.ServerEvent[] {
+  const creds = response instanceof ProtocolError ? null : decodeSaslPlain(response);
+  return creds?.authcid === user && creds.password === password ? s.ok('maildrop ready') : s.err('invalid login', 'AUTH');
+}
+
 function answer(s: pop3.ServerSession, c: Command, passUser: string | undefined, st: { deleted: Set<number>; timestamp: string }): pop3.ServerEvent[] {
   // Message numbers are 1-based and a deleted message no longer exists for the session.
   const msg = (n: number) => (n >= 1 && n <= maildrop.length && !st.deleted.has(n) ? maildrop[n - 1]! : null);
   const live = maildrop.map((m, i) => [i + 1, m] as const).filter(([n]) => !st.deleted.has(n));
   switch (c.verb) {
     case 'CAPA':
-      return s.listing('Capability list follows', ['USER', 'TOP', 'UIDL', 'PIPELINING', 'IMPLEMENTATION mailwire-example']);
+      return s.listing('Capability list follows', ['USER', 'SASL PLAIN', 'TOP', 'UIDL', 'PIPELINING', 'IMPLEMENTATION mailwire-example']);
+    case 'AUTH':
+      // RFC 5034 PLAIN: the credentials come with the command or after an empty "+ " challenge.
+      if (c.mechanism === null) return s.listing('mechanisms follow', ['PLAIN']);
+      if (c.mechanism.toUpperCase() !== 'PLAIN') return s.err('only PLAIN here');
+      return c.initialResponse === null ? s.challenge(new Uint8Array(0)) : plain(s, decodeInitialResponse(c.initialResponse));
     case 'USER':
       return s.ok('send PASS');
     case 'PASS':
@@ -82,6 +92,7 @@ const server = net.createServer((socket) => {
   const handle = (events: pop3.ServerEvent[]): void => {
     for (const e of events) {
       if (e.type === 'command') handle(answer(s, e.command, e.user, st));
+      else if (e.type === 'auth-response') handle(plain(s, e.response));
       else if (e.type === 'closed') closing = true;
     }
   };

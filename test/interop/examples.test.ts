@@ -319,11 +319,14 @@ print(json.dumps(out))`;
     expect((await curl(`${url};UID=4`, '-u', 'u:p')).equals(d)).toBe(true);
   }, 60_000);
 
-  it('pop3-server.ts: curl (APOP) lists and retrieves; poplib (USER/PASS and APOP) reads STAT/UIDL/RETR/TOP, deletes and resets', async () => {
+  it('pop3-server.ts: curl (AUTH PLAIN, with and without initial response, and APOP) lists and retrieves; poplib (USER/PASS and APOP) reads STAT/UIDL/RETR/TOP, deletes and resets', async () => {
     const port = await startServer('pop3-server.ts', ['--dir', files, '--user', 'u', '--password', 'p']);
     const url = `pop3://127.0.0.1:${port}`;
+    // curl picks AUTH PLAIN from CAPA's SASL line (through an empty "+ " challenge, or with
+    // an initial response under --sasl-ir), or APOP when told to.
     expect((await curl(`${url}/`, '-u', 'u:p')).toString()).toBe(`1 ${a.length}\r\n2 ${b.length}\r\n`);
-    expect((await curl(`${url}/2`, '-u', 'u:p')).equals(b)).toBe(true);
+    expect((await curl(`${url}/2`, '-u', 'u:p', '--sasl-ir')).equals(b)).toBe(true);
+    expect((await curl(`${url}/1`, '-u', 'u:p', '--login-options', 'AUTH=+APOP')).equals(a)).toBe(true);
     await expect(curl(`${url}/1`, '-u', 'u:nope')).rejects.toThrow(/exited with 67/);
 
     const script = `
@@ -359,7 +362,7 @@ print(json.dumps(out))`;
     expect(py).toEqual({
       wrong: '-ERR [AUTH] invalid login',
       pass: '+OK send PASS / +OK maildrop ready',
-      capa: ['IMPLEMENTATION', 'PIPELINING', 'TOP', 'UIDL', 'USER'],
+      capa: ['IMPLEMENTATION', 'PIPELINING', 'SASL', 'TOP', 'UIDL', 'USER'],
       stat: [2, a.length + b.length],
       uidl: ['1 1.eml', '2 2.eml'],
       top: [...b.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n'), '', 'Hello from the mailwire examples.', '.one leading dot'],
