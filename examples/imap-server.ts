@@ -1,9 +1,10 @@
 /**
  * A minimal IMAP server over one in-memory INBOX: node:net plus mailwire's imap.ServerSession.
- * CAPABILITY, NOOP, LOGIN, AUTHENTICATE PLAIN, LIST, SELECT/EXAMINE, [UID] FETCH (FLAGS, UID, INTERNALDATE,
- * RFC822.SIZE, ENVELOPE, BODY[], BODY[HEADER(.FIELDS)], BODY[TEXT], RFC822*, partial ranges),
- * [UID] STORE, [UID] SEARCH (ALL and flag keys), APPEND, STATUS, EXPUNGE, CLOSE, LOGOUT.
- * Messages come from --dir (one file per message) and from APPEND. Listens on 127.0.0.1.
+ * CAPABILITY, NOOP, LOGIN, AUTHENTICATE PLAIN, LIST, SELECT/EXAMINE, STATUS, [UID] FETCH
+ * (FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY[], BODY[HEADER(.FIELDS)], BODY[TEXT],
+ * RFC822*, partial ranges), [UID] STORE, [UID] SEARCH (ALL, flags, sets, NOT/OR), APPEND,
+ * EXPUNGE, CLOSE, LOGOUT. Messages come from --dir (one file per message) and from APPEND.
+ * Listens on 127.0.0.1 only. The store itself is in mailbox.ts.
  *
  *   npx tsx examples/imap-server.ts [--port 1143] [--user u --password p] [--dir ./messages] [--lifetime ms]
  */

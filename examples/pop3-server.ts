@@ -1,8 +1,8 @@
 /**
  * A minimal POP3 server: node:net plus mailwire's pop3.ServerSession, serving the files of
  * --dir (one message per file, read at start) to one user. USER/PASS, APOP (the greeting
- * carries a timestamp) and AUTH PLAIN, CAPA, STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP, QUIT. Deletions
- * happen in memory at QUIT; the files are never touched. Listens on 127.0.0.1 only.
+ * carries a timestamp), AUTH PLAIN, CAPA, STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP, QUIT.
+ * Deletions happen in memory at QUIT; the files are never touched. Listens on 127.0.0.1 only.
  *
  *   npx tsx examples/pop3-server.ts --dir ./messages --user u --password p [--port 1110] [--lifetime ms]
  */
