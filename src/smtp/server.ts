@@ -260,7 +260,8 @@ export class ServerSession {
     const p = this.front();
     const isAuth = (p.kind === 'command' && p.command.verb === 'AUTH') || p.kind === 'auth-response';
     if (!isAuth) throw new Error('challenge(): the oldest waiting item is not an AUTH exchange');
-    this.write(r(334, encodeSaslChallenge(data)));
+    // RFC 4954 4: continue-req = "334" SP [base64] CRLF, so the space stays even when the challenge is empty.
+    this.out.pushText(`334 ${encodeSaslChallenge(data)}\r\n`);
     this._state = 'auth';
     this.pending = null;
     this.expectingAuthResponse = true;
