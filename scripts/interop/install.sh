@@ -11,6 +11,7 @@ need=""
 [ -x /usr/lib/dovecot/pop3 ] || need="$need dovecot-pop3d"
 [ -x /usr/lib/dovecot/lmtp ] || need="$need dovecot-lmtpd"
 [ -x /usr/sbin/postfix ] || need="$need postfix"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v script >/dev/null 2>&1 || need="$need bsdutils"
 command -v curl >/dev/null 2>&1 || need="$need curl"
 

@@ -144,6 +144,36 @@ describe('the built package (npm pack of dist/)', () => {
     }
   });
 
+  it('types: a consumer using namespace types through the root and the subpaths typechecks (ESM and CJS resolution)', () => {
+    expect(missing).toEqual([]);
+    const consumer = `
+      import { imap, smtp, pop3, ProtocolError, toTransformStream } from 'mailwire';
+      import type { Envelope, UntaggedResponse } from 'mailwire/imap';
+      import { ReplyParser, type Path } from 'mailwire/smtp';
+      import type { Response as Pop3Response } from 'mailwire/pop3';
+      const item: imap.FetchItem = { item: 'UID' };
+      const env: imap.Envelope | Envelope | null = null;
+      const u: imap.UntaggedResponse | UntaggedResponse | null = null;
+      const path: smtp.Path | Path | null = null;
+      const r: pop3.Response | Pop3Response | null = null;
+      const e: ProtocolError | null = null;
+      const cmd: imap.Command = { tag: 'A1', command: 'SEARCH', uid: false, charset: null, criteria: [{ key: 'ALL' }] };
+      const t = toTransformStream(new ReplyParser());
+      export const all = [item, env, u, path, r, e, cmd, t];
+    `;
+    for (const [file, module] of [['consumer.mts', 'nodenext'], ['consumer.cts', 'nodenext']] as const) {
+      writeFileSync(join(work, 'app', file), file.endsWith('.cts') ? consumer.replace(/^\s*import (type )?\{[^}]*\} from 'mailwire\/(imap|pop3)';$/gm, '').replace(/\| (Envelope|UntaggedResponse|Pop3Response) /g, '') : consumer);
+      writeFileSync(join(work, 'app', 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module, moduleResolution: module, target: 'es2022', noEmit: true, skipLibCheck: false, types: [], lib: ['es2022', 'dom'] }, files: [file] }));
+      let output = '';
+      try {
+        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(work, 'app')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        output = String((err as { stdout?: string }).stdout ?? err);
+      }
+      expect(output, file).toBe('');
+    }
+  }, 60_000);
+
   it('publint reports nothing, not even suggestions (strict)', async () => {
     expect(missing).toEqual([]);
     const { messages } = await publint({ pkgDir, pack: false, strict: true, level: 'suggestion' });
