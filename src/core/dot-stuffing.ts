@@ -102,17 +102,25 @@ export class DotDecoder {
       const accept = this.lineEndings === 'accept';
       while (i < n) {
         if (state === S_MID && accept) {
-          // Bare CR and bare LF are content: only CRLF matters, so one search per line.
-          const j = c.indexOf(LF, i);
+          // Bare CR and bare LF are content, so only a dot right after CRLF needs work (an
+          // unstuffing dot or the terminator): search for dots, not for line ends. Base64
+          // parts, most of the octets of real mail, have no dots at all.
+          // S_MID is never entered with a CR pending just before i, so a CRLF counts only
+          // when both of its bytes are at or after i.
+          const j = c.indexOf(DOT, i);
           if (j < 0) {
-            if (c[n - 1] === CR) state = S_CR;
+            const last = c[n - 1];
+            if (last === CR) state = S_CR;
+            else if (last === LF && n - 2 >= i && c[n - 2] === CR) state = S_LINE_START;
             i = n;
             break;
           }
-          // S_MID is never entered with a CR pending just before i, so only a CR inside the
-          // scanned bytes (j > i) can pair with this LF.
-          if (j > i && c[j - 1] === CR) state = S_LINE_START;
-          i = j + 1;
+          if (j - 2 >= i && c[j - 1] === LF && c[j - 2] === CR) {
+            if (j > seg) out.push(c.subarray(seg, j));
+            i = j + 1;
+            seg = i;
+            state = S_DOT;
+          } else i = j + 1;
         } else if (state === S_MID) {
           if (nextCr !== -1 && nextCr < i) nextCr = c.indexOf(CR, i);
           if (nextLf !== -1 && nextLf < i) nextLf = c.indexOf(LF, i);
