@@ -81,6 +81,16 @@ export class CommandParser {
     this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 64 * 1024, lineEndings: 'reject' });
   }
 
+  /** Bytes buffered and not yet parsed (a literal being collected included). */
+  get buffered(): number {
+    return this.framer.buffered;
+  }
+
+  /** True while the parser waits for `expectLine()` or `resume()` (after IDLE, AUTHENTICATE, STARTTLS). */
+  get paused(): boolean {
+    return this.mode === 'paused';
+  }
+
   /** The next line is not a command (an AUTHENTICATE response, or DONE after IDLE): it comes as a `line` item. */
   expectLine(): CommandParserItem[] {
     this.mode = 'line';

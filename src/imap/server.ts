@@ -59,6 +59,12 @@ export interface ServerSessionOptions {
    * being refused with BAD. Case-insensitive. Default none.
    */
   readonly extraCommands?: readonly string[];
+  /**
+   * Most unread octets held while the parser is paused for the application's answer (after
+   * IDLE, AUTHENTICATE, STARTTLS; a compliant client sends nothing more until that answer). Past it
+   * the session closes the connection, as for \`maxPending\`. Default 1 MiB.
+   */
+  readonly maxWaitingInput?: number;
   /** Most parsed items waiting behind an unanswered command. Default 1000. */
   readonly maxPending?: number;
 }
@@ -112,7 +118,15 @@ export class ServerSession {
   /** Feeds bytes from the client. */
   receive(chunk: Uint8Array): ServerEvent[] {
     if (this._state === 'logout') return [];
-    return this.handle(this.parser.push(chunk));
+    const events = this.handle(this.parser.push(chunk));
+    if (this.parser.paused && this.parser.buffered > (this.opts.maxWaitingInput ?? 1024 * 1024) && (this._state as string) !== 'logout') {
+      this.parser.startTls(); // drops what was buffered
+      this.backlog = [];
+      this.write({ type: 'untagged', kind: 'BYE', code: null, text: 'Too much input while waiting' });
+      this._state = 'logout';
+      events.push({ type: 'closed' });
+    }
+    return events;
   }
 
   /** End of the client's stream. */

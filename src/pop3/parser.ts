@@ -243,6 +243,11 @@ export class CommandParser {
     this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
   }
 
+  /** Bytes buffered and not yet parsed. */
+  get buffered(): number {
+    return this.framer.buffered;
+  }
+
   /** What the parser expects next. */
   get expecting(): 'command' | 'paused' | 'auth' {
     return this.mode;

@@ -66,6 +66,12 @@ export type ServerEvent = ServerCommandEvent | ServerAuthResponseEvent | ServerA
 export interface ServerSessionOptions {
   /** Greeting text after `+OK`. Include an APOP timestamp `<...@...>` to offer APOP. */
   readonly greeting?: string;
+  /**
+   * Most unread octets held while the parser is paused for the application's answer (after
+   * AUTH, STLS; a compliant client sends nothing more until that answer). Past it
+   * the session closes the connection, as for \`maxPending\`. Default 1 MiB.
+   */
+  readonly maxWaitingInput?: number;
   /** Most parsed items waiting behind an unanswered command. Default 1000. */
   readonly maxPending?: number;
   /** Parser options. */
@@ -112,7 +118,15 @@ export class ServerSession {
   /** Feeds bytes from the client. */
   receive(chunk: Uint8Array): ServerEvent[] {
     if (this._state === 'closed') return [];
-    return this.handle(this.parser.push(chunk));
+    const events = this.handle(this.parser.push(chunk));
+    if (this.parser.expecting === 'paused' && this.parser.buffered > (this.opts.maxWaitingInput ?? 1024 * 1024) && (this._state as string) !== 'closed') {
+      this.parser.startTls(); // drops what was buffered
+      this.backlog = [];
+      this.auto('too much input while waiting for the server', events);
+      this._state = 'closed';
+      events.push({ type: 'closed' });
+    }
+    return events;
   }
 
   /** End of the client's stream (no UPDATE: RFC 1939 6 says a dropped connection deletes nothing). */

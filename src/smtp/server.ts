@@ -115,6 +115,12 @@ export interface ServerSessionOptions {
   readonly maxMessageSize?: number;
   /** Most recipients per transaction (RFC 5321 4.5.3.1.8 requires at least 100). Default 100. */
   readonly maxRecipients?: number;
+  /**
+   * Most unread octets held while the parser is paused for the application's answer (after
+   * DATA, AUTH, STARTTLS; a compliant client sends nothing more until that answer). Past it
+   * the session closes the connection, as for \`maxPending\`. Default 1 MiB.
+   */
+  readonly maxWaitingInput?: number;
   /** Most replies owed to pipelined commands before the session stops reading (bounded queue). Default 1000. */
   readonly maxPending?: number;
   /** Options of the underlying {@link CommandParser}. */
@@ -184,7 +190,15 @@ export class ServerSession {
   /** Feeds bytes from the client; returns events in order. */
   receive(chunk: Uint8Array): ServerEvent[] {
     if (this._state === 'closed') return [];
-    return this.handle(this.parser.push(chunk));
+    const events = this.handle(this.parser.push(chunk));
+    if (this.parser.expecting === 'paused' && this.parser.buffered > (this.opts.maxWaitingInput ?? 1024 * 1024) && (this._state as string) !== 'closed') {
+      this.parser.startTls(); // drops what was buffered
+      this.backlog = [];
+      this.auto(r(421, 'Too much input while waiting; closing', es(4, 7, 0)), 'input over maxWaitingInput while paused', events);
+      this._state = 'closed';
+      events.push({ type: 'closed' });
+    }
+    return events;
   }
 
   /** End of the client's stream. */

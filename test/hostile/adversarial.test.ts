@@ -489,9 +489,11 @@ describe('10^6 pipelined commands without reading replies', () => {
   it('imap: 10^6 commands pipelined behind IDLE come back through resume(): still bounded, no stack overflow', () => {
     const s = new imap.ServerSession({ preauth: true });
     s.takeOutput();
-    expect(kinds(s.receive(enc(`A1 IDLE\r\nDONE\r\n${'A2 NOOP\r\n'.repeat(1_000_000)}`)))).toEqual(['command', 'idle-done']);
-    expect(s.ok()).toEqual([{ type: 'closed' }]);
+    // 9 MB arrive while the parser waits for the IDLE completion: past maxWaitingInput (1 MiB)
+    // the session says BYE at once instead of holding them.
+    expect(kinds(s.receive(enc(`A1 IDLE\r\nDONE\r\n${'A2 NOOP\r\n'.repeat(1_000_000)}`)))).toEqual(['command', 'idle-done', 'closed']);
     expect(output(s)).toMatch(/\* BYE [^\r\n]*\r\n$/);
+    expect(s.state).toBe('logout');
   });
 
   it('pop3: 10^6 commands pipelined behind a cancelled AUTH come back through resume(): no stack overflow', () => {
@@ -500,6 +502,53 @@ describe('10^6 pipelined commands without reading replies', () => {
     const ev = s.receive(enc(`AUTH PLAIN\r\n*\r\n${'NOOP\r\n'.repeat(1_000_000)}`));
     expect(ev.filter((e) => e.type === 'command').length).toBeLessThanOrEqual(1);
     expect(() => s.err('no')).not.toThrow();
+  });
+});
+
+describe('input sent while the session waits for the application (maxWaitingInput)', () => {
+  const flood = (n: number) => new Uint8Array(n).fill(0x78);
+
+  it('smtp: after DATA, before the 354, more than 1 MiB closes with 421; less is kept for the body', () => {
+    const small = new smtp.ServerSession({ domain: 'mx.example' });
+    small.receive(enc('EHLO c\r\nMAIL FROM:<a@b>\r\n'));
+    small.accept();
+    small.accept();
+    small.receive(enc('RCPT TO:<c@d>\r\n'));
+    small.accept();
+    small.receive(enc('DATA\r\n'));
+    expect(kinds(small.receive(flood(512 * 1024)))).toEqual([]);
+    const s = new smtp.ServerSession({ domain: 'mx.example' });
+    s.receive(enc('EHLO c\r\nMAIL FROM:<a@b>\r\n'));
+    s.accept();
+    s.accept();
+    s.receive(enc('RCPT TO:<c@d>\r\n'));
+    s.accept();
+    s.receive(enc('DATA\r\n'));
+    s.takeOutput();
+    let ev: unknown[] = [];
+    for (let i = 0; i < 20 && !ev.length; i++) ev = kinds(s.receive(flood(64 * 1024)));
+    expect(ev).toEqual(['auto-reply', 'closed']);
+    expect(output(s)).toMatch(/^421 /);
+    expect(s.receive(flood(10))).toEqual([]);
+  });
+
+  it('pop3: during AUTH, before the application answers, more than 1 MiB closes the session', () => {
+    const s = new pop3.ServerSession();
+    s.takeOutput();
+    expect(kinds(s.receive(enc('AUTH PLAIN\r\n')))).toEqual(['command']);
+    let ev: unknown[] = [];
+    for (let i = 0; i < 20 && !ev.length; i++) ev = kinds(s.receive(flood(64 * 1024)));
+    expect(ev).toEqual(['auto-reply', 'closed']);
+    expect(output(s)).toMatch(/^-ERR /);
+  });
+
+  it('imap: during AUTHENTICATE, before the application answers, more than 1 MiB gets BYE; the option moves the bound', () => {
+    const s = new imap.ServerSession({ maxWaitingInput: 4096 });
+    s.takeOutput();
+    expect(kinds(s.receive(enc('A1 AUTHENTICATE PLAIN\r\n')))).toEqual(['command']);
+    expect(kinds(s.receive(flood(4096)))).toEqual([]);
+    expect(kinds(s.receive(flood(1)))).toEqual(['closed']);
+    expect(output(s)).toMatch(/\* BYE [^\r\n]*\r\n$/);
   });
 });
 
