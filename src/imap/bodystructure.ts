@@ -46,13 +46,18 @@ function disposition(v: Value | undefined): Disposition | null {
  */
 function multipart(part: string, subtype: string, parts: BodyStructure[], items: readonly Value[], from: number): BodyStructure {
   const out: Record<string, unknown> = { kind: 'multipart', part, subtype, parts };
-  const n = items.length - from;
-  if (n > 0) out.params = params(items[from]);
-  if (n > 1) out.disposition = disposition(items[from + 1]);
-  if (n > 2) out.language = language(items[from + 2]);
-  if (n > 3) out.location = str(items[from + 3]);
-  if (n > 4) out.extensions = items.slice(from + 4);
+  if (items.length > from) out.params = params(items[from]);
+  extensionTail(out, items, from + 1);
   return out as unknown as BodyStructure;
+}
+
+/** The extension fields every body type shares after its first one: disposition, language, location, more. */
+function extensionTail(out: Record<string, unknown>, items: readonly Value[], from: number): void {
+  const n = items.length - from;
+  if (n > 0) out.disposition = disposition(items[from]);
+  if (n > 1) out.language = language(items[from + 1]);
+  if (n > 2) out.location = str(items[from + 2]);
+  if (n > 3) out.extensions = items.slice(from + 3);
 }
 
 function language(v: Value | undefined): string[] | null {
@@ -122,11 +127,7 @@ export function readBodyStructure(v: Value, part = '', depth = 0): BodyStructure
     out.lines = num(items[7]);
     i = 8;
   }
-  const n = items.length - i;
-  if (n > 0) out.md5 = str(items[i]);
-  if (n > 1) out.disposition = disposition(items[i + 1]);
-  if (n > 2) out.language = language(items[i + 2]);
-  if (n > 3) out.location = str(items[i + 3]);
-  if (n > 4) out.extensions = items.slice(i + 4);
+  if (items.length > i) out.md5 = str(items[i]);
+  extensionTail(out, items, i + 1);
   return out as unknown as BodyStructure;
 }
