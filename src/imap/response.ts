@@ -507,8 +507,9 @@ export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}
       const data = untagged(lx, options);
       return { type: 'untagged', ...data };
     }
-    const tag = lx.atom();
-    if (tag === '' || /[+\]]/.test(tag)) throw lx.error('response must start with "*", "+" or a tag');
+    // A tag may hold "]" (an ASTRING-CHAR); "+" is the one character a tag never holds.
+    const tag = lx.withBracketsInAtoms(() => lx.atom());
+    if (tag === '' || tag.includes('+')) throw lx.error('response must start with "*", "+" or a tag');
     lx.sp();
     const status = lx.atom().toUpperCase();
     if (status !== 'OK' && status !== 'NO' && status !== 'BAD') throw lx.error(`tagged response status must be OK, NO or BAD, not "${status.slice(0, 20)}"`);

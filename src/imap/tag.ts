@@ -5,17 +5,18 @@
  */
 
 /**
- * True when `s` can be a command tag on the wire. mailwire also refuses `]` (legal in an
- * ASTRING-CHAR but a source of confusion with response codes), so every tag it reads it can
- * also write back in the tagged completion.
+ * True when `s` can be a command tag on the wire: one or more ASTRING-CHARs other than `+`.
+ * `]` is allowed (it is a resp-special, part of ASTRING-CHAR), so a server answers a client
+ * that tags `a]1` under that tag instead of an untagged BAD the client would never match.
  *
  * @example
  * ```ts
  * import { imap } from 'mailwire';
  * imap.isValidTag('A001'); // true
+ * imap.isValidTag('a]1'); // true
  * imap.isValidTag('\\A1'); // false
  * ```
  */
 export function isValidTag(s: string): boolean {
-  return /^[^\s()"{}%*\\+\]\x00-\x1f\x7f-\uffff]+$/.test(s);
+  return /^[^\s()"{}%*\\+\x00-\x1f\x7f-\uffff]+$/.test(s);
 }

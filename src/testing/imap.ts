@@ -67,7 +67,7 @@ const objectId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
 /** An IMAP response of the kinds the encoder covers. */
 export function response(): fc.Arbitrary<Response> {
   return fc.oneof(
-    fc.record({ type: fc.constant('tagged' as const), tag: atom(1, 6), status: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const), code: responseCode(), text }),
+    fc.record({ type: fc.constant('tagged' as const), tag: fc.stringMatching(/^[A-Za-z0-9.\]]{1,6}$/), status: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('continuation' as const), code: fc.constant(null), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const, 'BYE' as const, 'PREAUTH' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('CAPABILITY' as const, 'ENABLED' as const), capabilities: fc.array(atom(), { maxLength: 5 }) }),
@@ -193,7 +193,7 @@ const appendDate = fc.tuple(fc.integer({ min: 1, max: 31 }), fc.constantFrom(...
  * `parseCommand(encodeCommand(c))` unchanged (keywords upper-case, as the parser returns them).
  */
 export function command(): fc.Arbitrary<Command> {
-  const tag = fc.stringMatching(/^[A-Za-z0-9.]{1,8}$/);
+  const tag = fc.stringMatching(/^[A-Za-z0-9.\]]{1,8}$/);
   const box = mailboxName();
   const str = commandString();
   const uid = fc.boolean();

@@ -39,6 +39,13 @@ describe('rfc3501 7.1 status responses and response codes', () => {
     expect(c.code?.uids?.toArray(5000)).toEqual([3956, 3957, 3958]);
   });
 
+  it('rfc3501 9: a tag may hold "]"; a "+" makes it no tag', () => {
+    expect(parse('a]1 OK [READ-ONLY] done')).toEqual({ type: 'tagged', tag: 'a]1', status: 'OK', code: { name: 'READ-ONLY', raw: '' }, text: 'done' });
+    expect(imap.parseResponse('a+1 OK done')).toBeInstanceOf(ProtocolError);
+    expect(imap.isValidTag('a]1')).toBe(true);
+    expect(imap.isValidTag('a+1')).toBe(false);
+  });
+
   it('errors: not a response', () => {
     expect(imap.parseResponse('A1 MAYBE done')).toBeInstanceOf(ProtocolError);
     expect(imap.parseResponse('')).toBeInstanceOf(ProtocolError);

@@ -41,6 +41,15 @@ describe('imap.ServerSession', () => {
     expect(out(s)).toMatch(/^A1 BAD SELECT is not valid in the not-authenticated state\r\nA2 BAD .*\r\n\* BAD .*\r\n$/);
   });
 
+  it('rfc3501 9: a tag may hold "]" (an ASTRING-CHAR); the completion carries it, a "+" in a tag is refused untagged', () => {
+    const s = new imap.ServerSession();
+    s.takeOutput();
+    const ev = s.receive(enc('a]1 NOOP\r\na+2 NOOP\r\n'));
+    expect(ev[0]).toMatchObject({ type: 'command', command: { tag: 'a]1', command: 'NOOP' } });
+    s.ok('done');
+    expect(out(s)).toMatch(/^a\]1 OK done\r\n\* BAD .*\r\n$/);
+  });
+
   it('synchronizing literals get "+", a literal over the limit gets NO [TOOBIG]', () => {
     const s = new imap.ServerSession({ parser: { maxLiteralSize: 100 } });
     s.takeOutput();
