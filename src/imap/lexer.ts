@@ -80,7 +80,8 @@ export class Lexer {
   private pos = 0;
   /** The current line (`unit.lines[li]`), cached: it is read for every byte. */
   private line: Uint8Array;
-  private readonly maxDepth: number;
+  /** Deepest nesting allowed ({@link LexerLimits.maxDepth}); grammars that nest without lists (SEARCH) share it. */
+  readonly maxDepth: number;
   private readonly maxItems: number;
   private bracketInAtom: boolean;
   private readonly unescapedQuotes: boolean;

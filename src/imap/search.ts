@@ -139,7 +139,8 @@ const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
 /** date-text (RFC 3501 9): `d-MMM-yyyy` / `dd-MMM-yyyy`, month case-insensitive. */
 export const SEARCH_DATE_RE = /^(?:[1-9]|0[1-9]|[12]\d|3[01])-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)-\d{4}$/i;
 
-const MAX_DEPTH = 100;
+/** Nesting the encoder writes at most: as deep as a receiver with the default `maxDepth` reads. */
+const MAX_WRITE_DEPTH = 100;
 
 /** Reads a sequence set or `$` at the cursor. */
 export function readSequenceSet(lx: Lexer): SequenceSetOrSaved {
@@ -181,7 +182,7 @@ function readBig(lx: Lexer, what: string, max: bigint): bigint {
 
 /** Reads one search-key at the cursor (RFC 3501 9 `search-key`, with the extensions above). */
 export function readSearchKey(lx: Lexer, depth = 0): SearchKey {
-  if (depth > MAX_DEPTH) throw lx.error(`search criteria nested deeper than ${MAX_DEPTH}`, 'TOO_DEEP');
+  if (depth > lx.maxDepth) throw lx.error(`search criteria nested deeper than ${lx.maxDepth}`, 'TOO_DEEP');
   if (lx.accept(0x28)) {
     const criteria = [readSearchKey(lx, depth + 1)];
     while (lx.accept(0x20)) criteria.push(readSearchKey(lx, depth + 1));
@@ -295,7 +296,7 @@ export function readSearchReturn(lx: Lexer): SearchReturnOption[] {
 
 /** Writes one search key. Throws TypeError for values that cannot be sent. */
 export function writeSearchKey(w: CommandWriter, k: SearchKey, depth = 0): void {
-  if (depth > MAX_DEPTH) throw new TypeError(`search criteria nested deeper than ${MAX_DEPTH}`);
+  if (depth > MAX_WRITE_DEPTH) throw new TypeError(`search criteria nested deeper than ${MAX_WRITE_DEPTH}`);
   switch (k.key) {
     case 'AND':
       if (k.criteria.length === 0) throw new TypeError('a parenthesised search group needs at least one key');

@@ -97,6 +97,19 @@ describe('rfc3501 6.4.4 search criteria tree', () => {
     expect(() => search([deep])).toThrow(TypeError);
   });
 
+  it('the nesting bound is the maxDepth option, as for lists; the streaming parser passes it on', () => {
+    const deep = `${'NOT '.repeat(150)}SEEN`;
+    const c = imap.parseCommand(`A1 SEARCH ${deep}\r\n`, { maxDepth: 200 });
+    expect(c).not.toBeInstanceOf(ProtocolError);
+    let k = (c as Search).criteria[0]!;
+    let n = 0;
+    while (k.key === 'NOT') [k, n] = [k.criterion, n + 1];
+    expect([n, k.key]).toEqual([150, 'SEEN']);
+    expect(imap.parseCommand(`A1 SEARCH (((SEEN)))\r\n`, { maxDepth: 2 })).toMatchObject({ code: 'TOO_DEEP', tag: 'A1' });
+    const p = new imap.CommandParser({ maxDepth: 200 });
+    expect(p.push(enc(`A2 SEARCH ${deep}\r\n`))).toMatchObject([{ type: 'command', command: { tag: 'A2', command: 'SEARCH' } }]);
+  });
+
   it('the encoder refuses keys it could only write wrongly', () => {
     const bad: imap.SearchKey[][] = [
       [],
