@@ -11,7 +11,7 @@ import { OutputQueue } from '../core/output-queue';
 import { SASL_CANCEL, decodeSaslLine, encodeInitialResponse, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2 } from '../core/sasl';
 import { encodeCommand } from './command';
 import { apopDigest } from './md5';
-import { ResponseParser, type Expectation, type ResponseParserOptions } from './parser';
+import { ResponseParser, type Expectation, type ResponseParserItem, type ResponseParserOptions } from './parser';
 import { apopTimestamp, parseCapabilities, parseListEntry, parseStat, parseUidlEntry, type Capabilities } from './response';
 import type { Command, ListEntry, Stat, StatusResponse, UidlEntry } from './types';
 
@@ -135,6 +135,8 @@ export class ClientSession {
   private caps: Capabilities | null = null;
   private timestamp: string | null = null;
   private authSteps: Uint8Array[] = [];
+  /** The server's stream ended: items still get read, nothing is written. */
+  private ended = false;
 
   constructor(options: ClientSessionOptions = {}) {
     this.opts = options;
@@ -241,78 +243,85 @@ export class ClientSession {
     const events: ClientEvent[] = [];
     // The parser holds lines no command has been sent for yet; each pass reads those that the
     // commands sent during the previous pass made expected.
-    for (let items = this.parser.push(chunk); items.length > 0; items = this.parser.push(EMPTY)) for (const it of items) {
-      if (it.type === 'error') {
-        events.push(it);
-        if (this._state !== 'greeting') {
-          // An unreadable answer still answers the oldest command: a PASS queued behind a USER
-          // must not go out, and the commands held behind it must (or the session stalls).
-          if (this.inflight.shift()?.command.verb === 'USER') this.dropQueuedPass();
-          this.flush();
-        }
-        continue;
-      }
-      const head = this.inflight[0];
-      if (it.type === 'data') {
-        if (head) events.push({ type: 'data', command: head.command, chunk: it.chunk });
-        continue;
-      }
-      if (it.type === 'data-end') {
-        if (head) events.push({ type: 'data-end', command: head.command });
-        this.inflight.shift();
-        this.flush();
-        continue;
-      }
-      const r = it.response;
-      if (this._state === 'greeting') {
-        if (r.status === '+') continue;
-        this.timestamp = r.status === '+OK' ? apopTimestamp(r.text) : null;
-        this._state = r.status === '+OK' ? 'authorization' : 'closed';
-        events.push({ type: 'greeting', response: r, timestamp: this.timestamp });
-        if (this._state === 'closed') events.push({ type: 'closed' });
-        this.flush();
-        continue;
-      }
-      if (r.status === '+') {
-        // SASL challenge (RFC 5034 4): answer with the next prepared response, or cancel.
-        const next = this.authSteps.shift();
-        const challenge = decodeSaslLine(r.text);
-        this.out.pushText(next === undefined || challenge instanceof ProtocolError ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(next)}\r\n`);
-        continue;
-      }
-      if (!head) {
-        events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `response "${r.status} ${r.text}" with no command waiting`) });
-        continue;
-      }
-      const isBody = head.expect === 'body' && r.status === '+OK';
-      if (!isBody) this.inflight.shift();
-      events.push(this.result(head, r, it.lines));
-      if (head.login && (head.command.verb !== 'USER' || r.status === '-ERR')) {
-        const success = r.status === '+OK';
-        if (success) this._state = 'transaction';
-        events.push({ type: 'auth', success, response: r });
-        // A failed USER: the queued PASS must not go out.
-        if (head.command.verb === 'USER') this.dropQueuedPass();
-      }
-      if (head.command.verb === 'STLS' && r.status === '+OK') events.push({ type: 'stls' });
-      if (head.command.verb === 'QUIT' && r.status === '+OK') {
-        this._state = 'closed';
-        events.push({ type: 'closed' });
-      }
-      if (!isBody) this.flush();
-    }
+    for (let items = this.parser.push(chunk); items.length > 0; items = this.parser.push(EMPTY)) for (const it of items) this.onItem(it, events);
     return events;
   }
 
   /** End of the server's stream. */
   end(): ClientEvent[] {
     const events: ClientEvent[] = [];
-    for (const it of this.parser.end()) if (it.type === 'error') events.push(it);
+    // What the parser held comes out now (the tail of a body cut short, lines read as
+    // unsolicited), read like any other item; nothing is written any more.
+    const items = this.parser.end();
+    this.ended = true;
+    for (const it of items) this.onItem(it, events);
     if (this._state !== 'closed') {
       this._state = 'closed';
       events.push({ type: 'closed' });
     }
     return events;
+  }
+
+  /** One parser item: its events, and the commands it releases. */
+  private onItem(it: ResponseParserItem, events: ClientEvent[]): void {
+    if (it.type === 'error') {
+      events.push(it);
+      if (this._state !== 'greeting') {
+        // An unreadable answer still answers the oldest command: a PASS queued behind a USER
+        // must not go out, and the commands held behind it must (or the session stalls).
+        if (this.inflight.shift()?.command.verb === 'USER') this.dropQueuedPass();
+        this.flush();
+      }
+      return;
+    }
+    const head = this.inflight[0];
+    if (it.type === 'data') {
+      if (head) events.push({ type: 'data', command: head.command, chunk: it.chunk });
+      return;
+    }
+    if (it.type === 'data-end') {
+      if (head) events.push({ type: 'data-end', command: head.command });
+      this.inflight.shift();
+      this.flush();
+      return;
+    }
+    const r = it.response;
+    if (this._state === 'greeting') {
+      if (r.status === '+') return;
+      this.timestamp = r.status === '+OK' ? apopTimestamp(r.text) : null;
+      this._state = r.status === '+OK' ? 'authorization' : 'closed';
+      events.push({ type: 'greeting', response: r, timestamp: this.timestamp });
+      if (this._state === 'closed') events.push({ type: 'closed' });
+      this.flush();
+      return;
+    }
+    if (r.status === '+') {
+      // SASL challenge (RFC 5034 4): answer with the next prepared response, or cancel.
+      const next = this.authSteps.shift();
+      const challenge = decodeSaslLine(r.text);
+      if (!this.ended) this.out.pushText(next === undefined || challenge instanceof ProtocolError ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(next)}\r\n`);
+      return;
+    }
+    if (!head) {
+      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `response "${r.status} ${r.text}" with no command waiting`) });
+      return;
+    }
+    const isBody = head.expect === 'body' && r.status === '+OK';
+    if (!isBody) this.inflight.shift();
+    events.push(this.result(head, r, it.lines));
+    if (head.login && (head.command.verb !== 'USER' || r.status === '-ERR')) {
+      const success = r.status === '+OK';
+      if (success) this._state = 'transaction';
+      events.push({ type: 'auth', success, response: r });
+      // A failed USER: the queued PASS must not go out.
+      if (head.command.verb === 'USER') this.dropQueuedPass();
+    }
+    if (head.command.verb === 'STLS' && r.status === '+OK') events.push({ type: 'stls' });
+    if (head.command.verb === 'QUIT' && r.status === '+OK') {
+      this._state = 'closed';
+      events.push({ type: 'closed' });
+    }
+    if (!isBody) this.flush();
   }
 
   private result(s: Sent, r: StatusResponse, lines: readonly string[] | null): ClientResponseEvent {
@@ -358,7 +367,7 @@ export class ClientSession {
   }
 
   private flush(): void {
-    while (this.outbox.length > 0 && this._state !== 'closed' && (this.inflight.length === 0 || this.pipelining())) {
+    while (this.outbox.length > 0 && this._state !== 'closed' && !this.ended && (this.inflight.length === 0 || this.pipelining())) {
       this.write(this.outbox.shift()!);
       if (!this.pipelining()) break;
     }

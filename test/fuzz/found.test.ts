@@ -47,6 +47,32 @@ describe('found by fuzzing: POP3', () => {
     const ev = c.receive(enc('+OK ready\r\n+OK capabilities\r\nUSER\r\nUIDL\r\n.\r\n'));
     expect(ev).toMatchObject([{ type: 'greeting' }, { type: 'response', command: { verb: 'CAPA' }, lines: ['USER', 'UIDL'] }]);
   });
+
+  it('client: a body cut short keeps its last bytes; the ones held for a line end come out at end()', () => {
+    const c = new pop3.ClientSession();
+    c.receive(enc('+OK ready\r\n'));
+    c.retr(1);
+    const wire = enc('+OK 9 octets\r\nline\r\ntail');
+    const events: pop3.ClientEvent[] = [];
+    for (const b of wire) events.push(...c.receive(Uint8Array.of(b)));
+    events.push(...c.end());
+    const body = events.flatMap((e) => (e.type === 'data' ? [e.chunk] : []));
+    expect(dec(concat(body))).toBe('line\r\ntail');
+    expect(events.filter((e) => e.type === 'error')).toMatchObject([{ error: { code: 'TRUNCATED' } }]);
+    expect(events.at(-1)).toEqual({ type: 'closed' });
+    expect(c.takeOutput().length).toBe(1); // RETR only: nothing is written after the end
+  });
+});
+
+describe('found by fuzzing: IMAP codec', () => {
+  // The fuzz found "* OK {0}" among generated responses (after 127,000 runs): the encoder rightly
+  // refuses it, so the response arbitrary in mailwire/testing no longer generates such text.
+  it('response text ending in "{n}" is refused by the encoder: it would read as a literal announcement', () => {
+    expect(() => imap.encodeResponse({ type: 'untagged', kind: 'OK', code: null, text: '{0}' })).toThrow(TypeError);
+    expect(() => imap.encodeResponse({ type: 'continuation', code: null, text: 'see {12+}' })).toThrow(TypeError);
+    expect(() => imap.encodeResponse({ type: 'tagged', tag: 'A1', status: 'NO', code: null, text: 'x ~{7}' })).toThrow(TypeError);
+    expect(imap.parseResponse(imap.encodeResponse({ type: 'untagged', kind: 'OK', code: null, text: '{0} is fine here' }))).toMatchObject({ text: '{0} is fine here' });
+  });
 });
 
 describe('found by fuzzing: IMAP server', () => {
