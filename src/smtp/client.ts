@@ -20,7 +20,10 @@ import type { Command, Parameter, Path, Reply } from './types';
 /** Where the client is. */
 export type ClientState = 'greeting' | 'hello' | 'ready' | 'transaction' | 'data' | 'auth' | 'starttls' | 'closed';
 
-/** The server's greeting (220, or 554 when the server refuses service). */
+/**
+ * The server's greeting: 220 (any 2xx is taken as one), or a refusal (554, 421, any other code),
+ * which is followed by a `closed` event.
+ */
 export interface ClientGreetingEvent {
   readonly type: 'greeting';
   readonly reply: Reply;
@@ -362,8 +365,10 @@ export class ClientSession {
   private onReply(reply: Reply, events: ClientEvent[]): void {
     if (this._state === 'greeting') {
       events.push({ type: 'greeting', reply }, { type: 'reply', command: null, reply });
-      if (reply.code === 220) this.hello();
-      else if (reply.code === 554 || reply.code === 421) {
+      // RFC 5321 3.1: 220, or 554 to refuse service (421 when shutting down). Any other 2xx is
+      // read as a greeting; any other code refuses too, rather than leaving the session waiting.
+      if (reply.code >= 200 && reply.code < 300) this.hello();
+      else {
         this._state = 'closed';
         events.push({ type: 'closed', reply });
       }

@@ -313,6 +313,20 @@ describe('SMTP ClientSession facing a hostile server', () => {
     expect(output(c)).toBe('EHLO c.example\r\n');
   });
 
+  it('a greeting with any other refusal code (450, 521, 300) closes the session as 554 does, instead of waiting forever', () => {
+    for (const code of [450, 521, 300]) {
+      const c = new smtp.ClientSession({ domain: 'c.example' });
+      expect(kinds(c.receive(enc(`${code} not today\r\n`)))).toEqual(['greeting', 'reply', 'closed']);
+      expect(c.state).toBe('closed');
+      // A 220 after the refusal is a reply nobody asked for: reported, and no EHLO goes out.
+      expect(kinds(c.receive(enc('220 mx.example\r\n')))).toEqual(['error:UNEXPECTED']);
+      expect(output(c)).toBe('');
+    }
+    const lenient = new smtp.ClientSession({ domain: 'c.example' });
+    lenient.receive(enc('250 mx.example ready\r\n'));
+    expect(output(lenient)).toBe('EHLO c.example\r\n');
+  });
+
   it('a 554 greeting closes the session cleanly', () => {
     const c = new smtp.ClientSession({ domain: 'c.example' });
     expect(kinds(c.receive(enc('554 no service\r\n')))).toEqual(['greeting', 'reply', 'closed']);
