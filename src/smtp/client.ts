@@ -67,7 +67,11 @@ export interface ClientAuthEvent {
 export interface ClientStartTlsEvent {
   readonly type: 'starttls';
 }
-/** The server closed the session (221 after QUIT, or 421). */
+/**
+ * The session is over: 221 after QUIT, a 421, a refusing greeting; with `reply` null, the end of
+ * the stream, or a reply it could not read while commands were waiting (after which no reply
+ * can be matched to its command).
+ */
 export interface ClientClosedEvent {
   readonly type: 'closed';
   readonly reply: Reply | null;
@@ -193,8 +197,15 @@ export class ClientSession {
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
     for (const it of this.parser.push(chunk)) {
-      if (it.type === 'error') events.push(it);
-      else {
+      if (it.type === 'error') {
+        events.push(it);
+        if (this.inflight.length > 0 && this._state !== 'closed') {
+          // A reply that cannot be read answers some command, but with what is unknown, and
+          // skipping it would match every later reply to the wrong command (under pipelining a
+          // RCPT's reply read as MAIL's, DATA's as RCPT's). The session gives up, as after 421.
+          this.close(null, events);
+        }
+      } else {
         this.onReply(it.reply, events);
         if (this._state !== 'closed') this.flushOutbox();
       }
@@ -362,24 +373,33 @@ export class ClientSession {
     }
   }
 
+  /** Ends the session: nothing waits for a reply any more and nothing more is sent. */
+  private close(reply: Reply | null, events: ClientEvent[]): void {
+    this._state = 'closed';
+    this.inflight.length = 0;
+    this.outbox.length = 0;
+    events.push({ type: 'closed', reply });
+  }
+
   private onReply(reply: Reply, events: ClientEvent[]): void {
+    if (this._state === 'closed') {
+      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `reply ${reply.code} after the session closed`) });
+      return;
+    }
     if (this._state === 'greeting') {
       events.push({ type: 'greeting', reply }, { type: 'reply', command: null, reply });
       // RFC 5321 3.1: 220, or 554 to refuse service (421 when shutting down). Any other 2xx is
       // read as a greeting; any other code refuses too, rather than leaving the session waiting.
       if (reply.code >= 200 && reply.code < 300) this.hello();
-      else {
-        this._state = 'closed';
-        events.push({ type: 'closed', reply });
-      }
+      else this.close(reply, events);
       return;
     }
     // LMTP: after the body, one reply per accepted recipient (RFC 2033 4.2).
     const head = this.inflight[0];
     if (head === undefined) {
       if (reply.code === 421) {
-        this._state = 'closed';
-        events.push({ type: 'reply', command: null, reply }, { type: 'closed', reply });
+        events.push({ type: 'reply', command: null, reply });
+        this.close(reply, events);
         return;
       }
       events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `reply ${reply.code} with no command waiting`) });
@@ -401,8 +421,7 @@ export class ClientSession {
     events.push({ type: 'reply', command: head.command, reply });
     const ok = reply.code >= 200 && reply.code < 300;
     if (reply.code === 421) {
-      this._state = 'closed';
-      events.push({ type: 'closed', reply });
+      this.close(reply, events);
       return;
     }
     switch (head.kind) {
@@ -486,8 +505,7 @@ export class ClientSession {
         this._state = 'ready';
         break;
       case 'quit':
-        this._state = 'closed';
-        events.push({ type: 'closed', reply });
+        this.close(reply, events);
         break;
       case 'other':
         break;
