@@ -135,6 +135,8 @@ export class ClientSession {
   private caps: Capabilities | null = null;
   private timestamp: string | null = null;
   private authSteps: Uint8Array[] = [];
+  /** Between a `+OK` to RETR/TOP and the end of its body. */
+  private inBody = false;
   /** The server's stream ended: items still get read, nothing is written. */
   private ended = false;
 
@@ -266,6 +268,9 @@ export class ClientSession {
   private onItem(it: ResponseParserItem, events: ClientEvent[]): void {
     if (it.type === 'error') {
       events.push(it);
+      // An error inside a body (a bare line ending under a strict policy) is part of the body,
+      // which goes on: the command it belongs to is still the one being answered.
+      if (this.inBody) return;
       if (this._state !== 'greeting') {
         // An unreadable answer still answers the oldest command: a PASS queued behind a USER
         // must not go out, and the commands held behind it must (or the session stalls).
@@ -280,6 +285,7 @@ export class ClientSession {
       return;
     }
     if (it.type === 'data-end') {
+      this.inBody = false;
       if (head) events.push({ type: 'data-end', command: head.command });
       this.inflight.shift();
       this.flush();
@@ -307,7 +313,8 @@ export class ClientSession {
       return;
     }
     const isBody = head.expect === 'body' && r.status === '+OK';
-    if (!isBody) this.inflight.shift();
+    if (isBody) this.inBody = true;
+    else this.inflight.shift();
     events.push(this.result(head, r, it.lines));
     if (head.login && (head.command.verb !== 'USER' || r.status === '-ERR')) {
       const success = r.status === '+OK';

@@ -173,6 +173,20 @@ describe('POP3 ClientSession facing a hostile server', () => {
     expect(c.receive(enc('+OK\r\n'))).toMatchObject([{ type: 'response', command: { verb: 'NOOP' } }]);
   });
 
+  it('a bare LF inside a body under bodyLineEndings "reject" is reported; the body and the commands after it stay in step', () => {
+    const c = new pop3.ClientSession({ parser: { bodyLineEndings: 'reject' } });
+    c.receive(enc('+OK ready\r\n'));
+    c.retr(1);
+    c.stat(); // held until RETR is answered (no PIPELINING)
+    expect(output(c)).toBe('RETR 1\r\n');
+    const ev = c.receive(enc('+OK message\r\nbad\nline\r\n.\r\n'));
+    expect(kinds(ev)).toEqual(['response', 'data', 'error:BARE_LF', 'data', 'data-end']);
+    expect(ev.filter((e) => e.type === 'data' || e.type === 'data-end').every((e) => (e as { command: pop3.Command }).command.verb === 'RETR')).toBe(true);
+    // STAT goes out only now, after the body, and the next line answers it.
+    expect(output(c)).toBe('STAT\r\n');
+    expect(c.receive(enc('+OK 1 10\r\n'))).toMatchObject([{ type: 'response', command: { verb: 'STAT' }, stat: { count: 1, size: 10 } }]);
+  });
+
   it('an unreadable answer to USER is a failure: the queued PASS never goes out', () => {
     const c = pop3Client();
     c.takeOutput();
