@@ -60,7 +60,7 @@ export class DotDecoder {
   lineEndings: BareLineEndingPolicy;
   private state = S_LINE_START;
   private reported = false;
-  /** Absolute queue offset up to which held bytes were already searched for LF. */
+  /** Absolute queue offset up to which held bytes were searched for LF and had none. */
   private scanned = 0;
 
   constructor(options: DotDecoderOptions = {}) {
@@ -71,6 +71,7 @@ export class DotDecoder {
   reset(): void {
     this.state = S_LINE_START;
     this.reported = false;
+    this.scanned = 0;
   }
 
   /**
@@ -85,10 +86,14 @@ export class DotDecoder {
     // ever held back whole, nor what follows it in the same read) or SMALL_PIECE bytes gather:
     // one piece per line at worst.
     if (!flush && queue.length < SMALL_PIECE && queue.lastByte() !== LF) {
-      // Held bytes are scanned once: only what arrived since the last look.
-      const from = this.scanned > queue.offset ? this.scanned : queue.offset;
-      this.scanned = queue.end;
-      if (queue.indexOf(LF, from) < 0) return false;
+      // Held bytes are scanned once: only what arrived since the last look. The mark moves only
+      // when no LF was found: an LF found here may lie past this body's end, and the next body
+      // (in the same queue) must still see it.
+      const from = this.scanned > queue.offset && this.scanned <= queue.end ? this.scanned : queue.offset;
+      if (queue.indexOf(LF, from) < 0) {
+        this.scanned = queue.end;
+        return false;
+      }
     }
     while (queue.length > 0) {
       const c = queue.peekChunk();

@@ -34,6 +34,22 @@ describe('DotDecoder (RFC 5321 4.5.2, RFC 1939 3)', () => {
     expect(decode([enc('.\r\n')])).toMatchObject({ body: '', done: true });
   });
 
+  it('two short bodies in one read that ends without LF: the second still ends (found by fuzzing)', () => {
+    // The LF search for a short held tail once marked the whole read as searched, so the
+    // second body's terminator, found during the first body, was never looked at again.
+    for (const policy of ['reject', 'normalize', 'accept'] as const) {
+      const q = new ByteQueue();
+      q.push(enc('a\r\n.\r\nb\r\n.\r\nx'));
+      const d = new DotDecoder({ lineEndings: policy });
+      const first: (Uint8Array | ProtocolError)[] = [];
+      expect(d.decode(q, first)).toBe(true);
+      const second: (Uint8Array | ProtocolError)[] = [];
+      expect(d.decode(q, second)).toBe(true);
+      expect(dec(concat(second as Uint8Array[]))).toBe('b\r\n');
+      expect(dec(q.take(q.length))).toBe('x');
+    }
+  });
+
   it('a line that is exactly ".." becomes "."', () => {
     expect(decode([enc('a\r\n..\r\n.\r\n')])).toMatchObject({ body: 'a\r\n.\r\n', done: true });
   });
