@@ -28,7 +28,8 @@ function login(s: imap.ServerSession, name: string, secret: string): imap.Server
   return ok ? s.ok('authenticated') : s.no('wrong user name or password', { name: 'AUTHENTICATIONFAILED', raw: '' });
 }
 function plain(s: imap.ServerSession, response: Uint8Array | ProtocolError): imap.ServerEvent[] {
-  const creds = response instanceof ProtocolError ? null : decodeSaslPlain(response);
+  const decoded = response instanceof ProtocolError ? response : decodeSaslPlain(response);
+  const creds = decoded instanceof ProtocolError ? null : decoded;
   return creds ? login(s, creds.authcid, creds.password) : s.bad('malformed PLAIN response');
 }
 

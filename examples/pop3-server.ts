@@ -22,7 +22,8 @@ const password = need('password', usage);
 const maildrop = readdirSync(dir).sort().map((f) => ({ uid: f.replace(/[^\x21-\x7e]/g, '_').slice(0, 70), data: readFileSync(path.join(dir, f)) as Uint8Array }));
 
 function plain(s: pop3.ServerSession, response: Uint8Array | ProtocolError): pop3.ServerEvent[] {
-  const creds = response instanceof ProtocolError ? null : decodeSaslPlain(response);
+  const decoded = response instanceof ProtocolError ? response : decodeSaslPlain(response);
+  const creds = decoded instanceof ProtocolError ? null : decoded;
   return creds?.authcid === user && creds.password === password ? s.ok('maildrop ready') : s.err('invalid login', 'AUTH');
 }
 

@@ -51,7 +51,8 @@ const server = net.createServer((socket) => {
   };
   // AUTH PLAIN: the credentials come with the command (initial response) or after an empty 334.
   const checkPlain = (response: Uint8Array | ProtocolError): smtp.ServerEvent[] => {
-    const creds = response instanceof ProtocolError ? null : decodeSaslPlain(response);
+    const decoded = response instanceof ProtocolError ? response : decodeSaslPlain(response);
+  const creds = decoded instanceof ProtocolError ? null : decoded;
     const ok = creds !== null && creds.authcid === user && creds.password === password;
     return ok ? s.reply(235, 'Authentication successful', { class: 2, subject: 7, detail: 0 }) : s.reply(535, 'Authentication credentials invalid', { class: 5, subject: 7, detail: 8 });
   };

@@ -21,6 +21,7 @@
  * - `BAD_SEQUENCE`: a unit arrived that the session state does not allow.
  * - `UNEXPECTED`: a well-formed unit nobody asked for (e.g. a reply with no command pending).
  * - `INVALID_ENCODING`: base64, modified UTF-7, xtext or similar did not decode.
+ * - `AUTH_FAILED`: a SASL exchange failed its checks (wrong proof, server signature mismatch).
  */
 export type ProtocolErrorCode =
   | 'SYNTAX'
@@ -33,7 +34,8 @@ export type ProtocolErrorCode =
   | 'TRUNCATED'
   | 'BAD_SEQUENCE'
   | 'UNEXPECTED'
-  | 'INVALID_ENCODING';
+  | 'INVALID_ENCODING'
+  | 'AUTH_FAILED';
 
 /** Extra facts a parser can attach to a {@link ProtocolError}. */
 export interface ProtocolErrorDetails {

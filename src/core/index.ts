@@ -14,3 +14,6 @@ export * from './base64';
 export * from './sasl';
 export * from './output-queue';
 export * from './web-streams';
+export * from './digest';
+export * from './saslprep';
+export * from './sasl-scram';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import ts from 'typescript';
-import { smtp, pop3, imap, decodeBase64, decodeSaslPlain } from '../../src/index';
+import { smtp, pop3, imap, decodeBase64, decodeSaslPlain, ProtocolError } from '../../src/index';
 
 const root = resolve(__dirname, '../..');
 const DOC = 'docs/getting-started.md';
@@ -180,7 +180,8 @@ function serveSubmission(socket: net.Socket): void {
   });
   const flush = () => { for (const b of s.takeOutput()) socket.write(b); };
   const login = (response: Uint8Array) => {
-    const creds = decodeSaslPlain(response);
+    const decoded = decodeSaslPlain(response);
+    const creds = decoded instanceof ProtocolError ? null : decoded;
     return creds?.authcid === 'alice' && creds.password === 'secret' ? s.reply(235, 'Authenticated') : s.reply(535, 'Bad credentials');
   };
   const handle = (events: readonly smtp.ServerEvent[]): void => {
