@@ -63,9 +63,9 @@ describe('SASL helpers', () => {
 
   it('decodes PLAIN on the server side, refusing malformed messages', () => {
     expect(decodeSaslPlain(enc('\0tim\0secret'))).toEqual({ authzid: '', authcid: 'tim', password: 'secret' });
-    expect(decodeSaslPlain(enc('tim\0secret'))).toBeNull();
-    expect(decodeSaslPlain(enc('\0\0secret'))).toBeNull();
-    expect(decodeSaslPlain(Uint8Array.of(0, 0xff, 0, 0x61))).toBeNull();
+    expect(decodeSaslPlain(enc('tim\0secret'))).toMatchObject({ code: 'SYNTAX' });
+    expect(decodeSaslPlain(enc('\0\0secret'))).toMatchObject({ code: 'SYNTAX' });
+    expect(decodeSaslPlain(Uint8Array.of(0, 0xff, 0, 0x61))).toMatchObject({ code: 'INVALID_ENCODING' });
   });
 
   it('LOGIN, XOAUTH2, OAUTHBEARER and EXTERNAL responses', () => {
