@@ -12,6 +12,7 @@ export * from './parameters';
 export * from './command';
 export * from './reply';
 export * from './enhanced-status';
+export * from './reply-codes';
 export * from './capabilities';
 export * from './parser';
 export * from './server';
