@@ -48,6 +48,22 @@ export interface Capabilities {
   readonly futureRelease: { readonly maxInterval: number; readonly maxDateTime: string } | null;
   /** LIMITS (RFC 9422): e.g. `{ 'RCPTMAX': 100, 'MAILMAX': 10 }`; null when absent. */
   readonly limits: Readonly<Record<string, number>> | null;
+  /** MTRK (RFC 3885): message tracking (`MTRK=` on MAIL). */
+  readonly mtrk: boolean;
+  /** NO-SOLICITING (RFC 3865): the solicitation keywords the server lists (often none); null when absent. */
+  readonly noSoliciting: readonly string[] | null;
+  /** CHECKPOINT (RFC 1845): restartable transactions (`TRANSID=` on MAIL). */
+  readonly checkpoint: boolean;
+  /** CONPERM (RFC 4141): content conversion permission (`CONPERM=` on MAIL). */
+  readonly conperm: boolean;
+  /** CONNEG (RFC 4141): content negotiation (`CONNEG` on RCPT). */
+  readonly conneg: boolean;
+  /** SUBMITTER (RFC 4405): responsible submitter (`SUBMITTER=` on MAIL). */
+  readonly submitter: boolean;
+  /** BURL (RFC 4468): the URL schemes it takes (`['IMAP']`, or `[]` bare); null when absent. */
+  readonly burl: readonly string[] | null;
+  /** ATRN (RFC 2645): authenticated TURN. */
+  readonly atrn: boolean;
 }
 
 /**
@@ -118,10 +134,31 @@ export function parseCapabilities(reply: Reply): Capabilities {
     mtPriority: find('MT-PRIORITY') ? (find('MT-PRIORITY')!.params[0] ?? '') : null,
     futureRelease: fr ? { maxInterval: num(fr.params[0]) ?? 0, maxDateTime: fr.params[1] ?? '' } : null,
     limits,
+    mtrk: has('MTRK'),
+    noSoliciting: find('NO-SOLICITING') ? [...find('NO-SOLICITING')!.params] : null,
+    checkpoint: has('CHECKPOINT'),
+    conperm: has('CONPERM'),
+    conneg: has('CONNEG'),
+    submitter: has('SUBMITTER'),
+    burl: find('BURL') ? find('BURL')!.params.map(upperAscii) : null,
+    atrn: has('ATRN'),
   };
 }
 
-/** Encodes capabilities as the lines of a 250 EHLO reply (domain line first). */
+/** `ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` (RFC 5321 4.1.1.1). */
+const EHLO_KEYWORD = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+/** `ehlo-param = 1*(%d33-126)`; `=` joins the old `AUTH=` form, so it is allowed. */
+const EHLO_PARAM = /^[\x21-\x7e]+$/;
+
+/**
+ * Encodes capabilities as the lines of a 250 EHLO reply (domain line first). Throws a TypeError
+ * for a keyword or parameter outside the RFC 5321 4.1.1.1 grammar (a space, CR or LF in one
+ * would announce something else).
+ */
 export function capabilityLines(domain: string, greeting: string, extensions: readonly Extension[]): string[] {
+  for (const e of extensions) {
+    if (typeof e.keyword !== 'string' || !EHLO_KEYWORD.test(e.keyword)) throw new TypeError(`bad EHLO keyword ${JSON.stringify(e.keyword)}`);
+    for (const p of e.params) if (typeof p !== 'string' || !EHLO_PARAM.test(p)) throw new TypeError(`bad EHLO parameter ${JSON.stringify(p)} of ${e.keyword}`);
+  }
   return [greeting === '' ? domain : `${domain} ${greeting}`, ...extensions.map((e) => [e.keyword, ...e.params].join(' '))];
 }
