@@ -7,6 +7,7 @@
  */
 
 import { describeEnhancedStatus } from './enhanced-status';
+import { replyCategory } from './reply';
 import type { EnhancedStatus } from './types';
 
 /** Meaning of the first digit (RFC 5321 4.2.1). */
@@ -15,16 +16,6 @@ export const REPLY_CLASSES: Readonly<Record<number, string>> = {
   3: 'Positive Intermediate reply',
   4: 'Transient Negative Completion reply',
   5: 'Permanent Negative Completion reply',
-};
-
-/** Meaning of the second digit (RFC 5321 4.2.1). */
-export const REPLY_CATEGORIES: Readonly<Record<number, string>> = {
-  0: 'Syntax',
-  1: 'Information',
-  2: 'Connections',
-  3: 'Unspecified',
-  4: 'Unspecified',
-  5: 'Mail system',
 };
 
 /** One registered meaning of a reply code, with the document that defines it. */
@@ -83,7 +74,7 @@ export interface ReplyDescription {
   readonly code: number;
   /** Meaning of the first digit; `undefined` outside 2..5. */
   readonly class: string | undefined;
-  /** Meaning of the second digit; `undefined` outside 0..5. */
+  /** Meaning of the second digit ({@link replyCategory}); `undefined` outside 0..5 or for a bad first digit. */
   readonly category: string | undefined;
   /** Registered meanings of the whole code (empty for an unregistered code). */
   readonly meanings: readonly ReplyCodeMeaning[];
@@ -102,7 +93,7 @@ export interface ReplyDescription {
  * ```ts
  * import { smtp } from 'mailwire';
  * smtp.describeReply(smtp.parseReply('550 5.1.1 <bob@example.net> User unknown') as smtp.Reply);
- * // { code: 550, class: 'Permanent Negative Completion reply', category: 'Mail system',
+ * // { code: 550, class: 'Permanent Negative Completion reply', category: 'mail system',
  * //   meanings: [{ text: 'Requested action not taken: mailbox unavailable', source: 'RFC 5321' }],
  * //   enhanced: 'Bad destination mailbox address', transient: false, permanent: true }
  * ```
@@ -111,11 +102,10 @@ export function describeReply(reply: number | { readonly code: number; readonly 
   const code = typeof reply === 'number' ? reply : reply.code;
   const enhanced = typeof reply === 'number' || reply.enhanced === null ? undefined : describeEnhancedStatus(reply.enhanced);
   const first = Math.floor(code / 100);
-  const second = Math.floor(code / 10) % 10;
   return {
     code,
     class: Number.isInteger(code) ? REPLY_CLASSES[first] : undefined,
-    category: Number.isInteger(code) && first >= 2 && first <= 5 ? REPLY_CATEGORIES[second] : undefined,
+    category: Number.isInteger(code) && first >= 2 && first <= 5 && replyCategory(code) !== 'unknown' ? replyCategory(code) : undefined,
     meanings: REPLY_CODES[code] ?? [],
     enhanced,
     transient: first === 4,

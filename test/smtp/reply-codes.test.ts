@@ -5,10 +5,10 @@ describe('basic reply codes (RFC 5321 4.2, the seeds table 10.3.4.2)', () => {
   it('rfc5321 4.2.1: class and category from the digits', () => {
     const d = smtp.describeReply(354);
     expect(d.class).toBe('Positive Intermediate reply');
-    expect(d.category).toBe('Mail system');
+    expect(d.category).toBe('mail system');
     expect(d.meanings[0]!.text).toBe('Start mail input; end with <CRLF>.<CRLF>');
     expect(d.transient).toBe(false);
-    expect(smtp.describeReply(421)).toMatchObject({ category: 'Connections', transient: true, permanent: false });
+    expect(smtp.describeReply(421)).toMatchObject({ category: 'connections', transient: true, permanent: false });
   });
 
   it('every code of the seeds table is registered, with its source', () => {
