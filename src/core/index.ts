@@ -17,4 +17,4 @@ export * from './web-streams';
 export * from './digest';
 export * from './saslprep';
 export * from './sasl-scram';
-export * from './sasl-client';
+export * from './sasl-mechanisms';
