@@ -14,3 +14,5 @@ export * from './base64';
 export * from './sasl';
 export * from './output-queue';
 export * from './web-streams';
+export * from './pipeline';
+export * from './sasl-client';
