@@ -329,7 +329,7 @@ export class ClientSession {
   startTls(): void {
     if (!this.requireReady('STARTTLS')) return;
     this._state = 'starttls';
-    this.send({ kind: 'starttls', command: { verb: 'STARTTLS' } }, true);
+    this.send({ kind: 'starttls', command: { verb: 'STARTTLS' } });
   }
 
   /**
@@ -358,7 +358,7 @@ export class ClientSession {
     if (!this.requireReady('AUTH')) return;
     const x = new SaslClientExchange(creds);
     const ir = x.initialResponse === null ? null : encodeInitialResponse(x.initialResponse);
-    this.send({ kind: 'auth', command: { verb: 'AUTH', mechanism: x.mechanism, initialResponse: ir } }, true);
+    this.send({ kind: 'auth', command: { verb: 'AUTH', mechanism: x.mechanism, initialResponse: ir } });
     this.sasl = x;
     this._state = 'auth';
   }
@@ -405,7 +405,7 @@ export class ClientSession {
     this.useBdat = (this.opts.chunking ?? false) && (this.caps?.chunking ?? false);
     this.pipeline.enqueue(mail);
     for (const r of rcpts) this.pipeline.enqueue(r);
-    if (!this.useBdat) this.send({ kind: 'data', command: { verb: 'DATA' } }, true);
+    if (!this.useBdat) this.send({ kind: 'data', command: { verb: 'DATA' } });
   }
 
   /**
@@ -452,8 +452,15 @@ export class ClientSession {
     this.send({ kind: 'other', command: { verb: 'NOOP', argument: null } });
   }
 
-  /** Sends any command; its reply arrives as a `reply` event. */
+  /**
+   * Sends any command; its reply arrives as a `reply` event. A STARTTLS sent this way runs as
+   * {@link startTls} does (hold, `starttls` event, {@link tlsEstablished}).
+   */
   sendCommand(command: Command): void {
+    if (command.verb === 'STARTTLS') {
+      this.startTls();
+      return;
+    }
     this.send({ kind: 'other', command });
   }
 
@@ -498,8 +505,14 @@ export class ClientSession {
     return { ...s, line: s.command ? encodeCommand(s.command) : '' };
   }
 
-  private send(s: Omit<Sent, 'line'>, holdPoint = false, first = false): void {
+  /**
+   * Queues a command. EHLO/HELO/LHLO, STARTTLS, AUTH and DATA are hold points however they were
+   * asked for (RFC 2920 3.1, RFC 4954 4): nothing queued after them is written before their answer.
+   */
+  private send(s: Omit<Sent, 'line'>, first = false): void {
     if (this._state === 'closed') return;
+    const v = s.command?.verb;
+    const holdPoint = v === 'EHLO' || v === 'HELO' || v === 'LHLO' || v === 'STARTTLS' || v === 'AUTH' || v === 'DATA';
     this.pipeline.enqueue(this.sent(s), { holdPoint, first });
   }
 
@@ -510,7 +523,7 @@ export class ClientSession {
   /** EHLO (LHLO) ahead of anything queued; nothing goes after it before its answer (it says whether to pipeline). */
   private hello(): void {
     this._state = 'hello';
-    this.send({ kind: 'hello', command: { verb: this.opts.lmtp ? 'LHLO' : 'EHLO', domain: this.opts.domain } }, true, true);
+    this.send({ kind: 'hello', command: { verb: this.opts.lmtp ? 'LHLO' : 'EHLO', domain: this.opts.domain } }, true);
   }
 
   private finishData(): void {
@@ -605,7 +618,7 @@ export class ClientSession {
           events.push({ type: 'ready', capabilities: this.caps });
         } else if (!this.opts.lmtp && (reply.code === 500 || reply.code === 502 || reply.code === 504 || reply.code === 550)) {
           // RFC 5321 3.2: an old server that does not know EHLO; fall back to HELO.
-          this.send({ kind: 'helo-fallback', command: { verb: 'HELO', domain: this.opts.domain } }, true, true);
+          this.send({ kind: 'helo-fallback', command: { verb: 'HELO', domain: this.opts.domain } }, true);
         } else events.push(errorItem(new ProtocolError('UNEXPECTED', `server refused ${this.opts.lmtp ? 'LHLO' : 'EHLO'}: ${reply.code}`)));
         break;
       case 'helo-fallback':
