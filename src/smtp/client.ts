@@ -235,6 +235,8 @@ export class ClientSession {
   private dot = new DotEncoder();
   private sasl: SaslClientExchange | null = null;
   private txFailed: Reply | null = null;
+  /** The last RCPT refusal of the transaction (the reason when none was accepted). */
+  private rcptRefused: Reply | null = null;
   private useBdat = false;
   /** Between the 220 to STARTTLS and tlsEstablished(). */
   private tlsPending = false;
@@ -401,6 +403,7 @@ export class ClientSession {
     this.bodyRefused = null;
     this.dataOpen = false;
     this.txFailed = null;
+    this.rcptRefused = null;
     this.dot = new DotEncoder();
     this.useBdat = (this.opts.chunking ?? false) && (this.caps?.chunking ?? false);
     this.pipeline.enqueue(mail);
@@ -646,13 +649,14 @@ export class ClientSession {
         break;
       case 'rcpt':
         if (ok && this.txFailed === null) this.accepted.push(head.to!);
+        if (!ok) this.rcptRefused = reply;
         events.push({ type: 'recipient', to: head.to!, accepted: ok && this.txFailed === null, reply, stage: 'rcpt' });
         break;
       case 'data':
         if (reply.code === 354) {
           if (this.txFailed !== null || this.accepted.length === 0) {
             // Pipelined DATA accepted although nothing can be delivered: send an empty body to get back in sync.
-            this.txFailed ??= reply;
+            this.txFailed ??= this.rcptRefused ?? reply;
             this.refuseBody(this.txFailed);
             this.out.push(this.dot.end());
             this.pipeline.wrote(this.sent({ kind: 'body', command: null }));
