@@ -607,8 +607,11 @@ export class ClientSession {
       this.onChallenge(reply, events);
       return;
     }
-    this.pipeline.answered();
     const ok = reply.code >= 200 && reply.code < 300;
+    // LMTP with BDAT: the reply to BDAT LAST is the first per-recipient reply; the BDAT stays the
+    // command in flight (ahead of anything pipelined after it) until the last one.
+    const lmtpMore = head.kind === 'bdat' && head.last === true && (this.opts.lmtp ?? false) && ok && this.txFailed === null && this.accepted.length > 1;
+    if (!lmtpMore) this.pipeline.answered();
     if (reply.code === 421) {
       this.close(reply, events);
       return;
@@ -688,12 +691,11 @@ export class ClientSession {
       case 'bdat':
         if (!ok) this.txFailed ??= reply;
         if (head.last) {
-          if (this.opts.lmtp && ok && this.txFailed === null && this.accepted.length > 1) {
+          if (lmtpMore) {
             // The first per-recipient reply was this one; the rest follow, answering the same BDAT.
             this.lmtpWaiting = this.accepted.slice(1);
             this.delivered = [this.accepted[0]!];
             events.push({ type: 'recipient', to: this.accepted[0]!, accepted: true, reply, stage: 'delivery' });
-            this.pipeline.wrote(this.sent({ kind: 'body', command: null }));
             break;
           }
           events.push({ type: 'message', accepted: ok && this.txFailed === null && this.accepted.length > 0, reply: this.txFailed ?? reply, acceptedRecipients: ok ? [...this.accepted] : [] });

@@ -133,4 +133,24 @@ describe('rfc2920 3.1 / rfc4954 4: hold points under PIPELINING', () => {
     expect(out(c)).toBe('.\r\nNOOP\r\n');
     expect(kinds(c.receive(enc('250 queued\r\n250 ok\r\n')))).toEqual(['reply', 'message', 'reply']);
   });
+
+  it('rfc2033 4.2 LMTP with BDAT: every per-recipient reply stays with BDAT LAST; a NOOP pipelined behind it gets its own', () => {
+    const c = new smtp.ClientSession({ domain: 'c.example', lmtp: true, chunking: true });
+    c.receive(enc('220 lmtp.example LMTP\r\n'));
+    c.receive(enc('250-lmtp.example\r\n250-PIPELINING\r\n250 CHUNKING\r\n'));
+    out(c);
+    c.sendMail({ from: 'a@c.example', to: ['b@lmtp.example', 'd@lmtp.example'] });
+    c.writeBody(enc('hi\r\n'));
+    c.endBody();
+    c.noop();
+    expect(out(c)).toBe('MAIL FROM:<a@c.example>\r\nRCPT TO:<b@lmtp.example>\r\nRCPT TO:<d@lmtp.example>\r\nBDAT 4\r\nhi\r\nBDAT 0 LAST\r\nNOOP\r\n');
+    const ev = c.receive(enc('250 ok\r\n250 ok\r\n250 ok\r\n250 chunk\r\n250 b delivered\r\n452 d over quota\r\n250 noop\r\n'));
+    expect(ev.filter((e) => e.type === 'recipient' && e.stage === 'delivery')).toMatchObject([
+      { to: { address: 'b@lmtp.example' }, accepted: true },
+      { to: { address: 'd@lmtp.example' }, accepted: false, reply: { code: 452 } },
+    ]);
+    expect(ev.filter((e) => e.type === 'message')).toMatchObject([{ accepted: true }]);
+    expect(ev.at(-1)).toMatchObject({ type: 'reply', command: { verb: 'NOOP' }, reply: { code: 250 } });
+    expect(ev.filter((e) => e.type === 'error')).toEqual([]);
+  });
 });
