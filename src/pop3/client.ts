@@ -10,7 +10,7 @@ import { LF } from '../core/bytes';
 import { ProtocolError, errorItem } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
 import { Pipeline } from '../core/pipeline';
-import { SASL_CANCEL, encodeInitialResponse } from '../core/sasl';
+import { encodeInitialResponse } from '../core/sasl';
 import { SaslClientExchange, type OAuthError, type SaslCredentials } from '../core/sasl-client';
 import { encodeCommand } from './command';
 import { apopDigest } from './md5';
@@ -477,13 +477,18 @@ export class ClientSession {
     if (!isBody) this.pipeline.flush();
   }
 
-  /** A `+ ` line: a SASL challenge for the AUTH in flight; anything else is cancelled, never answered with credentials. */
+  /**
+   * A `+ ` line: a SASL challenge for the AUTH in flight. With no AUTH in flight it is reported
+   * and not answered: never with credentials, and not with `*` either, which the server would
+   * read as a command and answer, shifting every later answer onto the wrong command (and,
+   * while STLS waits for its +OK, write clear text where the TLS handshake goes).
+   */
   private onChallenge(head: Sent | undefined, text: string, events: ClientEvent[]): void {
-    if (this.ended) return;
     if (head?.command.verb !== 'AUTH' || this.sasl === null) {
-      this.out.pushText(`${SASL_CANCEL}\r\n`);
+      events.push(errorItem(new ProtocolError('UNEXPECTED', 'SASL challenge ("+ ") with no AUTH waiting for one')));
       return;
     }
+    if (this.ended) return;
     const step = this.sasl.challenge(text);
     if (step.type === 'ask') events.push({ type: 'sasl-challenge', challenge: step.challenge });
     else {

@@ -202,14 +202,16 @@ describe('POP3 ClientSession facing a hostile server', () => {
     expect(c.state).toBe('authorization');
   });
 
-  it('a "+" SASL challenge when no AUTH is running is answered with a cancel, never with credentials', () => {
+  it('a "+" SASL challenge when no AUTH is running is reported and not answered: no credentials, and no "*" the server would answer out of turn', () => {
     const c = pop3Client();
     c.takeOutput();
     c.noop();
+    c.stat();
     expect(output(c)).toBe('NOOP\r\n');
     const ev = c.receive(enc('+ VXNlcm5hbWU6\r\n+OK\r\n'));
-    expect(kinds(ev)).toEqual(['response']);
-    expect(output(c)).toBe('*\r\n');
+    expect(kinds(ev)).toEqual(['error:UNEXPECTED', 'response']);
+    expect(output(c)).toBe('STAT\r\n');
+    expect(c.receive(enc('+OK 1 2\r\n'))).toMatchObject([{ type: 'response', command: { verb: 'STAT' }, stat: { count: 1, size: 2 } }]);
   });
 
   it('a greeting that never ends: one LINE_TOO_LONG, still waiting for a greeting', () => {
