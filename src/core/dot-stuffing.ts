@@ -10,7 +10,7 @@
  */
 
 import type { ByteQueue } from './byte-queue';
-import { CR, DOT, LF } from './bytes';
+import { CR, DOT, HTAB, LF, SP } from './bytes';
 import { ProtocolError } from './errors';
 
 /** Below this many buffered bytes, body bytes wait for a line end (see DotDecoder.decode). */
@@ -223,11 +223,19 @@ export class DotDecoder {
   }
 }
 
+/** NUL, SP, HTAB: bytes a lenient receiver may drop or trim before a line-start dot. */
+function isLeadByte(b: number): boolean {
+  return b === 0 || b === SP || b === HTAB;
+}
+
 /**
  * Streaming dot-stuffer for the sending side. Normalises every bare CR and bare LF to CRLF
  * first, so its output can never contain a line ending other than CRLF, then doubles each
- * dot that starts a line. {@link DotEncoder.end} closes the body with CRLF (if missing)
- * and "." CRLF.
+ * dot that starts a line. A line whose first byte other than NUL, SP and HTAB is a dot gets
+ * the extra dot too (`" ."` goes out as `". ."`): a receiver that follows RFC 5321 4.5.2
+ * removes it and reads the same line, and one that drops NUL or leading white space (an SMTP
+ * smuggling vector) still never sees a lone dot. {@link DotEncoder.end} closes the body with
+ * CRLF (if missing) and "." CRLF.
  *
  * @example
  * ```ts
@@ -240,6 +248,9 @@ export class DotDecoder {
 export class DotEncoder {
   private lineStart = true;
   private prevCr = false;
+  /** NUL/SP/HTAB that start the current line, held until the byte after them says whether to stuff. */
+  private lead: Uint8Array[] = [];
+  private leadLength = 0;
 
   /** Stuffs one chunk of body bytes; returns the bytes to write. */
   encode(chunk: Uint8Array): Uint8Array {
@@ -252,6 +263,8 @@ export class DotEncoder {
   /** Closes the body: the bytes to write after the last chunk. Resets for the next body. */
   end(): Uint8Array {
     const parts: number[] = [];
+    for (const l of this.lead) parts.push(...l);
+    if (this.leadLength > 0) this.lineStart = false;
     if (this.prevCr) {
       parts.push(LF);
       this.lineStart = true;
@@ -260,6 +273,8 @@ export class DotEncoder {
     parts.push(DOT, CR, LF);
     this.lineStart = true;
     this.prevCr = false;
+    this.lead = [];
+    this.leadLength = 0;
     return Uint8Array.from(parts);
   }
 
@@ -267,15 +282,54 @@ export class DotEncoder {
   private run(c: Uint8Array, out: Uint8Array | null): number {
     let lineStart = this.lineStart;
     let prevCr = this.prevCr;
+    let held = this.leadLength;
     let o = 0;
-    for (let i = 0; i < c.length; i++) {
+    let i = 0;
+    while (i < c.length) {
       const b = c[i]!;
       if (prevCr) {
         prevCr = false;
         if (out) out[o] = LF;
         o++;
         lineStart = true;
-        if (b === LF) continue;
+        if (b === LF) {
+          i++;
+          continue;
+        }
+      }
+      if (lineStart && (held > 0 || isLeadByte(b))) {
+        // The line starts with NUL/SP/HTAB: whether it gets a stuffing dot depends on the first
+        // other byte, which may be in a later chunk.
+        let j = i;
+        while (j < c.length && isLeadByte(c[j]!)) j++;
+        if (j === c.length) {
+          if (out) {
+            this.lead.push(c.slice(i));
+            this.leadLength += c.length - i;
+          }
+          i = j;
+          break;
+        }
+        if (c[j] === DOT) {
+          if (out) out[o] = DOT;
+          o++;
+        }
+        if (out) {
+          for (const l of this.lead) {
+            out.set(l, o);
+            o += l.length;
+          }
+          out.set(c.subarray(i, j), o);
+        } else o += held;
+        o += j - i;
+        if (out) {
+          this.lead = [];
+          this.leadLength = 0;
+        }
+        held = 0;
+        lineStart = false;
+        i = j;
+        continue;
       }
       if (b === CR) {
         if (out) out[o] = CR;
@@ -298,6 +352,7 @@ export class DotEncoder {
         o++;
         lineStart = false;
       }
+      i++;
     }
     if (out) {
       this.lineStart = lineStart;

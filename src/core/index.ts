@@ -18,3 +18,5 @@ export * from './digest';
 export * from './saslprep';
 export * from './sasl-scram';
 export * from './sasl-mechanisms';
+export * from './pipeline';
+export * from './sasl-client';

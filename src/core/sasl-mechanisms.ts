@@ -1,8 +1,8 @@
 /**
- * The client side of a SASL exchange (RFC 4422), once for the three protocols: credentials name
- * a mechanism, {@link createSaslClient} turns them into a step function, and
- * {@link SaslExchange} drives it through the challenges of `AUTH` (SMTP, POP3) or `AUTHENTICATE`
- * (IMAP), with or without an initial response on the command line.
+ * The client steps of every SASL mechanism mailwire runs itself (RFC 4422), once for the three
+ * protocols: credentials name a mechanism and {@link createSaslClient} turns them into a step
+ * function; `SaslClientExchange` (sasl-client.ts) carries it through the challenges of `AUTH`
+ * (SMTP, POP3) or `AUTHENTICATE` (IMAP).
  *
  * @packageDocumentation
  */
@@ -13,7 +13,7 @@ import { type ScramChannelBinding, ScramClient, type ScramMechanism } from './sa
 import { saslAnonymous, saslCramMd5, saslExternal, saslLogin, saslOAuthBearer, saslPlain, saslXOAuth2 } from './sasl';
 
 /** Credentials for the mechanisms the sessions run themselves. */
-export type SaslCredentials =
+export type SaslBuiltinCredentials =
   | { readonly mechanism: 'PLAIN'; readonly user: string; readonly password: string; readonly authzid?: string }
   | { readonly mechanism: 'LOGIN'; readonly user: string; readonly password: string }
   | { readonly mechanism: 'CRAM-MD5'; readonly user: string; readonly password: string }
@@ -33,41 +33,43 @@ export type SaslCredentials =
   | { readonly mechanism: 'ANONYMOUS'; readonly trace?: string };
 
 /** The mechanisms {@link createSaslClient} runs. */
-export type SaslMechanismName = SaslCredentials['mechanism'];
+export type SaslMechanismName = SaslBuiltinCredentials['mechanism'];
 
 /**
- * The error an OAuth server reports inside the exchange (RFC 7628 3.2.2; Google's and
- * Microsoft's XOAUTH2 send the same JSON): a base64 challenge after the initial response.
+ * The error a server reports in a challenge after an XOAUTH2 or OAUTHBEARER initial response
+ * (RFC 7628 3.2.2; Google and Microsoft send the same JSON for XOAUTH2). Fields the JSON does
+ * not carry are null; `raw` is the decoded challenge as text.
  */
-export interface SaslOAuthError {
-  /** `status` (`"401"`, `"invalid_token"`, ...). */
-  readonly status: string;
-  /** `schemes` (`"bearer"`), when given. */
-  readonly schemes: string | undefined;
-  /** `scope` the token lacks, when given. */
-  readonly scope: string | undefined;
-  /** The challenge as text, for logs. */
+export interface OAuthError {
+  /** `status`: an RFC 6749 error code (`invalid_token`) or an HTTP status (`401`). */
+  readonly status: string | null;
+  /** `schemes`: the token schemes the server accepts (`bearer mac`). */
+  readonly schemes: string | null;
+  /** `scope`: the scope a token needs. */
+  readonly scope: string | null;
+  /** `openid-configuration`: where the server's OpenID discovery document is. */
+  readonly openidConfiguration: string | null;
+  /** The decoded challenge as text. */
   readonly raw: string;
 }
 
 /**
- * Reads the JSON error of an XOAUTH2 / OAUTHBEARER challenge; a `ProtocolError` when the
- * challenge is not a JSON object with a `status`.
+ * Reads the JSON error of an XOAUTH2 / OAUTHBEARER challenge (its bytes, after base64);
+ * a `ProtocolError` when it is not a JSON object in UTF-8.
  */
-export function decodeOAuthError(challenge: Uint8Array): SaslOAuthError | ProtocolError {
-  const raw = decodeUtf8Strict(challenge);
-  let v: unknown;
+export function readOAuthError(challenge: Uint8Array): OAuthError | ProtocolError {
+  const text = decodeUtf8Strict(challenge);
+  if (text === null) return new ProtocolError('INVALID_ENCODING', 'OAuth error challenge is not UTF-8');
+  let json: unknown;
   try {
-    v = raw === null ? null : JSON.parse(raw);
+    json = JSON.parse(text);
   } catch {
-    v = null;
+    return new ProtocolError('SYNTAX', 'OAuth error challenge is not JSON');
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return new ProtocolError('SYNTAX', 'OAuth error challenge is not a JSON object');
-  const o = v as Record<string, unknown>;
-  const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined);
-  const status = str(o['status']);
-  if (status === undefined) return new ProtocolError('SYNTAX', 'OAuth error challenge has no status');
-  return { status, schemes: str(o['schemes']), scope: str(o['scope']), raw: raw! };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return new ProtocolError('SYNTAX', 'OAuth error challenge is not a JSON object');
+  const o = json as Record<string, unknown>;
+  const field = (k: string): string | null => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : null);
+  return { status: field('status'), schemes: field('schemes'), scope: field('scope'), openidConfiguration: field('openid-configuration'), raw: text };
 }
 
 /** One mechanism's steps, as {@link createSaslClient} makes them. */
@@ -82,7 +84,7 @@ export interface SaslClient {
   /** The answer to a server challenge; a `ProtocolError` means cancel the exchange (`*`). */
   respond(challenge: Uint8Array): Uint8Array | ProtocolError;
   /** The error an OAuth server reported in a challenge, once one came. */
-  readonly oauthError: SaslOAuthError | null;
+  readonly oauthError: OAuthError | null;
   /** SCRAM: true once the server proved it knows the password; other mechanisms: null. */
   readonly serverVerified: boolean | null;
 }
@@ -99,7 +101,7 @@ export interface SaslClient {
  * // bytes of 'tim b913a602c7eda7a495b4e6e7334d3890' (RFC 2195 2)
  * ```
  */
-export function createSaslClient(creds: SaslCredentials): SaslClient {
+export function createSaslClient(creds: SaslBuiltinCredentials): SaslClient {
   switch (creds.mechanism) {
     case 'PLAIN':
       return oneShot(creds.mechanism, saslPlain(creds.user, creds.password, creds.authzid));
@@ -169,15 +171,15 @@ function oneShot(mechanism: SaslMechanismName, ir: Uint8Array): SaslClient {
 }
 
 function oauth(mechanism: 'XOAUTH2' | 'OAUTHBEARER', ir: Uint8Array, answer: Uint8Array): SaslClient {
-  let error: SaslOAuthError | null = null;
+  let error: OAuthError | null = null;
   return {
     mechanism,
     initialResponse: () => ir,
     respond(challenge) {
       if (error !== null) return unexpected(mechanism, challenge);
-      const e = decodeOAuthError(challenge);
+      const e = readOAuthError(challenge);
       // A server that does not send JSON still ends the exchange on the answer: keep its text.
-      error = e instanceof ProtocolError ? { status: '', schemes: undefined, scope: undefined, raw: decodeUtf8Strict(challenge) ?? '' } : e;
+      error = e instanceof ProtocolError ? { status: null, schemes: null, scope: null, openidConfiguration: null, raw: decodeUtf8Strict(challenge) ?? '' } : e;
       return answer;
     },
     get oauthError() {
@@ -187,44 +189,7 @@ function oauth(mechanism: 'XOAUTH2' | 'OAUTHBEARER', ir: Uint8Array, answer: Uin
   };
 }
 
-/**
- * Drives a {@link SaslClient} through one exchange. When the initial response could not go on
- * the command line (IMAP without SASL-IR, or a response too long for the line), the server opens
- * with an empty challenge and the initial response answers it (RFC 4422 5).
- */
-export class SaslExchange {
-  /** The mechanism's steps. */
-  readonly client: SaslClient;
-  /** What goes on the command line (`AUTH PLAIN <ir>`), or null. */
-  readonly initialResponse: Uint8Array | null;
-  private pendingInitial: Uint8Array | null;
-
-  /**
-   * @param client the mechanism's steps
-   * @param initialOnCommandLine whether the caller sends `initialResponse()` with the command;
-   *   when false it is kept for the server's first (empty) challenge.
-   */
-  constructor(client: SaslClient, initialOnCommandLine: boolean) {
-    this.client = client;
-    const ir = client.initialResponse();
-    this.initialResponse = initialOnCommandLine ? ir : null;
-    this.pendingInitial = initialOnCommandLine ? null : ir;
-  }
-
-  /** The answer to the next challenge; a `ProtocolError` means cancel (`*`). */
-  next(challenge: Uint8Array): Uint8Array | ProtocolError {
-    if (this.pendingInitial !== null) {
-      const ir = this.pendingInitial;
-      this.pendingInitial = null;
-      if (challenge.length === 0) return ir;
-      // A server that sent a non-empty first challenge to a mechanism that starts with the
-      // client (it should not): let the mechanism read it.
-    }
-    return this.client.respond(challenge);
-  }
-}
-
-/** The mechanism names of {@link SaslCredentials}, for checking a server's list. */
+/** The mechanism names of {@link SaslBuiltinCredentials}, for checking a server's list. */
 export const SASL_CLIENT_MECHANISMS: readonly SaslMechanismName[] = ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-1', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS', 'XOAUTH2', 'OAUTHBEARER', 'EXTERNAL', 'ANONYMOUS'];
 
 /**

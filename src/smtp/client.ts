@@ -7,10 +7,14 @@
  * @packageDocumentation
  */
 
-import { ProtocolError } from '../core/errors';
+import { LF, isAsciiString } from '../core/bytes';
+import { ProtocolError, errorItem } from '../core/errors';
 import { DotEncoder } from '../core/dot-stuffing';
 import { OutputQueue } from '../core/output-queue';
-import { SASL_CANCEL, decodeSaslLine, encodeInitialResponse, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2 } from '../core/sasl';
+import { Pipeline } from '../core/pipeline';
+import { encodeInitialResponse } from '../core/sasl';
+import { SaslClientExchange, type SaslCredentials } from '../core/sasl-client';
+import type { OAuthError } from '../core/sasl-mechanisms';
 import { makePath } from './address';
 import { parseCapabilities, type Capabilities } from './capabilities';
 import { encodeCommand } from './command';
@@ -22,7 +26,8 @@ export type ClientState = 'greeting' | 'hello' | 'ready' | 'transaction' | 'data
 
 /**
  * The server's greeting: 220 (any 2xx is taken as one), or a refusal (554, 421, any other code),
- * which is followed by a `closed` event.
+ * which is followed by a `closed` event. A greeting that cannot be read (`220-...` then `250 ...`)
+ * is an `error` event followed by `closed`.
  */
 export interface ClientGreetingEvent {
   readonly type: 'greeting';
@@ -57,13 +62,46 @@ export interface ClientMessageEvent {
   /** Recipients the server accepted for delivery. */
   readonly acceptedRecipients: readonly Path[];
 }
+/**
+ * Returned by {@link ClientSession.writeBody} and {@link ClientSession.endBody} called after the
+ * transaction ended without taking the body (every recipient refused, DATA refused, MAIL
+ * refused, the connection closed): nothing was written, nothing will be. `octets` is the length
+ * of the chunk that was discarded (0 for `endBody()`); `reply` is the refusing reply, or null when
+ * the session closed.
+ */
+export interface ClientBodyDiscardedEvent {
+  readonly type: 'body-discarded';
+  readonly octets: number;
+  readonly reply: Reply | null;
+}
 /** AUTH finished. */
 export interface ClientAuthEvent {
   readonly type: 'auth';
   readonly success: boolean;
   readonly reply: Reply;
 }
-/** The server said 220 to STARTTLS: wrap the socket in TLS, then call `tlsEstablished()`. */
+/**
+ * A 334 challenge of an AUTH the application runs (`authenticate({ mechanism: 'CRAM-MD5' })`):
+ * base64-decoded, null when it was not valid base64. Answer with {@link ClientSession.saslRespond}.
+ */
+export interface ClientSaslChallengeEvent {
+  readonly type: 'sasl-challenge';
+  readonly challenge: Uint8Array | null;
+}
+/**
+ * XOAUTH2 / OAUTHBEARER: the server's error challenge after the token (RFC 7628 3.2.2), decoded.
+ * The session has already sent the response the mechanism requires to finish (XOAUTH2: an
+ * empty line; OAUTHBEARER: `AQ==`, a single ^A); the `auth` event with the failure reply follows.
+ */
+export interface ClientOAuthErrorEvent {
+  readonly type: 'oauth-error';
+  readonly oauth: OAuthError;
+}
+/**
+ * The server said 220 to STARTTLS: wrap the socket in TLS, then call `tlsEstablished()`. Until
+ * then nothing is written, and any bytes passed to `receive()` (or that came in the same read
+ * after the 220) are dropped unread and reported as one `UNEXPECTED` error.
+ */
 export interface ClientStartTlsEvent {
   readonly type: 'starttls';
 }
@@ -89,7 +127,10 @@ export type ClientEvent =
   | ClientReplyEvent
   | ClientRecipientEvent
   | ClientMessageEvent
+  | ClientBodyDiscardedEvent
   | ClientAuthEvent
+  | ClientSaslChallengeEvent
+  | ClientOAuthErrorEvent
   | ClientStartTlsEvent
   | ClientClosedEvent
   | ClientErrorEvent;
@@ -114,22 +155,33 @@ export interface Envelope {
   readonly from: Path | string | null;
   /** Forward-paths. */
   readonly to: readonly (Path | string)[];
-  /** MAIL parameters (SIZE, BODY, SMTPUTF8, RET, ENVID ...). */
+  /** MAIL parameters (SIZE, RET, ENVID ...). SMTPUTF8 and BODY are added by the session when needed. */
   readonly mailParams?: readonly Parameter[];
   /** RCPT parameters for every recipient (NOTIFY, ORCPT ...). */
   readonly rcptParams?: readonly Parameter[];
+  /**
+   * The message needs SMTPUTF8 (RFC 6531: UTF-8 in its header fields). A non-ASCII address in
+   * the envelope needs it anyway; the session adds `SMTPUTF8` to MAIL by itself.
+   */
+  readonly smtputf8?: boolean;
+  /** The body's type: `8BITMIME` adds `BODY=8BITMIME` (RFC 6152). Default: none said. */
+  readonly body?: '7BIT' | '8BITMIME';
 }
 
-/** SASL credentials for {@link ClientSession.authenticate}. */
-export type Credentials =
-  | { readonly mechanism: 'PLAIN'; readonly user: string; readonly password: string; readonly authzid?: string }
-  | { readonly mechanism: 'LOGIN'; readonly user: string; readonly password: string }
-  | { readonly mechanism: 'XOAUTH2'; readonly user: string; readonly accessToken: string };
+/**
+ * SASL credentials for {@link ClientSession.authenticate}: PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER
+ * are run by the session; any other mechanism (`{ mechanism: 'CRAM-MD5' }`, with an optional
+ * `initialResponse`) by the application through `sasl-challenge` events and
+ * {@link ClientSession.saslRespond}.
+ */
+export type Credentials = SaslCredentials;
 
 type Kind = 'hello' | 'helo-fallback' | 'mail' | 'rcpt' | 'data' | 'body' | 'bdat' | 'auth' | 'starttls' | 'rset' | 'quit' | 'other';
 interface Sent {
   readonly kind: Kind;
   readonly command: Command | null;
+  /** The command line, encoded when it was queued (so an unsafe value throws at the caller). */
+  readonly line: string;
   readonly to?: Path;
   readonly last?: boolean;
   /** BDAT: the chunk that follows the command line. */
@@ -142,8 +194,19 @@ function toPath(p: Path | string): Path {
   return at < 0 ? makePath(p, '') : makePath(p.slice(0, at), p.slice(at + 1));
 }
 
+/** Hold reasons of the pipeline. */
+const HOLD_GREETING = 'greeting';
+const HOLD_TLS = 'tls';
+const HOLD_BODY = 'body';
+const HOLD_CLOSED = 'closed';
+
 /**
  * A client-side SMTP/LMTP session.
+ *
+ * Commands go through one pipeline (`core/pipeline.ts`): with PIPELINING they go out together,
+ * except behind a hold point, after which nothing is written until it is answered: EHLO/LHLO,
+ * AUTH (RFC 4954 ends a pipeline group there), DATA, STARTTLS (held further until
+ * {@link ClientSession.tlsEstablished}).
  *
  * @example
  * ```ts
@@ -157,25 +220,39 @@ export class ClientSession {
   private readonly opts: ClientSessionOptions;
   private parser: ReplyParser;
   private readonly out = new OutputQueue();
-  private readonly inflight: Sent[] = [];
-  /** Commands held back until the server has answered the previous one (no PIPELINING). */
-  private readonly outbox: Sent[] = [];
+  private readonly pipeline: Pipeline<Sent>;
   private _state: ClientState = 'greeting';
   private caps: Capabilities | null = null;
   private accepted: Path[] = [];
   private lmtpWaiting: Path[] = [];
   private delivered: Path[] = [];
   private bodyQueue: Uint8Array[] = [];
+  /** Between sendMail() and endBody(). */
+  private bodyOpen = false;
   private bodyEnded = false;
   private dataOpen = false;
+  /** The transaction ended without the body: later writes are discarded (reply null: the session closed). */
+  private bodyRefused: { reply: Reply | null } | null = null;
   private dot = new DotEncoder();
-  private authSteps: Uint8Array[] = [];
+  private sasl: SaslClientExchange | null = null;
   private txFailed: Reply | null = null;
+  /** The last RCPT refusal of the transaction (the reason when none was accepted). */
+  private rcptRefused: Reply | null = null;
   private useBdat = false;
+  /** Between the 220 to STARTTLS and tlsEstablished(). */
+  private tlsPending = false;
 
   constructor(options: ClientSessionOptions) {
     this.opts = options;
     this.parser = new ReplyParser(options.parser);
+    this.pipeline = new Pipeline<Sent>({
+      write: (s) => {
+        if (s.line !== '') this.out.pushText(s.line);
+        if (s.payload) this.out.push(s.payload);
+      },
+      pipelining: () => this.pipelining(),
+    });
+    this.pipeline.hold(HOLD_GREETING);
   }
 
   /** Current state. */
@@ -193,113 +270,185 @@ export class ClientSession {
     return this.out.take();
   }
 
-  /** Feeds bytes from the server; returns events in order. */
+  /**
+   * Feeds bytes from the server; returns events in order. Never throws. Between the `starttls`
+   * event and {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event).
+   */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
-    for (const it of this.parser.push(chunk)) {
-      if (it.type === 'error') {
-        events.push(it);
-        if (this.inflight.length > 0 && this._state !== 'closed') {
-          // A reply that cannot be read answers some command, but with what is unknown, and
-          // skipping it would match every later reply to the wrong command (under pipelining a
-          // RCPT's reply read as MAIL's, DATA's as RCPT's). The session gives up, as after 421.
-          this.close(null, events);
-        }
-      } else {
-        this.onReply(it.reply, events);
-        if (this._state !== 'closed') this.flushOutbox();
-      }
+    if (this.tlsPending) {
+      this.dropClearText(chunk.length, events);
+      return events;
     }
+    let from = 0;
+    do {
+      // While a STARTTLS is queued or waits for its 220, read one line at a time: the bytes after
+      // the 220 in the same read must never reach the parser (they are clear text injected before
+      // the handshake, CVE-2011-0411 class).
+      let to = chunk.length;
+      if (this.pipeline.has((s) => s.kind === 'starttls')) {
+        const lf = chunk.indexOf(LF, from);
+        if (lf >= 0) to = lf + 1;
+      }
+      const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+      from = to;
+      for (const it of this.parser.push(piece)) {
+        if (it.type === 'error') {
+          events.push(it);
+          // A reply that cannot be read answers some command (or is the greeting), but with what is
+          // unknown, and skipping it would match every later reply to the wrong command (under
+          // pipelining a RCPT's reply read as MAIL's, DATA's as RCPT's). The session gives up, as
+          // after 421; a garbled greeting leaves nothing to wait for either.
+          if (this._state !== 'closed' && (this.pipeline.inFlight > 0 || this._state === 'greeting')) this.close(null, events);
+        } else {
+          this.onReply(it.reply, events);
+          if (this._state !== 'closed') this.pipeline.flush();
+        }
+      }
+      if (this.tlsPending) {
+        this.dropClearText(chunk.length - from, events);
+        break;
+      }
+    } while (from < chunk.length);
     return events;
   }
 
   /** End of the server's stream. */
   end(): ClientEvent[] {
     const events: ClientEvent[] = [];
-    for (const it of this.parser.end()) if (it.type === 'error') events.push(it);
+    if (!this.tlsPending) for (const it of this.parser.end()) if (it.type === 'error') events.push(it);
     if (this._state !== 'closed') {
-      if (this.inflight.length > 0) events.push({ type: 'error', error: new ProtocolError('TRUNCATED', `connection closed with ${this.inflight.length} command(s) unanswered`) });
-      this._state = 'closed';
-      events.push({ type: 'closed', reply: null });
+      const unanswered = this.pipeline.inFlight;
+      if (unanswered > 0) events.push(errorItem(new ProtocolError('TRUNCATED', `connection closed with ${unanswered} command(s) unanswered`)));
+      this.close(null, events);
     }
     return events;
   }
 
-  /** Asks for STARTTLS (RFC 3207). After the `starttls` event, wrap the socket and call {@link tlsEstablished}. */
+  /**
+   * Asks for STARTTLS (RFC 3207). Nothing queued after it is written before TLS is up. After the
+   * `starttls` event, wrap the socket and call {@link tlsEstablished}.
+   */
   startTls(): void {
-    this.requireReady('STARTTLS');
+    if (!this.requireReady('STARTTLS')) return;
     this._state = 'starttls';
     this.send({ kind: 'starttls', command: { verb: 'STARTTLS' } });
   }
 
-  /** TLS is up: the session forgets what it knew (RFC 3207 4.2) and says EHLO again. */
+  /**
+   * TLS is up: the session forgets what it knew (RFC 3207 4.2), says EHLO again, and only then
+   * releases the commands queued behind STARTTLS. Throws when no `starttls` event is waiting for it.
+   */
   tlsEstablished(): void {
-    if (this._state !== 'starttls') throw new Error('tlsEstablished() without a STARTTLS 220');
+    if (!this.tlsPending) {
+      if (this._state === 'closed') return;
+      throw new Error('tlsEstablished() without a STARTTLS 220');
+    }
+    this.tlsPending = false;
     this.caps = null;
     this.parser = new ReplyParser(this.opts.parser);
     this.hello();
+    this.pipeline.release(HOLD_TLS);
   }
 
-  /** Authenticates (RFC 4954); uses an initial response for PLAIN and XOAUTH2. Result arrives as an `auth` event. */
+  /**
+   * Authenticates (RFC 4954). Given their secrets, the session runs PLAIN, LOGIN, CRAM-MD5,
+   * SCRAM-SHA-1/-256 (and -PLUS with channel binding data; the server's signature is checked
+   * and a wrong one cancels the exchange), XOAUTH2, OAUTHBEARER, EXTERNAL and ANONYMOUS itself.
+   * Any other mechanism (`{ mechanism, initialResponse? }`) is run by the application: each 334
+   * challenge comes as a `sasl-challenge` event, answered with {@link saslRespond}. The result arrives as an `auth` event. Nothing
+   * queued after AUTH is written before its final reply.
+   */
   authenticate(creds: Credentials): void {
-    this.requireReady('AUTH');
+    if (!this.requireReady('AUTH')) return;
+    const x = new SaslClientExchange(creds);
+    const ir = x.initialResponse === null ? null : encodeInitialResponse(x.initialResponse);
+    this.send({ kind: 'auth', command: { verb: 'AUTH', mechanism: x.mechanism, initialResponse: ir } });
+    this.sasl = x;
     this._state = 'auth';
-    if (creds.mechanism === 'LOGIN') {
-      this.authSteps = [...saslLogin(creds.user, creds.password)];
-      this.send({ kind: 'auth', command: { verb: 'AUTH', mechanism: 'LOGIN', initialResponse: null } });
-      return;
-    }
-    const ir = creds.mechanism === 'PLAIN' ? saslPlain(creds.user, creds.password, creds.authzid) : saslXOAuth2(creds.user, creds.accessToken);
-    this.authSteps = [];
-    this.send({ kind: 'auth', command: { verb: 'AUTH', mechanism: creds.mechanism, initialResponse: encodeInitialResponse(ir) } });
+  }
+
+  /**
+   * Answers the `sasl-challenge` of an AUTH the application runs: the response goes out base64
+   * encoded; null cancels (`*`, RFC 4954 4). After the exchange ended (the final reply came in
+   * the same read as the challenge) it writes nothing. Throws when no such AUTH was ever started.
+   */
+  saslRespond(response: Uint8Array | null): void {
+    if (this.sasl === null || !this.sasl.byApplication) throw new Error('saslRespond() without an AUTH run by the application');
+    const line = this.sasl.respond(response);
+    if (line !== null && this._state === 'auth') this.out.pushText(`${line}\r\n`);
   }
 
   /**
    * Starts a transaction: MAIL, one RCPT per recipient, then DATA (or BDAT). With PIPELINING
    * they go out together. Write the body with {@link writeBody} and finish with {@link endBody}
    * (before or after the server's replies: bytes are held until the body may be sent).
+   *
+   * A non-ASCII address (or `smtputf8: true`) adds `SMTPUTF8` to MAIL, `body: '8BITMIME'` adds
+   * `BODY=8BITMIME`; when the server did not offer the extension, it throws a RangeError and
+   * writes nothing (RFC 6531 3.4, RFC 6152 3: such a message must not be sent as is).
    */
   sendMail(envelope: Envelope): void {
-    this.requireReady('MAIL');
+    if (!this.requireReady('MAIL')) return;
     const to = envelope.to.map(toPath);
     if (to.length === 0) throw new TypeError('sendMail needs at least one recipient');
     const from = envelope.from === null || envelope.from === '' ? null : toPath(envelope.from);
+    const params = this.mailParams(envelope, from, to);
+    const mail: Sent = this.sent({ kind: 'mail', command: { verb: 'MAIL', from, params } });
+    const rcpts = to.map((t) => this.sent({ kind: 'rcpt', command: { verb: 'RCPT', to: t, params: envelope.rcptParams ?? [] }, to: t }));
+    // Everything is encoded: nothing has thrown, the transaction starts.
     this._state = 'transaction';
     this.accepted = [];
     this.lmtpWaiting = [];
     this.bodyQueue = [];
+    this.bodyOpen = true;
     this.bodyEnded = false;
+    this.bodyRefused = null;
     this.dataOpen = false;
     this.txFailed = null;
+    this.rcptRefused = null;
     this.dot = new DotEncoder();
     this.useBdat = (this.opts.chunking ?? false) && (this.caps?.chunking ?? false);
-    this.send({ kind: 'mail', command: { verb: 'MAIL', from, params: envelope.mailParams ?? [] } });
-    for (const t of to) this.send({ kind: 'rcpt', command: { verb: 'RCPT', to: t, params: envelope.rcptParams ?? [] }, to: t });
+    this.pipeline.enqueue(mail);
+    for (const r of rcpts) this.pipeline.enqueue(r);
     if (!this.useBdat) this.send({ kind: 'data', command: { verb: 'DATA' } });
   }
 
-  /** Queues body bytes (any line endings: they are normalised to CRLF, then dot-stuffed for DATA). */
-  writeBody(chunk: Uint8Array): void {
-    if (this._state !== 'transaction' && this._state !== 'data') throw new Error('writeBody() outside a transaction');
-    if (this.bodyEnded) throw new Error('writeBody() after endBody()');
+  /**
+   * Queues body bytes. Any line ending is normalised to CRLF, then DATA bodies are dot-stuffed
+   * (see {@link DotEncoder}): no chunk, however split, can put a fake end-of-data on the wire.
+   * After the transaction ended without the body (all recipients refused, DATA refused, the
+   * session closed) it writes nothing and returns a `body-discarded` event.
+   */
+  writeBody(chunk: Uint8Array): ClientEvent[] {
+    if (!this.bodyOpen) throw new Error(this.bodyEnded ? 'writeBody() after endBody()' : 'writeBody() outside a transaction');
+    if (this.bodyRefused) return [{ type: 'body-discarded', octets: chunk.length, reply: this.bodyRefused.reply }];
     if (this.useBdat) {
       if (chunk.length > 0) this.sendBdat(chunk, false);
-      return;
+      return [];
     }
     if (this.dataOpen) this.out.push(this.dot.encode(chunk));
     else this.bodyQueue.push(chunk);
+    return [];
   }
 
-  /** Ends the body (DATA: CRLF.CRLF; BDAT: `BDAT 0 LAST`). */
-  endBody(): void {
-    if (this._state !== 'transaction' && this._state !== 'data') throw new Error('endBody() outside a transaction');
+  /**
+   * Ends the body (DATA: CRLF.CRLF; BDAT: `BDAT 0 LAST`). After the transaction ended without
+   * the body it writes nothing and returns a `body-discarded` event.
+   */
+  endBody(): ClientEvent[] {
+    if (!this.bodyOpen) throw new Error(this.bodyEnded ? 'endBody() called twice' : 'endBody() outside a transaction');
+    this.bodyOpen = false;
     this.bodyEnded = true;
+    if (this.bodyRefused) return [{ type: 'body-discarded', octets: 0, reply: this.bodyRefused.reply }];
     if (this.useBdat) this.sendBdat(new Uint8Array(0), true);
     else if (this.dataOpen) this.finishData();
+    return [];
   }
 
   /** Sends RSET (abandons a transaction). */
   rset(): void {
+    if (this._state === 'closed') return;
     this.send({ kind: 'rset', command: { verb: 'RSET' } });
     this._state = 'ready';
   }
@@ -309,117 +458,163 @@ export class ClientSession {
     this.send({ kind: 'other', command: { verb: 'NOOP', argument: null } });
   }
 
-  /** Sends any command; its reply arrives as a `reply` event. */
+  /**
+   * Sends any command; its reply arrives as a `reply` event. A STARTTLS sent this way runs as
+   * {@link startTls} does (hold, `starttls` event, {@link tlsEstablished}).
+   */
   sendCommand(command: Command): void {
+    if (command.verb === 'STARTTLS') {
+      this.startTls();
+      return;
+    }
     this.send({ kind: 'other', command });
   }
 
   /** Sends QUIT. */
   quit(): void {
-    if (this._state === 'closed') return;
     this.send({ kind: 'quit', command: { verb: 'QUIT' } });
   }
 
-  private requireReady(what: string): void {
+  /**
+   * Whether a command that needs the ready state may go. After the session closed the call is
+   * a no-op (the `closed` event may have come in the same read as the one that invited the call);
+   * in any other state it is a mistake and throws.
+   */
+  private requireReady(what: string): boolean {
+    if (this._state === 'closed') return false;
     if (this._state !== 'ready') throw new Error(`${what} needs the session to be ready (state is ${this._state})`);
+    return true;
   }
 
   private pipelining(): boolean {
-    return (this.opts.pipelining ?? true) && (this.caps?.pipelining ?? false) || (this.opts.lmtp ?? false) && (this.opts.pipelining ?? true);
+    return ((this.opts.pipelining ?? true) && (this.caps?.pipelining ?? false)) || ((this.opts.lmtp ?? false) && (this.opts.pipelining ?? true));
   }
 
-  private send(s: Sent): void {
-    // Encode now so that an unsafe value throws at the caller, not later.
-    const line = s.command ? encodeCommand(s.command) : '';
-    if (this.inflight.length > 0 && (!this.pipelining() || this.outbox.length > 0)) {
-      this.outbox.push(s);
-      return;
+  /** MAIL parameters with SMTPUTF8 / BODY=8BITMIME added when needed; throws RangeError when the server lacks them. */
+  private mailParams(envelope: Envelope, from: Path | null, to: readonly Path[]): Parameter[] {
+    const params = [...(envelope.mailParams ?? [])];
+    const has = (k: string): Parameter | undefined => params.find((p) => p.keyword.toUpperCase() === k);
+    const nonAscii = [from, ...to].some((p) => p !== null && !isAsciiString(p.address));
+    if ((envelope.smtputf8 === true || nonAscii) && !has('SMTPUTF8')) params.push({ keyword: 'SMTPUTF8', value: null });
+    if (envelope.body !== undefined && !has('BODY')) params.push({ keyword: 'BODY', value: envelope.body });
+    if (has('SMTPUTF8') && !(this.caps?.smtputf8 ?? false)) {
+      throw new RangeError(`the server does not offer SMTPUTF8 (RFC 6531), which ${nonAscii ? 'a non-ASCII address' : 'this message'} needs: not sent`);
     }
-    this.write(s, line);
+    const body = has('BODY')?.value?.toUpperCase();
+    if (body === '8BITMIME' && !(this.caps?.eightBitMime ?? false)) throw new RangeError('the server does not offer 8BITMIME (RFC 6152): an 8-bit body must not be sent to it');
+    if (body === 'BINARYMIME' && !(this.caps?.binaryMime ?? false)) throw new RangeError('the server does not offer BINARYMIME (RFC 3030)');
+    return params;
   }
 
-  private write(s: Sent, line: string): void {
-    this.inflight.push(s);
-    if (line !== '') this.out.pushText(line);
-    if (s.payload) this.out.push(s.payload);
+  /** Encodes now (so that an unsafe value throws at the caller, not later). */
+  private sent(s: Omit<Sent, 'line'>): Sent {
+    return { ...s, line: s.command ? encodeCommand(s.command) : '' };
   }
 
-  /** After a reply: release held commands (one at a time without PIPELINING, the rest with it). */
-  private flushOutbox(): void {
-    while (this.outbox.length > 0 && (this.inflight.length === 0 || this.pipelining())) {
-      const s = this.outbox.shift()!;
-      this.write(s, s.command ? encodeCommand(s.command) : '');
-      if (!this.pipelining()) break;
-    }
+  /**
+   * Queues a command. EHLO/HELO/LHLO, STARTTLS, AUTH and DATA are hold points however they were
+   * asked for (RFC 2920 3.1, RFC 4954 4): nothing queued after them is written before their answer.
+   */
+  private send(s: Omit<Sent, 'line'>, first = false): void {
+    if (this._state === 'closed') return;
+    const v = s.command?.verb;
+    const holdPoint = v === 'EHLO' || v === 'HELO' || v === 'LHLO' || v === 'STARTTLS' || v === 'AUTH' || v === 'DATA';
+    this.pipeline.enqueue(this.sent(s), { holdPoint, first });
   }
 
   private sendBdat(chunk: Uint8Array, last: boolean): void {
     this.send({ kind: 'bdat', command: { verb: 'BDAT', size: chunk.length, last }, last, payload: chunk });
   }
 
+  /** EHLO (LHLO) ahead of anything queued; nothing goes after it before its answer (it says whether to pipeline). */
   private hello(): void {
     this._state = 'hello';
-    this.send({ kind: 'hello', command: { verb: this.opts.lmtp ? 'LHLO' : 'EHLO', domain: this.opts.domain } });
+    this.send({ kind: 'hello', command: { verb: this.opts.lmtp ? 'LHLO' : 'EHLO', domain: this.opts.domain } }, true);
   }
 
   private finishData(): void {
     for (const c of this.bodyQueue) this.out.push(this.dot.encode(c));
     this.bodyQueue = [];
     this.out.push(this.dot.end());
-    this.inflight.push({ kind: 'body', command: null });
+    this.pipeline.wrote(this.sent({ kind: 'body', command: null }));
     if (this.opts.lmtp) {
       this.lmtpWaiting = [...this.accepted];
       this.delivered = [];
     }
+    this.pipeline.release(HOLD_BODY);
+  }
+
+  private dropClearText(octets: number, events: ClientEvent[]): void {
+    if (octets <= 0) return;
+    events.push(errorItem(new ProtocolError('UNEXPECTED', `${octets} octet(s) received between the STARTTLS 220 and tlsEstablished(): clear text injected before the TLS handshake, dropped unread`)));
+  }
+
+  /** The transaction ended without taking the body: later writes are discarded. */
+  private refuseBody(reply: Reply | null): void {
+    this.bodyQueue = [];
+    if (this.bodyOpen) this.bodyRefused = { reply };
   }
 
   /** Ends the session: nothing waits for a reply any more and nothing more is sent. */
   private close(reply: Reply | null, events: ClientEvent[]): void {
     this._state = 'closed';
-    this.inflight.length = 0;
-    this.outbox.length = 0;
+    this.tlsPending = false;
+    this.pipeline.clear();
+    this.pipeline.hold(HOLD_CLOSED);
+    this.sasl?.finish();
+    this.refuseBody(reply);
     events.push({ type: 'closed', reply });
   }
 
   private onReply(reply: Reply, events: ClientEvent[]): void {
     if (this._state === 'closed') {
-      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `reply ${reply.code} after the session closed`) });
+      events.push(errorItem(new ProtocolError('UNEXPECTED', `reply ${reply.code} after the session closed`)));
       return;
     }
     if (this._state === 'greeting') {
       events.push({ type: 'greeting', reply }, { type: 'reply', command: null, reply });
       // RFC 5321 3.1: 220, or 554 to refuse service (421 when shutting down). Any other 2xx is
       // read as a greeting; any other code refuses too, rather than leaving the session waiting.
-      if (reply.code >= 200 && reply.code < 300) this.hello();
-      else this.close(reply, events);
+      if (reply.code >= 200 && reply.code < 300) {
+        this.hello();
+        this.pipeline.release(HOLD_GREETING);
+      } else this.close(reply, events);
       return;
     }
-    // LMTP: after the body, one reply per accepted recipient (RFC 2033 4.2).
-    const head = this.inflight[0];
+    const head = this.pipeline.head;
     if (head === undefined) {
       if (reply.code === 421) {
         events.push({ type: 'reply', command: null, reply });
         this.close(reply, events);
         return;
       }
-      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `reply ${reply.code} with no command waiting`) });
+      events.push(errorItem(new ProtocolError('UNEXPECTED', `reply ${reply.code} with no command waiting`)));
       return;
     }
-    if (head.kind === 'body' && this.opts.lmtp && this.lmtpWaiting.length > 0) {
+    // LMTP: after the body, one reply per accepted recipient (RFC 2033 4.2).
+    if ((head.kind === 'body' || (head.kind === 'bdat' && head.last)) && this.opts.lmtp && this.lmtpWaiting.length > 0) {
       const to = this.lmtpWaiting.shift()!;
       const ok = reply.code >= 200 && reply.code < 300;
       events.push({ type: 'reply', command: null, reply }, { type: 'recipient', to, accepted: ok, reply, stage: 'delivery' });
       if (ok) this.delivered.push(to);
       if (this.lmtpWaiting.length === 0) {
-        this.inflight.shift();
+        this.pipeline.answered();
         events.push({ type: 'message', accepted: this.delivered.length > 0, reply, acceptedRecipients: [...this.delivered] });
         this._state = 'ready';
       }
       return;
     }
-    this.inflight.shift();
     events.push({ type: 'reply', command: head.command, reply });
+    if (head.kind === 'auth' && reply.code === 334 && this._state === 'auth') {
+      // A challenge: AUTH is still the command in flight.
+      this.onChallenge(reply, events);
+      return;
+    }
     const ok = reply.code >= 200 && reply.code < 300;
+    // LMTP with BDAT: the reply to BDAT LAST is the first per-recipient reply; the BDAT stays the
+    // command in flight (ahead of anything pipelined after it) until the last one.
+    const lmtpMore = head.kind === 'bdat' && head.last === true && (this.opts.lmtp ?? false) && ok && this.txFailed === null && this.accepted.length > 1;
+    if (!lmtpMore) this.pipeline.answered();
     if (reply.code === 421) {
       this.close(reply, events);
       return;
@@ -432,50 +627,60 @@ export class ClientSession {
           events.push({ type: 'ready', capabilities: this.caps });
         } else if (!this.opts.lmtp && (reply.code === 500 || reply.code === 502 || reply.code === 504 || reply.code === 550)) {
           // RFC 5321 3.2: an old server that does not know EHLO; fall back to HELO.
-          this.send({ kind: 'helo-fallback', command: { verb: 'HELO', domain: this.opts.domain } });
-        } else events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `server refused ${this.opts.lmtp ? 'LHLO' : 'EHLO'}: ${reply.code}`) });
+          this.send({ kind: 'helo-fallback', command: { verb: 'HELO', domain: this.opts.domain } }, true);
+        } else events.push(errorItem(new ProtocolError('UNEXPECTED', `server refused ${this.opts.lmtp ? 'LHLO' : 'EHLO'}: ${reply.code}`)));
         break;
       case 'helo-fallback':
         if (ok) {
           this.caps = null;
           this._state = 'ready';
           events.push({ type: 'ready', capabilities: null });
-        } else events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `server refused HELO: ${reply.code}`) });
+        } else events.push(errorItem(new ProtocolError('UNEXPECTED', `server refused HELO: ${reply.code}`)));
         break;
       case 'starttls':
-        if (reply.code === 220) events.push({ type: 'starttls' });
-        else this._state = 'ready';
+        if (reply.code === 220) {
+          // Nothing more is written and nothing more is read until the application has TLS up.
+          this.tlsPending = true;
+          this.pipeline.hold(HOLD_TLS);
+          events.push({ type: 'starttls' });
+        } else this._state = 'ready';
         break;
       case 'auth':
-        this.onAuthReply(reply, events);
+        this.sasl?.finish();
+        this._state = 'ready';
+        events.push({ type: 'auth', success: reply.code === 235, reply });
         break;
       case 'mail':
         if (!ok) this.txFailed = reply;
         break;
       case 'rcpt':
         if (ok && this.txFailed === null) this.accepted.push(head.to!);
+        if (!ok) this.rcptRefused = reply;
         events.push({ type: 'recipient', to: head.to!, accepted: ok && this.txFailed === null, reply, stage: 'rcpt' });
         break;
       case 'data':
         if (reply.code === 354) {
           if (this.txFailed !== null || this.accepted.length === 0) {
             // Pipelined DATA accepted although nothing can be delivered: send an empty body to get back in sync.
-            this.bodyQueue = [];
+            this.txFailed ??= this.rcptRefused ?? reply;
+            this.refuseBody(this.txFailed);
             this.out.push(this.dot.end());
-            this.inflight.push({ kind: 'body', command: null });
+            this.pipeline.wrote(this.sent({ kind: 'body', command: null }));
             this.lmtpWaiting = [];
-            this.txFailed ??= reply;
             break;
           }
           this._state = 'data';
           this.dataOpen = true;
           if (this.bodyEnded) this.finishData();
           else {
+            // The body goes out now; nothing else may be written into it before endBody().
+            this.pipeline.hold(HOLD_BODY);
             for (const c of this.bodyQueue) this.out.push(this.dot.encode(c));
             this.bodyQueue = [];
           }
         } else {
           events.push({ type: 'message', accepted: false, reply: this.txFailed ?? reply, acceptedRecipients: [] });
+          this.refuseBody(this.txFailed ?? reply);
           this._state = 'ready';
           // DATA refused (RFC 5321 4.1.1.4: e.g. 554 with no valid recipients) does not end the
           // transaction the server opened with MAIL: reset it so the next MAIL is not "nested".
@@ -489,12 +694,11 @@ export class ClientSession {
       case 'bdat':
         if (!ok) this.txFailed ??= reply;
         if (head.last) {
-          if (this.opts.lmtp && ok && this.txFailed === null && this.accepted.length > 1) {
-            // The first per-recipient reply was this one; the rest follow.
+          if (lmtpMore) {
+            // The first per-recipient reply was this one; the rest follow, answering the same BDAT.
             this.lmtpWaiting = this.accepted.slice(1);
             this.delivered = [this.accepted[0]!];
             events.push({ type: 'recipient', to: this.accepted[0]!, accepted: true, reply, stage: 'delivery' });
-            this.inflight.unshift({ kind: 'body', command: null });
             break;
           }
           events.push({ type: 'message', accepted: ok && this.txFailed === null && this.accepted.length > 0, reply: this.txFailed ?? reply, acceptedRecipients: ok ? [...this.accepted] : [] });
@@ -512,18 +716,17 @@ export class ClientSession {
     }
   }
 
-  private onAuthReply(reply: Reply, events: ClientEvent[]): void {
-    if (reply.code === 334) {
-      // A challenge: answer with the next prepared response, or cancel when we have none (RFC 4954 4).
-      const next = this.authSteps.shift();
-      const challenge = decodeSaslLine(reply.lines[0] ?? '');
-      if (next === undefined || challenge instanceof ProtocolError) {
-        this.out.pushText(`${SASL_CANCEL}\r\n`);
-      } else this.out.pushText(`${encodeSaslResponse(next)}\r\n`);
-      this.inflight.unshift({ kind: 'auth', command: null });
+  private onChallenge(reply: Reply, events: ClientEvent[]): void {
+    const text = reply.lines[0] ?? '';
+    if (this.sasl === null) {
+      this.out.pushText('*\r\n');
       return;
     }
-    this._state = 'ready';
-    events.push({ type: 'auth', success: reply.code === 235, reply });
+    const step = this.sasl.challenge(text);
+    if (step.type === 'ask') events.push({ type: 'sasl-challenge', challenge: step.challenge });
+    else {
+      if (step.type === 'oauth-error') events.push({ type: 'oauth-error', oauth: step.error });
+      this.out.pushText(`${step.line}\r\n`);
+    }
   }
 }

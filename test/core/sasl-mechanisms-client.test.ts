@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError, SaslExchange, chooseSaslMechanism, createSaslClient, decodeOAuthError, encodeUtf8 } from '../../src/index';
+import { ProtocolError, SaslClientExchange, chooseSaslMechanism, createSaslClient, encodeBase64, encodeUtf8, readOAuthError } from '../../src/index';
 
 const text = (b: Uint8Array | ProtocolError | null): string => {
   if (b === null) return '<null>';
@@ -47,7 +47,7 @@ describe('createSaslClient: every mechanism the sessions run', () => {
     expect(text(o.initialResponse())).toBe('n,a=user@example.com,\x01host=server.example.com\x01port=143\x01auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01');
     expect(text(o.respond(encodeUtf8('{"status":"invalid_token","scope":"example_scope","openid-configuration":"https://example.com/.well-known/openid-configuration"}')))).toBe('\x01');
     expect(o.oauthError?.status).toBe('invalid_token');
-    expect(decodeOAuthError(encodeUtf8('not json'))).toBeInstanceOf(ProtocolError);
+    expect(readOAuthError(encodeUtf8('not json'))).toBeInstanceOf(ProtocolError);
   });
 
   it('EXTERNAL and ANONYMOUS (RFC 4422 A, RFC 4505)', () => {
@@ -56,15 +56,31 @@ describe('createSaslClient: every mechanism the sessions run', () => {
   });
 });
 
-describe('SaslExchange', () => {
-  it('rfc4422 5: without SASL-IR the initial response answers the empty first challenge', () => {
-    const ex = new SaslExchange(createSaslClient({ mechanism: 'PLAIN', user: 'u', password: 'p' }), false);
-    expect(ex.initialResponse).toBeNull();
-    expect(text(ex.next(new Uint8Array(0)))).toBe('\0u\0p');
+describe('SaslClientExchange runs the built-in mechanisms', () => {
+  const b64 = (t: string) => encodeBase64(encodeUtf8(t));
+  it('rfc5802 5: SCRAM-SHA-1 through the exchange the SMTP/POP3 clients use; a forged server signature cancels', () => {
+    const mk = () => new SaslClientExchange({ mechanism: 'SCRAM-SHA-1', user: 'user', password: 'pencil', nonce: 'fyko+d2lbbFgONRv9qkxdawL' });
+    let x = mk();
+    expect(text(x.initialResponse)).toBe('n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL');
+    expect(x.byApplication).toBe(false);
+    const step = x.challenge(b64('r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096'));
+    expect(step).toEqual({ type: 'respond', line: b64('c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=') });
+    expect(x.challenge(b64('v=rmF9pqV8S7suAoZWja4dJRkFsKQ='))).toEqual({ type: 'respond', line: '' });
+    expect(x.serverVerified).toBe(true);
+    x = mk();
+    x.challenge(b64('r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096'));
+    expect(x.challenge(b64('v=AAAAAAAAAAAAAAAAAAAAAAAAAAA='))).toEqual({ type: 'respond', line: '*' });
+    expect(x.serverVerified).toBe(false);
   });
-  it('with SASL-IR the initial response goes on the command line', () => {
-    const ex = new SaslExchange(createSaslClient({ mechanism: 'PLAIN', user: 'u', password: 'p' }), true);
-    expect(text(ex.initialResponse)).toBe('\0u\0p');
+  it('a mechanism name without secrets is run by the application', () => {
+    const x = new SaslClientExchange({ mechanism: 'CRAM-MD5' });
+    expect(x.byApplication).toBe(true);
+    expect(x.challenge(b64('<1896.697170952@postoffice.reston.mci.net>'))).toMatchObject({ type: 'ask' });
+  });
+  it('XOAUTH2 error challenge: oauth-error step with the empty response', () => {
+    const x = new SaslClientExchange({ mechanism: 'XOAUTH2', user: 'u@example.com', accessToken: 't' });
+    const step = x.challenge(b64('{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}'));
+    expect(step).toMatchObject({ type: 'oauth-error', line: '', error: { status: '401', scope: 'https://mail.google.com/' } });
   });
 });
 

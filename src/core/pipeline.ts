@@ -1,0 +1,155 @@
+/**
+ * The outbox of a pipelining client (SMTP RFC 2920, POP3 RFC 2449 PIPELINING): commands
+ * the application queued, commands written and waiting for their answer, and the points
+ * behind which nothing may be written yet.
+ *
+ * Two kinds of stop keep a client safe against real servers:
+ * - a **hold point** is a command after which nothing is written until it is answered:
+ *   EHLO (its answer decides whether to pipeline), AUTH / USER / PASS / APOP (RFC 4954 ends a
+ *   pipeline group at AUTH; Courier drops what is pipelined after PASS), DATA (its 354 opens
+ *   the body), STARTTLS / STLS (what follows must go through TLS);
+ * - a **hold** is a stop the session puts on the whole outbox until something happens that is
+ *   not an answer: the greeting, the application's `tlsEstablished()`, the end of a body.
+ *
+ * Without pipelining every command behaves as a hold point.
+ *
+ * @packageDocumentation
+ */
+
+/** Callbacks of a {@link Pipeline}. */
+export interface PipelineHooks<T> {
+  /** Writes one command to the output (called in order, once per command). */
+  readonly write: (command: T) => void;
+  /** Whether commands may be written while others wait for their answer; asked every time. */
+  readonly pipelining: () => boolean;
+}
+
+interface Queued<T> {
+  readonly command: T;
+  readonly holdPoint: boolean;
+}
+
+/**
+ * Commands queued, in flight, and matched to answers in order.
+ *
+ * @example
+ * ```ts
+ * import { Pipeline } from 'mailwire';
+ * const written: string[] = [];
+ * const p = new Pipeline<string>({ write: (c) => written.push(c), pipelining: () => true });
+ * p.enqueue('AUTH PLAIN dGVzdA==', { holdPoint: true });
+ * p.enqueue('MAIL FROM:<a@b.example>');
+ * written; // ['AUTH PLAIN dGVzdA==']: MAIL waits for AUTH's answer
+ * p.answered(); // 'AUTH PLAIN dGVzdA=='
+ * p.flush();
+ * written; // ['AUTH PLAIN dGVzdA==', 'MAIL FROM:<a@b.example>']
+ * ```
+ */
+export class Pipeline<T> {
+  private readonly hooks: PipelineHooks<T>;
+  private readonly queued: Queued<T>[] = [];
+  private readonly inflight: T[] = [];
+  /** A hold point was written and is not answered yet (it is always the last in flight). */
+  private atHoldPoint = false;
+  private readonly holds = new Set<string>();
+
+  constructor(hooks: PipelineHooks<T>) {
+    this.hooks = hooks;
+  }
+
+  /** The oldest command written and not yet answered. */
+  get head(): T | undefined {
+    return this.inflight[0];
+  }
+
+  /** Number of commands written and not yet answered. */
+  get inFlight(): number {
+    return this.inflight.length;
+  }
+
+  /** Number of commands queued and not yet written. */
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  /** Whether a command matching `test` is queued or in flight. */
+  has(test: (command: T) => boolean): boolean {
+    return this.inflight.some(test) || this.queued.some((q) => test(q.command));
+  }
+
+  /** Whether the named hold is on. */
+  isHeld(reason: string): boolean {
+    return this.holds.has(reason);
+  }
+
+  /**
+   * Queues a command behind the others and writes what may be written. With `holdPoint`,
+   * nothing queued after it is written before it is answered. With `first`, it goes ahead of
+   * every queued command (a command the session itself must send next, such as EHLO after TLS).
+   */
+  enqueue(command: T, options: { readonly holdPoint?: boolean; readonly first?: boolean } = {}): void {
+    const q = { command, holdPoint: options.holdPoint ?? false };
+    if (options.first) this.queued.unshift(q);
+    else this.queued.push(q);
+    this.flush();
+  }
+
+  /**
+   * Records a command the session wrote itself, outside the queue, that is answered like a
+   * queued one (the SMTP body after 354). Nothing queued is written before it.
+   */
+  wrote(command: T, options: { readonly holdPoint?: boolean } = {}): void {
+    this.inflight.push(command);
+    if (options.holdPoint) this.atHoldPoint = true;
+  }
+
+  /** The head command got its final answer: it leaves the pipeline. Call {@link flush} when the answer has been handled. */
+  answered(): T | undefined {
+    const c = this.inflight.shift();
+    if (this.inflight.length === 0) this.atHoldPoint = false;
+    return c;
+  }
+
+  /** Stops all writing until {@link release} with the same reason. */
+  hold(reason: string): void {
+    this.holds.add(reason);
+  }
+
+  /** Lifts a {@link hold} and writes what may be written. */
+  release(reason: string): void {
+    this.holds.delete(reason);
+    this.flush();
+  }
+
+  /** Removes the queued (not yet written) commands matching `test` (asked in queue order); returns them. */
+  drop(test: (command: T) => boolean): T[] {
+    const gone: T[] = [];
+    const kept = this.queued.filter((q) => {
+      if (!test(q.command)) return true;
+      gone.push(q.command);
+      return false;
+    });
+    this.queued.splice(0, this.queued.length, ...kept);
+    return gone;
+  }
+
+  /** Forgets every command, queued or in flight (the session is over); returns how many were in flight. */
+  clear(): number {
+    const n = this.inflight.length;
+    this.inflight.length = 0;
+    this.queued.length = 0;
+    this.atHoldPoint = false;
+    return n;
+  }
+
+  /** Writes queued commands while nothing stops them. */
+  flush(): void {
+    while (this.queued.length > 0 && this.holds.size === 0) {
+      if (this.inflight.length > 0 && (this.atHoldPoint || !this.hooks.pipelining())) return;
+      const q = this.queued.shift()!;
+      this.inflight.push(q.command);
+      if (q.holdPoint) this.atHoldPoint = true;
+      this.hooks.write(q.command);
+    }
+  }
+}
