@@ -128,6 +128,8 @@ interface Pending {
   sasl?: Uint8Array[];
   /** authenticate(): the whole exchange, so that SASL-IR can be decided again at (re-)encoding. */
   saslPlan?: { readonly mechanism: string; readonly steps: readonly Uint8Array[]; readonly irAllowed: boolean };
+  /** SELECT/EXAMINE: its mailbox state has been created. */
+  opened?: boolean;
   /** IDLE: the server's "+" came. */
   idling?: boolean;
   /** IDLE: done() was called before the "+"; DONE goes out when it comes. */
@@ -154,6 +156,10 @@ const LF = 0x0a;
 
 function emptyMailbox(name: string, readOnly: boolean): MailboxState {
   return { name, readOnly, exists: 0, recent: 0, flags: [], permanentFlags: null, uidValidity: null, uidNext: null, highestModseq: null };
+}
+
+function isSelect(p: { readonly command: CommandIntent }): boolean {
+  return p.command.command === 'SELECT' || p.command.command === 'EXAMINE';
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -186,7 +192,6 @@ export class ClientSession {
   private readonly enabled = new Set<string>();
   private box: MailboxState | null = null;
   private map: UidMap | null = null;
-  private selecting: { name: string; readOnly: boolean } | null = null;
   private phase: Phase = 'plain';
   private _tls = false;
   private _compression: string | null = null;
@@ -272,7 +277,7 @@ export class ClientSession {
     const loggingIn = this.queue.some((p) => p.command.command === 'LOGIN' || p.command.command === 'AUTHENTICATE');
     const authed = this._state === 'authenticated' || this._state === 'selected' || loggingIn;
     if (NEEDS_AUTH.has(name) && !authed) throw new Error(`${name} needs an authenticated session (state is ${this._state})`);
-    if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.selecting) throw new Error(`${name} needs a selected mailbox`);
+    if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.queue.some(isSelect)) throw new Error(`${name} needs a selected mailbox`);
     if (NOT_AUTHENTICATED_ONLY.has(name) && (this._state === 'authenticated' || this._state === 'selected')) throw new Error(`${name} is only valid before authentication`);
     if (name === 'STARTTLS' && (this._tls || this.phase === 'tls-handshake' || this.queue.some((p) => p.command.command === 'STARTTLS'))) throw new Error('STARTTLS was already sent on this connection');
     if (name === 'COMPRESS' && (this._compression !== null || this.phase === 'compress-handshake' || this.queue.some((p) => p.command.command === 'COMPRESS'))) throw new Error('COMPRESS was already sent on this connection');
@@ -408,14 +413,6 @@ export class ClientSession {
 
   private enqueue(command: CommandIntent, saslPlan?: Pending['saslPlan']): string {
     const p = this.makePending(command, saslPlan);
-    const name = command.command;
-    if (name === 'SELECT' || name === 'EXAMINE') {
-      const box = (command as { mailbox: string }).mailbox;
-      this.selecting = { name: box.toUpperCase() === 'INBOX' ? 'INBOX' : box, readOnly: name === 'EXAMINE' };
-      // A new SELECT deselects the current mailbox at once (RFC 3501 6.3.1).
-      this.box = null;
-      this.map = null;
-    }
     this.queue.push(p);
     this.pump();
     return p.tag;
@@ -471,6 +468,12 @@ export class ClientSession {
         }
       }
       if (p.sent === 0) {
+        // A SELECT deselects the current mailbox as it goes out (RFC 3501 6.3.1): what comes
+        // after it is about the new one (or about none, if it fails).
+        if (isSelect(p)) {
+          this.box = null;
+          this.map = null;
+        }
         if (p.command.command === 'IDLE') this.idleSent = true;
         if (p.command.command === 'AUTHENTICATE' && p.sasl === undefined) this.appSaslSent = true;
       }
@@ -555,8 +558,12 @@ export class ClientSession {
     return m.resize(exists) ? m : null;
   }
 
-  private openMailbox(name: string, readOnly: boolean): void {
-    this.box = emptyMailbox(name, readOnly);
+  /** The mailbox of a SELECT/EXAMINE starts existing with its first response (or its OK). */
+  private openMailbox(p: Pending): void {
+    if (p.opened) return;
+    p.opened = true;
+    const cmd = p.command as { command: string; mailbox: string };
+    this.box = emptyMailbox(cmd.mailbox.toUpperCase() === 'INBOX' ? 'INBOX' : cmd.mailbox, cmd.command === 'EXAMINE');
     this.map = this.newMap(0);
   }
 
@@ -572,7 +579,9 @@ export class ClientSession {
       } else events.push(errorItem(new ProtocolError('UNEXPECTED', `expected a greeting, got ${r.kind}`)));
       return;
     }
-    if (this.selecting && !this.box) this.openMailbox(this.selecting.name, this.selecting.readOnly);
+    // Untagged data belongs to the oldest command still running (unsolicited when none).
+    const head = this.queue.find((p) => p.sent > 0);
+    if (head && isSelect(head)) this.openMailbox(head);
     switch (r.kind) {
       case 'CAPABILITY':
         this.setCaps(new Set(r.capabilities.map((c) => c.toUpperCase())));
@@ -594,8 +603,6 @@ export class ClientSession {
         this.mailboxData(r, events);
         break;
     }
-    // Untagged data belongs to the oldest command still running (unsolicited when none).
-    const head = this.queue.find((p) => p.sent > 0);
     if (head && head.untagged.length < this.maxUntagged) head.untagged.push(r);
     else if (head && !head.overflow) {
       head.overflow = true;
@@ -659,8 +666,7 @@ export class ClientSession {
       return;
     }
     const p = this.queue.splice(i, 1)[0]!;
-    const isSelect = p.command.command === 'SELECT' || p.command.command === 'EXAMINE';
-    if (isSelect && r.status === 'OK' && !this.box && this.selecting) this.openMailbox(this.selecting.name, this.selecting.readOnly);
+    if (isSelect(p) && r.status === 'OK') this.openMailbox(p);
     this.codeEffects(r.code);
     const ok = r.status === 'OK';
     // Capabilities announced while the command ran (untagged) or with its answer (code).
@@ -682,7 +688,6 @@ export class ClientSession {
           this.map = null;
           if (this._state === 'selected') this._state = 'authenticated';
         }
-        this.selecting = null;
         break;
       case 'CLOSE':
       case 'UNSELECT':
@@ -741,7 +746,6 @@ export class ClientSession {
       const p = this.queue[i]!;
       if (p.sent > 0) continue;
       this.queue.splice(i--, 1);
-      if (p.command.command === 'SELECT' || p.command.command === 'EXAMINE') this.selecting = null;
       events.push({ type: 'cancelled', tag: p.tag, command: p.command, error: new ProtocolError('UNEXPECTED', reason, { tag: p.tag }) });
     }
   }

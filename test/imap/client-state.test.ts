@@ -134,6 +134,37 @@ describe('the sequence number <-> UID map', () => {
   });
 });
 
+describe('rfc3501 6.3.1 which mailbox the data is about', () => {
+  it('a SELECT queued behind LOGIN opens nothing until it is sent; the LOGIN\'s untagged data is not mailbox data', () => {
+    const c = new imap.ClientSession();
+    c.receive(enc('* OK ready\r\n'));
+    c.send({ command: 'LOGIN', user: 'alice', password: 'sesame' });
+    c.send({ command: 'SELECT', mailbox: 'INBOX' });
+    c.receive(enc('* CAPABILITY IMAP4rev1 IDLE\r\n'));
+    expect(c.mailbox).toBe(null);
+    c.receive(enc('A1 OK LOGIN completed\r\n'));
+    expect(c.mailbox).toBe(null);
+    c.receive(enc('* 4 EXISTS\r\nA2 OK [READ-WRITE] done\r\n'));
+    expect(c.mailbox).toMatchObject({ name: 'INBOX', exists: 4 });
+  });
+
+  it('pipelined SELECT INBOX then EXAMINE Archive: each one\'s data lands in its own mailbox; a failed SELECT leaves none', () => {
+    const c = new imap.ClientSession();
+    c.receive(enc('* PREAUTH ready\r\n'));
+    c.send({ command: 'SELECT', mailbox: 'INBOX' });
+    c.send({ command: 'EXAMINE', mailbox: 'Archive' });
+    c.receive(enc('* 18 EXISTS\r\nA1 OK [READ-WRITE] done\r\n'));
+    expect(c.mailbox).toMatchObject({ name: 'INBOX', exists: 18, readOnly: false });
+    c.receive(enc('* 3 EXISTS\r\nA2 OK [READ-ONLY] done\r\n'));
+    expect(c.mailbox).toMatchObject({ name: 'Archive', exists: 3, readOnly: true });
+    expect(c.state).toBe('selected');
+    c.send({ command: 'SELECT', mailbox: 'Nope' });
+    c.receive(enc('A3 NO [NONEXISTENT] Unknown mailbox\r\n'));
+    expect(c.mailbox).toBe(null);
+    expect(c.state).toBe('authenticated');
+  });
+});
+
 describe('rfc7162 3.1.2 HIGHESTMODSEQ follows FETCH MODSEQ', () => {
   it('a FETCH (MODSEQ (n)) above HIGHESTMODSEQ raises it; below leaves it; NOMODSEQ stays null', () => {
     const c = selected(3);
