@@ -193,6 +193,8 @@ export class ClientSession {
   private box: MailboxState | null = null;
   private map: UidMap | null = null;
   private phase: Phase = 'plain';
+  /** The tag of a STARTTLS or COMPRESS that has gone out and is not answered yet. */
+  private switchTag: string | null = null;
   private _tls = false;
   private _compression: string | null = null;
   /** The mechanism of a COMPRESS the server accepted, until compressionEstablished(). */
@@ -369,7 +371,7 @@ export class ClientSession {
       this.dropClearText(chunk.length, events);
       return events;
     }
-    if (!this.queue.some((p) => p.sent > 0 && (p.command.command === 'STARTTLS' || p.command.command === 'COMPRESS'))) {
+    if (this.switchTag === null) {
       for (const it of this.parser.push(chunk)) this.onItem(it, events);
       return events;
     }
@@ -474,6 +476,7 @@ export class ClientSession {
           this.box = null;
           this.map = null;
         }
+        if (p.command.command === 'STARTTLS' || p.command.command === 'COMPRESS') this.switchTag = p.tag;
         if (p.command.command === 'IDLE') this.idleSent = true;
         if (p.command.command === 'AUTHENTICATE' && p.sasl === undefined) this.appSaslSent = true;
       }
@@ -666,6 +669,7 @@ export class ClientSession {
       return;
     }
     const p = this.queue.splice(i, 1)[0]!;
+    if (p.tag === this.switchTag) this.switchTag = null;
     if (isSelect(p) && r.status === 'OK') this.openMailbox(p);
     this.codeEffects(r.code);
     const ok = r.status === 'OK';
