@@ -1,27 +1,20 @@
 /**
  * IMAP client session (RFC 3501 3 states, RFC 9051): tags, a command queue, correlation of
  * each tagged completion with the untagged data that arrived while it ran, literal flow
- * control, IDLE, AUTHENTICATE, STARTTLS, capability and mailbox state. No I/O.
+ * control, IDLE, AUTHENTICATE, STARTTLS, COMPRESS, capability and mailbox state. No I/O.
  *
  * @packageDocumentation
  */
 
 import { decodeBase64 } from '../core/base64';
-import { ProtocolError } from '../core/errors';
+import { ProtocolError, errorItem } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
 import { SASL_CANCEL, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2, encodeInitialResponse } from '../core/sasl';
+import { UidMap } from './client-uid-map';
 import { encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
-import { ResponseParser, type ResponseParserOptions } from './parser';
-import type { SequenceSet } from './sequence-set';
-import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
-
-/** How many UIDs a set names, counted range by range: a server's `1:4294967295` must not be expanded (or throw). */
-function countUids(set: SequenceSet): number {
-  let n = 0;
-  for (const r of set.normalize().ranges) n += r.end - r.start + 1;
-  return n;
-}
+import { ResponseParser, type ResponseParserItem, type ResponseParserOptions } from './parser';
+import type { FetchAttributes, ResponseCode, TaggedResponse, UntaggedResponse } from './types';
 
 /** RFC 3501 3 connection states, plus the wait for the greeting. */
 export type ClientState = 'greeting' | 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -30,12 +23,21 @@ export type ClientState = 'greeting' | 'not-authenticated' | 'authenticated' | '
 export interface MailboxState {
   readonly name: string;
   readonly readOnly: boolean;
+  /**
+   * Number of messages: EXISTS, lowered by EXPUNGE and by a plain VANISHED only for UIDs known
+   * to be in the mailbox (see {@link ClientSessionOptions.uidMap}); VANISHED (EARLIER) never
+   * changes it (RFC 7162 3.2.10).
+   */
   readonly exists: number;
   readonly recent: number;
   readonly flags: readonly string[];
   readonly permanentFlags: readonly string[] | null;
   readonly uidValidity: number | null;
   readonly uidNext: number | null;
+  /**
+   * HIGHESTMODSEQ from SELECT/EXAMINE or a later response code, raised by `FETCH (MODSEQ (n))`
+   * with a higher value (RFC 7162 3.1.2); null when the server announced none (NOMODSEQ).
+   */
   readonly highestModseq: bigint | null;
 }
 
@@ -56,7 +58,27 @@ export type ClientEvent =
    * {@link ClientSession.saslRespond}.
    */
   | { readonly type: 'sasl-challenge'; readonly tag: string; readonly challenge: Uint8Array | null }
+  /**
+   * The server said OK to STARTTLS: start the TLS handshake on the socket, then call
+   * {@link ClientSession.tlsEstablished}. Until then the session writes nothing, and bytes it
+   * is given are clear text nobody may trust: dropped unread (one `UNEXPECTED` error event).
+   */
   | { readonly type: 'starttls' }
+  /**
+   * The server said OK to COMPRESS (RFC 4978): from here on its bytes are compressed. `rest`
+   * holds the bytes of the same read that followed the OK line (a view of the chunk given to
+   * `receive()`), already compressed: inflate them and pass the result to `receive()`. Output
+   * taken so far is plain; the session writes nothing more until
+   * {@link ClientSession.compressionEstablished}, and what it writes after that goes through
+   * the deflater.
+   */
+  | { readonly type: 'compress'; readonly rest: Uint8Array }
+  /**
+   * A queued command that will not be sent: it was queued behind a STARTTLS the server refused
+   * (it was meant to travel inside TLS), or it could not be encoded for the server's new
+   * capabilities (`error` says why).
+   */
+  | { readonly type: 'cancelled'; readonly tag: string; readonly command: CommandIntent; readonly error: ProtocolError }
   | { readonly type: 'bye'; readonly response: UntaggedResponse }
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly error: ProtocolError };
@@ -74,6 +96,14 @@ export interface ClientSessionOptions {
    * (or hostile) server cannot grow memory without bound.
    */
   readonly maxUntagged?: number;
+  /**
+   * Keep a message sequence number <-> UID map of the selected mailbox for mailboxes of at most
+   * this many messages (4 octets each). Default 0: no map. Filled from FETCH responses that carry
+   * UID (`FETCH 1:* (UID)` fills it whole), kept through EXISTS, EXPUNGE and VANISHED; read it
+   * with {@link ClientSession.uidOf} and {@link ClientSession.seqOf}. A mailbox that grows past
+   * the bound loses its map (one `TOO_MANY` error event) until the next SELECT.
+   */
+  readonly uidMap?: number;
 }
 
 /** SASL credentials for {@link ClientSession.authenticate}. */
@@ -84,20 +114,55 @@ export type Credentials =
 
 interface Pending {
   readonly tag: string;
-  readonly command: CommandIntent;
-  readonly fragments: CommandFragment[];
+  command: CommandIntent;
+  fragments: CommandFragment[];
+  /** The capability generation the fragments were encoded for. */
+  encodedWith: number;
   sent: number;
   /** A synchronizing literal was announced: nothing more goes out until the server's "+". */
   blocked: boolean;
   readonly untagged: UntaggedResponse[];
   /** More than `maxUntagged` arrived while it ran (reported once). */
   overflow?: boolean;
+  /** SASL responses the session sends itself, one per "+" (authenticate()). */
   sasl?: Uint8Array[];
+  /** authenticate(): the whole exchange, so that SASL-IR can be decided again at (re-)encoding. */
+  saslPlan?: { readonly mechanism: string; readonly steps: readonly Uint8Array[]; readonly irAllowed: boolean };
+  /** SELECT/EXAMINE: its mailbox state has been created. */
+  opened?: boolean;
+  /** IDLE: the server's "+" came. */
+  idling?: boolean;
+  /** IDLE: done() was called before the "+"; DONE goes out when it comes. */
+  doneRequested?: boolean;
+  doneSent?: boolean;
+  /** The session's own CAPABILITY after TLS: the commands behind it wait for its answer. */
+  refresh?: boolean;
 }
+
+/** Where the session stands with a STARTTLS or COMPRESS switch. */
+type Phase = 'plain' | 'tls-handshake' | 'compress-handshake';
 
 const NEEDS_AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'STATUS', 'APPEND', 'NAMESPACE', 'ENABLE', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
 const NEEDS_SELECTED = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'SORT', 'THREAD', 'EXPUNGE', 'UID EXPUNGE', 'CLOSE', 'UNSELECT', 'CHECK']);
 const NOT_AUTHENTICATED_ONLY = new Set(['LOGIN', 'AUTHENTICATE', 'STARTTLS']);
+/**
+ * Commands after which nothing else is sent until they are answered: IDLE and AUTHENTICATE
+ * own the line; after STARTTLS and COMPRESS the next bytes belong to another layer; LOGIN and
+ * AUTHENTICATE because servers drop what is pipelined behind a login (Courier), as RFC 4954
+ * ends an SMTP pipeline group at AUTH.
+ */
+const HOLDS_THE_LINE = new Set(['IDLE', 'AUTHENTICATE', 'STARTTLS', 'COMPRESS', 'LOGIN']);
+const LF = 0x0a;
+
+function emptyMailbox(name: string, readOnly: boolean): MailboxState {
+  return { name, readOnly, exists: 0, recent: 0, flags: [], permanentFlags: null, uidValidity: null, uidNext: null, highestModseq: null };
+}
+
+function isSelect(p: { readonly command: CommandIntent }): boolean {
+  return p.command.command === 'SELECT' || p.command.command === 'EXAMINE';
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A client-side IMAP session.
@@ -112,21 +177,41 @@ const NOT_AUTHENTICATED_ONLY = new Set(['LOGIN', 'AUTHENTICATE', 'STARTTLS']);
  * ```
  */
 export class ClientSession {
-  private readonly parser: ResponseParser;
+  private parser: ResponseParser;
+  private readonly parserOptions: ResponseParserOptions | undefined;
   private readonly out = new OutputQueue();
   private readonly prefix: string;
   private readonly maxUntagged: number;
+  private readonly uidMapLimit: number;
   private counter = 0;
   private readonly queue: Pending[] = [];
   private _state: ClientState = 'greeting';
   private caps = new Set<string>();
+  /** Bumped whenever what the encoder depends on (capabilities, UTF8=ACCEPT) changes. */
+  private capsGeneration = 0;
   private readonly enabled = new Set<string>();
   private box: MailboxState | null = null;
-  private selecting: { name: string; readOnly: boolean } | null = null;
+  private map: UidMap | null = null;
+  private phase: Phase = 'plain';
+  /** The tag of a STARTTLS or COMPRESS that has gone out and is not answered yet. */
+  private switchTag: string | null = null;
+  private _tls = false;
+  private _compression: string | null = null;
+  /** The mechanism of a COMPRESS the server accepted, until compressionEstablished(). */
+  private compressing: string | null = null;
+  /** Clear text after STARTTLS was reported (once per handshake). */
+  private dropReported = false;
+  /** Events that arose outside receive() (a held command that could not be re-encoded), delivered by the next receive()/end(). */
+  private later: ClientEvent[] = [];
+  /** An IDLE / application-run AUTHENTICATE has gone out: done() / saslRespond() after its end is a no-op, not a mistake. */
+  private idleSent = false;
+  private appSaslSent = false;
 
   constructor(options: ClientSessionOptions = {}) {
     this.prefix = options.tagPrefix ?? 'A';
     this.maxUntagged = options.maxUntagged ?? 1_000_000;
+    this.uidMapLimit = options.uidMap ?? 0;
+    this.parserOptions = options.parser;
     this.parser = new ResponseParser(options.parser);
   }
 
@@ -134,11 +219,15 @@ export class ClientSession {
   get state(): ClientState {
     return this._state;
   }
-  /** Capabilities the server announced most recently (upper-case). */
+  /**
+   * Capabilities the server announced most recently (upper-case). Forgotten at STARTTLS (and
+   * asked again once TLS is up), after LOGIN / AUTHENTICATE / UNAUTHENTICATE unless the server
+   * sent them with its answer.
+   */
   get capabilities(): ReadonlySet<string> {
     return this.caps;
   }
-  /** Extensions turned on with ENABLE. */
+  /** Extensions turned on with ENABLE (the server's `* ENABLED`); cleared by UNAUTHENTICATE. */
   get enabledExtensions(): ReadonlySet<string> {
     return this.enabled;
   }
@@ -146,6 +235,28 @@ export class ClientSession {
   get mailbox(): MailboxState | null {
     return this.box;
   }
+  /** True once {@link tlsEstablished} was called after a STARTTLS. */
+  get tls(): boolean {
+    return this._tls;
+  }
+  /** The COMPRESS mechanism in force (`'DEFLATE'`) once {@link compressionEstablished} was called, else null. */
+  get compression(): string | null {
+    return this._compression;
+  }
+  /** True while a sequence number <-> UID map of the selected mailbox is kept (option `uidMap`). */
+  get uidMapActive(): boolean {
+    return this.map !== null;
+  }
+
+  /** The UID of message `seq` in the selected mailbox, or null when the map does not know it (or is off). */
+  uidOf(seq: number): number | null {
+    return this.map ? this.map.uidOf(seq) : null;
+  }
+  /** The sequence number of the message with `uid` in the selected mailbox, or null when the map does not know it (or is off). */
+  seqOf(uid: number): number | null {
+    return this.map ? this.map.seqOf(uid) : null;
+  }
+
   /** Drains the bytes to write. */
   takeOutput(): Uint8Array[] {
     return this.out.take();
@@ -153,89 +264,222 @@ export class ClientSession {
 
   /**
    * Queues a command and returns its tag. Commands the state does not allow throw (e.g.
-   * SELECT before login, FETCH with no mailbox selected).
+   * SELECT before login, FETCH with no mailbox selected, a second STARTTLS).
    */
   send(command: CommandIntent): string {
-    const name = command.command;
+    this.checkAllowed(command.command);
+    return this.enqueue(command);
+  }
+
+  /** Throws for a command the state (or the queue ahead of it) does not allow. */
+  private checkAllowed(name: CommandIntent['command']): void {
     if (this._state === 'logout') throw new Error('the session has logged out');
     // Judge against the state the queued commands will reach if they succeed (a LIST may be
     // pipelined behind its LOGIN; if the LOGIN fails the server refuses the LIST).
     const loggingIn = this.queue.some((p) => p.command.command === 'LOGIN' || p.command.command === 'AUTHENTICATE');
     const authed = this._state === 'authenticated' || this._state === 'selected' || loggingIn;
     if (NEEDS_AUTH.has(name) && !authed) throw new Error(`${name} needs an authenticated session (state is ${this._state})`);
-    if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.selecting) throw new Error(`${name} needs a selected mailbox`);
+    if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.queue.some(isSelect)) throw new Error(`${name} needs a selected mailbox`);
     if (NOT_AUTHENTICATED_ONLY.has(name) && (this._state === 'authenticated' || this._state === 'selected')) throw new Error(`${name} is only valid before authentication`);
-    const tag = `${this.prefix}${++this.counter}`;
-    const fragments = encodeCommand({ ...command, tag } as Command, {
-      literalPlus: this.caps.has('LITERAL+'),
-      literalMinus: this.caps.has('LITERAL-'),
-      utf8Accept: this.enabled.has('UTF8=ACCEPT'),
-    });
-    if (name === 'SELECT' || name === 'EXAMINE') {
-      const box = (command as { mailbox: string }).mailbox;
-      this.selecting = { name: box.toUpperCase() === 'INBOX' ? 'INBOX' : box, readOnly: name === 'EXAMINE' };
-      // A new SELECT deselects the current mailbox at once (RFC 3501 6.3.1).
-      this.box = null;
-    }
-    this.queue.push({ tag, command, fragments, sent: 0, blocked: false, untagged: [] });
+    if (name === 'STARTTLS' && (this._tls || this.phase === 'tls-handshake' || this.queue.some((p) => p.command.command === 'STARTTLS'))) throw new Error('STARTTLS was already sent on this connection');
+    if (name === 'COMPRESS' && (this._compression !== null || this.phase === 'compress-handshake' || this.queue.some((p) => p.command.command === 'COMPRESS'))) throw new Error('COMPRESS was already sent on this connection');
+  }
+
+  /** Sends STARTTLS (RFC 3501 6.2.1). At the `starttls` event start TLS, then call {@link tlsEstablished}. */
+  startTls(): string {
+    return this.send({ command: 'STARTTLS' });
+  }
+
+  /**
+   * The TLS handshake after a `starttls` event is done. The session forgets the capabilities it
+   * learned in clear text (RFC 3501 6.2.1, RFC 9051 6.2.1), sends CAPABILITY, and releases the
+   * commands queued behind STARTTLS once that is answered (so they are encoded for the
+   * capabilities the server announces inside TLS). Throws without a `starttls` event.
+   */
+  tlsEstablished(): void {
+    if (this.phase !== 'tls-handshake') throw new Error('tlsEstablished() without a starttls event');
+    this.phase = 'plain';
+    this._tls = true;
+    this.dropReported = false;
+    this.setCaps(new Set());
+    const first = this.queue.findIndex((p) => p.sent === 0);
+    const refresh = this.makePending({ command: 'CAPABILITY' });
+    refresh.refresh = true;
+    this.queue.splice(first < 0 ? this.queue.length : first, 0, refresh);
     this.pump();
-    return tag;
+  }
+
+  /** Sends COMPRESS (RFC 4978). At the `compress` event start the inflater and deflater, then call {@link compressionEstablished}. */
+  compress(mechanism = 'DEFLATE'): string {
+    return this.send({ command: 'COMPRESS', mechanism });
+  }
+
+  /** The compression layer after a `compress` event is in place: held commands go out (for the deflater). Throws without a `compress` event. */
+  compressionEstablished(): void {
+    if (this.phase !== 'compress-handshake') throw new Error('compressionEstablished() without a compress event');
+    this.phase = 'plain';
+    this._compression = this.compressing;
+    this.compressing = null;
+    this.pump();
   }
 
   /** AUTHENTICATE with SASL-IR when the server offers it (RFC 4959), else via a `+` challenge. */
   authenticate(creds: Credentials): string {
+    this.checkAllowed('AUTHENTICATE');
     const steps = creds.mechanism === 'LOGIN' ? [...saslLogin(creds.user, creds.password)] : [creds.mechanism === 'PLAIN' ? saslPlain(creds.user, creds.password, creds.authzid) : saslXOAuth2(creds.user, creds.accessToken)];
-    const ir = this.caps.has('SASL-IR') && creds.mechanism !== 'LOGIN' ? encodeInitialResponse(steps.shift()!) : null;
-    const tag = this.send({ command: 'AUTHENTICATE', mechanism: creds.mechanism, initialResponse: ir });
-    this.queue.find((p) => p.tag === tag)!.sasl = steps;
-    return tag;
+    return this.enqueue({ command: 'AUTHENTICATE', mechanism: creds.mechanism, initialResponse: null }, { mechanism: creds.mechanism, steps, irAllowed: creds.mechanism !== 'LOGIN' });
   }
 
   /**
    * Answers a `sasl-challenge` event of an AUTHENTICATE the application runs itself
    * (`send({ command: 'AUTHENTICATE', mechanism: 'GSSAPI', initialResponse: null })`): the
    * response bytes go out base64-encoded; `null` cancels the exchange (`*`, RFC 3501 6.2.2).
+   * When that AUTHENTICATE has already been answered (the server's final answer can arrive in
+   * the same read as its last challenge) this is a no-op. Throws when no such AUTHENTICATE
+   * was ever sent.
    */
   saslRespond(response: Uint8Array | null): void {
-    const head = this.queue[0];
-    if (!head || head.command.command !== 'AUTHENTICATE' || head.sasl !== undefined) throw new Error('saslRespond() without an AUTHENTICATE run by the application');
+    const auth = this.queue.find((p) => p.command.command === 'AUTHENTICATE' && p.sent > 0 && p.sasl === undefined);
+    if (!auth) {
+      if (this.appSaslSent) return;
+      throw new Error('saslRespond() without an AUTHENTICATE run by the application');
+    }
     this.out.pushText(response === null ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(response)}\r\n`);
   }
 
-  /** Ends IDLE: sends DONE (RFC 2177). */
+  /**
+   * Ends IDLE: sends DONE (RFC 2177). Called before the server's `+`, DONE goes out when it
+   * comes; called again, or after the IDLE was answered (its tagged answer can arrive in the
+   * same read as the `+`), it is a no-op. Throws when no IDLE was ever queued.
+   */
   done(): void {
-    const head = this.queue[0];
-    if (!head || head.command.command !== 'IDLE') throw new Error('done() without IDLE');
-    this.out.pushText('DONE\r\n');
+    const idle = this.queue.find((p) => p.command.command === 'IDLE');
+    if (!idle) {
+      if (this.idleSent) return;
+      throw new Error('done() without IDLE');
+    }
+    if (idle.doneSent || idle.doneRequested) return;
+    if (idle.idling) this.sendDone(idle);
+    else idle.doneRequested = true;
   }
 
-  /** Feeds bytes from the server. */
+  /** Feeds bytes from the server. Never throws. */
   receive(chunk: Uint8Array): ClientEvent[] {
-    const events: ClientEvent[] = [];
-    for (const it of this.parser.push(chunk)) {
-      if (it.type === 'error') events.push(it);
-      else if (it.type === 'literal-chunk' || it.type === 'literal-end') events.push(it);
-      else if (it.type === 'continuation') this.onContinuation(it.text, events);
-      else if (it.type === 'untagged') this.onUntagged(it, events);
-      else this.onTagged(it, events);
+    const events: ClientEvent[] = this.later;
+    this.later = [];
+    if (this.phase === 'tls-handshake') {
+      this.dropClearText(chunk.length, events);
+      return events;
+    }
+    if (this.switchTag === null) {
+      for (const it of this.parser.push(chunk)) this.onItem(it, events);
+      return events;
+    }
+    // A STARTTLS or COMPRESS is on the wire: its tagged OK is where the bytes change layer.
+    // Feed the parser line by line (every response ends at an LF) so that it never sees a
+    // byte after that point.
+    let start = 0;
+    while (start < chunk.length) {
+      const lf = chunk.indexOf(LF, start);
+      const end = lf < 0 ? chunk.length : lf + 1;
+      const before: Phase = this.phase;
+      for (const it of this.parser.push(chunk.subarray(start, end))) {
+        if (this.phase !== before) this.dropClearText(1, events);
+        else this.onItem(it, events);
+      }
+      start = end;
+      if (this.phase !== before) break;
+    }
+    const rest = chunk.subarray(start);
+    // (onItem may have changed the phase: read it afresh.)
+    const phase = this.phase as Phase;
+    if (phase === 'tls-handshake') {
+      if (rest.length > 0) this.dropClearText(rest.length, events);
+    } else if (phase === 'compress-handshake') {
+      const i = events.findIndex((e) => e.type === 'compress');
+      if (i >= 0) events[i] = { type: 'compress', rest };
     }
     return events;
   }
 
-  /** End of the server's stream. */
+  /** End of the server's stream: `TRUNCATED` when commands are still unanswered, then `closed`. */
   end(): ClientEvent[] {
-    const events: ClientEvent[] = [];
-    for (const it of this.parser.end()) if (it.type === 'error') events.push(it);
-    if (this.queue.length > 0) events.push({ type: 'error', error: new ProtocolError('TRUNCATED', `connection closed with ${this.queue.length} command(s) unanswered`) });
+    const events: ClientEvent[] = this.later;
+    this.later = [];
+    if (this.phase !== 'tls-handshake') for (const it of this.parser.end()) if (it.type === 'error') events.push(it);
+    if (this.queue.length > 0) events.push(errorItem(new ProtocolError('TRUNCATED', `connection closed with ${this.queue.length} command(s) unanswered`)));
     this._state = 'logout';
     events.push({ type: 'closed' });
     return events;
   }
 
-  /** Sends fragments of queued commands up to the first synchronizing literal. */
+  private enqueue(command: CommandIntent, saslPlan?: Pending['saslPlan']): string {
+    const p = this.makePending(command, saslPlan);
+    this.queue.push(p);
+    this.pump();
+    return p.tag;
+  }
+
+  /** A queued command, encoded now so that a value that cannot go on the wire throws at send(). */
+  private makePending(command: CommandIntent, saslPlan?: Pending['saslPlan']): Pending {
+    const p: Pending = { tag: `${this.prefix}${++this.counter}`, command, fragments: [], encodedWith: -1, sent: 0, blocked: false, untagged: [] };
+    if (saslPlan) p.saslPlan = saslPlan;
+    try {
+      this.encode(p);
+    } catch (e) {
+      this.counter--;
+      throw e;
+    }
+    return p;
+  }
+
+  /** (Re-)encodes a command for the capabilities known now (LITERAL+/-, UTF8=ACCEPT, SASL-IR). */
+  private encode(p: Pending): void {
+    if (p.saslPlan) {
+      const ir = p.saslPlan.irAllowed && this.caps.has('SASL-IR');
+      p.command = { command: 'AUTHENTICATE', mechanism: p.saslPlan.mechanism, initialResponse: ir ? encodeInitialResponse(p.saslPlan.steps[0]!) : null };
+      p.sasl = p.saslPlan.steps.slice(ir ? 1 : 0);
+    }
+    p.fragments = encodeCommand({ ...p.command, tag: p.tag } as Command, {
+      literalPlus: this.caps.has('LITERAL+'),
+      literalMinus: this.caps.has('LITERAL-'),
+      utf8Accept: this.enabled.has('UTF8=ACCEPT'),
+    });
+    p.encodedWith = this.capsGeneration;
+  }
+
+  private setCaps(caps: Set<string>): void {
+    this.caps = caps;
+    this.capsGeneration++;
+  }
+
+  /** Sends fragments of queued commands up to the first synchronizing literal or command that holds the line. */
   private pump(): void {
-    for (const p of this.queue) {
+    if (this.phase !== 'plain') return;
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
       if (p.blocked) return;
+      if (p.sent === 0 && p.encodedWith !== this.capsGeneration) {
+        try {
+          this.encode(p);
+        } catch (e) {
+          this.queue.splice(i--, 1);
+          const error = new ProtocolError('UNEXPECTED', `${p.command.command} cannot be encoded for the server's capabilities: ${e instanceof Error ? e.message : String(e)}`, { tag: p.tag, cause: e });
+          this.later.push({ type: 'cancelled', tag: p.tag, command: p.command, error });
+          continue;
+        }
+      }
+      if (p.sent === 0) {
+        // A SELECT deselects the current mailbox as it goes out (RFC 3501 6.3.1): what comes
+        // after it is about the new one (or about none, if it fails).
+        if (isSelect(p)) {
+          this.box = null;
+          this.map = null;
+        }
+        if (p.command.command === 'STARTTLS' || p.command.command === 'COMPRESS') this.switchTag = p.tag;
+        if (p.command.command === 'IDLE') this.idleSent = true;
+        if (p.command.command === 'AUTHENTICATE' && p.sasl === undefined) this.appSaslSent = true;
+      }
       while (p.sent < p.fragments.length) {
         const f = p.fragments[p.sent++]!;
         this.out.push(f.data);
@@ -244,15 +488,33 @@ export class ClientSession {
           return;
         }
       }
-      // IDLE and AUTHENTICATE hold the line until they complete.
-      if (p.command.command === 'IDLE' || p.command.command === 'AUTHENTICATE' || p.command.command === 'STARTTLS') return;
+      if (HOLDS_THE_LINE.has(p.command.command) || p.refresh) return;
     }
   }
 
+  private sendDone(idle: Pending): void {
+    idle.doneSent = true;
+    this.out.pushText('DONE\r\n');
+  }
+
+  /** Bytes that reached the session between a STARTTLS OK and tlsEstablished(): never parsed. */
+  private dropClearText(octets: number, events: ClientEvent[]): void {
+    if (this.dropReported || octets === 0) return;
+    this.dropReported = true;
+    events.push(errorItem(new ProtocolError('UNEXPECTED', 'bytes after the STARTTLS OK and before the TLS handshake: clear text anyone on the path could have injected, dropped unread')));
+  }
+
+  private onItem(it: ResponseParserItem, events: ClientEvent[]): void {
+    if (it.type === 'error' || it.type === 'literal-chunk' || it.type === 'literal-end') events.push(it);
+    else if (it.type === 'continuation') this.onContinuation(it.text, events);
+    else if (it.type === 'untagged') this.onUntagged(it, events);
+    else this.onTagged(it, events);
+  }
+
   private onContinuation(text: string, events: ClientEvent[]): void {
-    const waiting = this.queue.find((p) => p.blocked || p.command.command === 'IDLE' || p.command.command === 'AUTHENTICATE');
+    const waiting = this.queue.find((p) => p.sent > 0 && (p.blocked || p.command.command === 'IDLE' || p.command.command === 'AUTHENTICATE'));
     if (!waiting) {
-      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', 'continuation request with no command waiting for one') });
+      events.push(errorItem(new ProtocolError('UNEXPECTED', 'continuation request with no command waiting for one')));
       return;
     }
     if (waiting.blocked) {
@@ -260,8 +522,11 @@ export class ClientSession {
       this.pump();
       return;
     }
-    if (waiting.command.command === 'IDLE') events.push({ type: 'idling', tag: waiting.tag });
-    else if (waiting.command.command === 'AUTHENTICATE') {
+    if (waiting.command.command === 'IDLE') {
+      waiting.idling = true;
+      events.push({ type: 'idling', tag: waiting.tag });
+      if (waiting.doneRequested && !waiting.doneSent) this.sendDone(waiting);
+    } else if (waiting.command.command === 'AUTHENTICATE') {
       if (waiting.sasl === undefined) {
         // A mechanism the application runs: hand it the challenge and wait for saslRespond().
         events.push({ type: 'sasl-challenge', tag: waiting.tag, challenge: decodeBase64(text.trim(), true) });
@@ -274,15 +539,35 @@ export class ClientSession {
 
   private codeEffects(code: ResponseCode | null): void {
     if (!code) return;
-    if (code.name === 'CAPABILITY' && code.list) this.caps = new Set(code.list.map((c) => c.toUpperCase()));
+    if (code.name === 'CAPABILITY' && code.list) this.setCaps(new Set(code.list.map((c) => c.toUpperCase())));
     if (!this.box) return;
-    const b = this.box as { -readonly [K in keyof MailboxState]: MailboxState[K] };
-    if (code.name === 'UIDVALIDITY' && code.number !== undefined) b.uidValidity = code.number;
+    const b = this.box as Mutable<MailboxState>;
+    if (code.name === 'UIDVALIDITY' && code.number !== undefined) {
+      // New UIDVALIDITY: every UID known so far is void (RFC 3501 2.3.1.1).
+      if (b.uidValidity !== null && b.uidValidity !== code.number && this.map) this.map = this.newMap(b.exists);
+      b.uidValidity = code.number;
+    }
     if (code.name === 'UIDNEXT' && code.number !== undefined) b.uidNext = code.number;
     if (code.name === 'PERMANENTFLAGS' && code.list) b.permanentFlags = code.list;
     if (code.name === 'HIGHESTMODSEQ' && code.modseq !== undefined) b.highestModseq = code.modseq;
+    if (code.name === 'NOMODSEQ') b.highestModseq = null;
     if (code.name === 'READ-ONLY') b.readOnly = true;
     if (code.name === 'READ-WRITE') b.readOnly = false;
+  }
+
+  private newMap(exists: number): UidMap | null {
+    if (this.uidMapLimit <= 0) return null;
+    const m = new UidMap(this.uidMapLimit);
+    return m.resize(exists) ? m : null;
+  }
+
+  /** The mailbox of a SELECT/EXAMINE starts existing with its first response (or its OK). */
+  private openMailbox(p: Pending): void {
+    if (p.opened) return;
+    p.opened = true;
+    const cmd = p.command as { command: string; mailbox: string };
+    this.box = emptyMailbox(cmd.mailbox.toUpperCase() === 'INBOX' ? 'INBOX' : cmd.mailbox, cmd.command === 'EXAMINE');
+    this.map = this.newMap(0);
   }
 
   private onUntagged(r: UntaggedResponse, events: ClientEvent[]): void {
@@ -294,18 +579,20 @@ export class ClientSession {
       } else if (r.kind === 'BYE') {
         this._state = 'logout';
         events.push({ type: 'bye', response: r }, { type: 'closed' });
-      } else events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `expected a greeting, got ${r.kind}`) });
+      } else events.push(errorItem(new ProtocolError('UNEXPECTED', `expected a greeting, got ${r.kind}`)));
       return;
     }
-    if (this.selecting && !this.box) this.box = { name: this.selecting.name, readOnly: this.selecting.readOnly, exists: 0, recent: 0, flags: [], permanentFlags: null, uidValidity: null, uidNext: null, highestModseq: null };
-    const b = this.box as { -readonly [K in keyof MailboxState]: MailboxState[K] } | null;
+    // Untagged data belongs to the oldest command still running (unsolicited when none).
+    const head = this.queue.find((p) => p.sent > 0);
+    if (head && isSelect(head)) this.openMailbox(head);
     switch (r.kind) {
       case 'CAPABILITY':
-        this.caps = new Set(r.capabilities.map((c) => c.toUpperCase()));
+        this.setCaps(new Set(r.capabilities.map((c) => c.toUpperCase())));
         break;
       case 'ENABLED':
         for (const c of r.capabilities) this.enabled.add(c.toUpperCase());
         if (this.enabled.has('UTF8=ACCEPT')) this.parser.setUtf8Accept(true);
+        this.capsGeneration++;
         break;
       case 'OK':
       case 'NO':
@@ -315,54 +602,86 @@ export class ClientSession {
       case 'BYE':
         events.push({ type: 'bye', response: r });
         break;
-      case 'EXISTS':
-        if (b) b.exists = r.number;
-        break;
-      case 'RECENT':
-        if (b) b.recent = r.number;
-        break;
-      case 'EXPUNGE':
-        if (b && b.exists > 0) b.exists--;
-        break;
-      case 'VANISHED':
-        if (b && !r.earlier) b.exists = Math.max(0, b.exists - countUids(r.uids));
-        break;
-      case 'FLAGS':
-        if (b) b.flags = r.flags;
-        break;
       default:
+        this.mailboxData(r, events);
         break;
     }
-    // Untagged data belongs to the oldest command still running (unsolicited when none).
-    const head = this.queue[0];
     if (head && head.untagged.length < this.maxUntagged) head.untagged.push(r);
     else if (head && !head.overflow) {
       head.overflow = true;
       const e = new ProtocolError('TOO_MANY', `more than ${this.maxUntagged} untagged responses while ${head.tag} runs: later ones are not kept for its completed event`, { tag: head.tag });
-      events.push({ type: 'error', error: e });
+      events.push(errorItem(e));
     }
     events.push({ type: 'untagged', response: r });
   }
 
+  /** EXISTS, RECENT, EXPUNGE, VANISHED, FLAGS, FETCH (UID, MODSEQ) against the selected mailbox. */
+  private mailboxData(r: UntaggedResponse, events: ClientEvent[]): void {
+    const b = this.box as Mutable<MailboxState> | null;
+    if (!b) return;
+    switch (r.kind) {
+      case 'EXISTS':
+        b.exists = r.number;
+        if (this.map && !this.map.resize(r.number)) {
+          this.map = null;
+          events.push(errorItem(new ProtocolError('TOO_MANY', `${r.number} messages: more than the uidMap option allows (${this.uidMapLimit}); the sequence number <-> UID map is off until the next SELECT`)));
+        }
+        break;
+      case 'RECENT':
+        b.recent = r.number;
+        break;
+      case 'EXPUNGE':
+        if (!(r.number >= 1 && r.number <= b.exists)) {
+          events.push(errorItem(new ProtocolError('UNEXPECTED', `EXPUNGE of message ${r.number}, but the mailbox has ${b.exists}`)));
+          break;
+        }
+        b.exists--;
+        this.map?.expunge(r.number);
+        break;
+      case 'VANISHED':
+        // RFC 7162 3.2.10: VANISHED (EARLIER) reports messages already gone, and a plain
+        // VANISHED may repeat UIDs or name ones never seen here. Only UIDs known to be in the
+        // mailbox lower the count: without a map no UID is known, and the count stays.
+        if (!r.earlier && this.map) b.exists = b.exists - this.map.vanish(r.uids).removed;
+        break;
+      case 'FLAGS':
+        b.flags = r.flags;
+        break;
+      case 'FETCH':
+        this.fetchData(b, r.seq, r.attributes, events);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private fetchData(b: Mutable<MailboxState>, seq: number, a: FetchAttributes, events: ClientEvent[]): void {
+    if (a.uid !== undefined && this.map && !this.map.set(seq, a.uid)) {
+      events.push(errorItem(new ProtocolError('UNEXPECTED', `FETCH ${seq} (UID ${a.uid}) is out of order with its neighbours (UIDs ascend with sequence numbers): not recorded`)));
+    }
+    if (a.modseq !== undefined && b.highestModseq !== null && a.modseq > b.highestModseq) b.highestModseq = a.modseq;
+  }
+
   private onTagged(r: TaggedResponse, events: ClientEvent[]): void {
-    const i = this.queue.findIndex((p) => p.tag === r.tag);
+    const i = this.queue.findIndex((p) => p.tag === r.tag && p.sent > 0);
     if (i < 0) {
-      events.push({ type: 'error', error: new ProtocolError('UNEXPECTED', `tagged response for unknown tag "${r.tag}"`, { tag: r.tag }) });
+      events.push(errorItem(new ProtocolError('UNEXPECTED', `tagged response for unknown tag "${r.tag}"`, { tag: r.tag })));
       return;
     }
     const p = this.queue.splice(i, 1)[0]!;
-    const isSelect = p.command.command === 'SELECT' || p.command.command === 'EXAMINE';
-    if (isSelect && r.status === 'OK' && !this.box && this.selecting) {
-      this.box = { name: this.selecting.name, readOnly: this.selecting.readOnly, exists: 0, recent: 0, flags: [], permanentFlags: null, uidValidity: null, uidNext: null, highestModseq: null };
-    }
+    if (p.tag === this.switchTag) this.switchTag = null;
+    if (isSelect(p) && r.status === 'OK') this.openMailbox(p);
     this.codeEffects(r.code);
     const ok = r.status === 'OK';
+    // Capabilities announced while the command ran (untagged) or with its answer (code).
+    const capsCame = r.code?.name === 'CAPABILITY' || p.untagged.some((u) => u.kind === 'CAPABILITY');
+    let cancelBehind = false;
     switch (p.command.command) {
       case 'LOGIN':
       case 'AUTHENTICATE':
         if (ok) {
           this._state = 'authenticated';
-          if (!(r.code?.name === 'CAPABILITY')) this.caps.clear();
+          if (!capsCame) this.setCaps(new Set());
         }
         break;
       case 'SELECT':
@@ -370,21 +689,29 @@ export class ClientSession {
         if (ok && this.box) this._state = 'selected';
         else {
           this.box = null;
+          this.map = null;
           if (this._state === 'selected') this._state = 'authenticated';
         }
-        this.selecting = null;
         break;
       case 'CLOSE':
       case 'UNSELECT':
         if (ok) {
           this.box = null;
+          this.map = null;
           this._state = 'authenticated';
         }
         break;
       case 'UNAUTHENTICATE':
+        // RFC 8437: back to not authenticated; what belonged to the login (selected mailbox,
+        // enabled extensions, capabilities) is gone.
         if (ok) {
           this.box = null;
+          this.map = null;
           this._state = 'not-authenticated';
+          this.enabled.clear();
+          this.parser.setUtf8Accept(false);
+          if (!capsCame) this.setCaps(new Set());
+          else this.capsGeneration++;
         }
         break;
       case 'LOGOUT':
@@ -392,15 +719,38 @@ export class ClientSession {
         break;
       case 'STARTTLS':
         if (ok) {
-          this.caps.clear();
+          // Whatever came before TLS (a CAPABILITY code on this very OK included) is untrusted.
+          this.setCaps(new Set());
+          this.phase = 'tls-handshake';
+          this.parser = new ResponseParser(this.parserOptions);
+          if (this.enabled.has('UTF8=ACCEPT')) this.parser.setUtf8Accept(true);
           events.push({ type: 'starttls' });
+        } else cancelBehind = true;
+        break;
+      case 'COMPRESS':
+        if (ok) {
+          this.compressing = (p.command as { mechanism: string }).mechanism.toUpperCase();
+          this.phase = 'compress-handshake';
+          // receive() fills in the bytes that followed this line.
+          events.push({ type: 'compress', rest: new Uint8Array(0) });
         }
         break;
       default:
         break;
     }
     events.push({ type: 'completed', tag: r.tag, command: p.command, response: r, untagged: p.untagged });
+    if (cancelBehind) this.cancelUnsent(`queued behind a STARTTLS the server refused (${r.status}): not sent in clear text`, events);
     if (this._state === 'logout') events.push({ type: 'closed' });
     else this.pump();
+  }
+
+  /** Drops every command not yet sent, with a `cancelled` event each. */
+  private cancelUnsent(reason: string, events: ClientEvent[]): void {
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      if (p.sent > 0) continue;
+      this.queue.splice(i--, 1);
+      events.push({ type: 'cancelled', tag: p.tag, command: p.command, error: new ProtocolError('UNEXPECTED', reason, { tag: p.tag }) });
+    }
   }
 }

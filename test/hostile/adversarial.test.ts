@@ -383,19 +383,29 @@ describe('1:* expansion requests', () => {
   });
 
   it('a server cannot make the client expand: VANISHED 1:4294967295 and 1:* only update the count', () => {
-    const c = new imap.ClientSession();
+    // With the UID map (RFC 7162 3.2.10: only UIDs known present lower the count).
+    const c = new imap.ClientSession({ uidMap: 10_000 });
     c.receive(enc('* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] ready\r\n'));
     c.send({ command: 'SELECT', mailbox: 'INBOX' });
     c.receive(enc('* 5000 EXISTS\r\nA1 OK [READ-WRITE] done\r\n'));
+    const uids = (from: number, n: number, first = 1) => Array.from({ length: n }, (_, i) => `* ${first + i} FETCH (UID ${from + i})\r\n`).join('');
+    c.receive(enc(uids(1, 5000)));
     expect(c.mailbox?.exists).toBe(5000);
     expect(kinds(c.receive(enc('* VANISHED 1:4294967295\r\n')))).toEqual(['untagged']);
     expect(c.mailbox?.exists).toBe(0);
-    c.receive(enc('* 7 EXISTS\r\n'));
+    c.receive(enc(`* 7 EXISTS\r\n${uids(5001, 7)}`));
     expect(kinds(c.receive(enc('* VANISHED 1:*\r\n* VANISHED 3,5:6\r\n')))).toEqual(['untagged', 'untagged']);
     expect(c.mailbox?.exists).toBe(0);
-    c.receive(enc('* 7 EXISTS\r\n'));
+    c.receive(enc(`* 7 EXISTS\r\n${uids(1, 7)}`));
     c.receive(enc('* VANISHED 3,5:6,6\r\n'));
     expect(c.mailbox?.exists).toBe(4);
+    // Without the map no UID is known present: the count stays, nothing is expanded either.
+    const d = new imap.ClientSession();
+    d.receive(enc('* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] ready\r\n'));
+    d.send({ command: 'SELECT', mailbox: 'INBOX' });
+    d.receive(enc('* 5000 EXISTS\r\nA1 OK [READ-WRITE] done\r\n'));
+    expect(kinds(d.receive(enc('* VANISHED 1:4294967295\r\n')))).toEqual(['untagged']);
+    expect(d.mailbox?.exists).toBe(5000);
   });
 
   it('the server hands 1:* to the application as one range, unexpanded', () => {

@@ -19,7 +19,8 @@ describe('seed notes: IMAP CAPABILITY / STARTTLS / LOGIN / SELECT', () => {
     ev.push(...c.receive(enc('a002 OK Begin TLS negotiation now\r\n')));
     expect(ev.some((e) => e.type === 'starttls')).toBe(true);
     expect(c.capabilities.size).toBe(0);
-    c.send({ command: 'CAPABILITY' });
+    // After the handshake the session asks for the capabilities again itself (RFC 3501 6.2.1).
+    c.tlsEstablished();
     expect(out()).toBe('a003 CAPABILITY\r\n');
     c.receive(enc('* CAPABILITY IMAP4rev1 AUTH=GSSAPI AUTH=PLAIN\r\na003 OK CAPABILITY completed\r\n'));
     expect([...c.capabilities]).toEqual(['IMAP4REV1', 'AUTH=GSSAPI', 'AUTH=PLAIN']);

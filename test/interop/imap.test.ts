@@ -306,7 +306,8 @@ describe('IMAP ClientSession against Dovecot', () => {
   });
 
   it('ENABLE QRESYNC, SELECT (CONDSTORE), STORE with UNCHANGEDSINCE, MOVE, then SELECT (QRESYNC) reports what changed', async () => {
-    const w = await imapLogin(USER);
+    // The UID map: under QRESYNC the server reports removals by UID only (RFC 7162 3.2.10).
+    const w = await imapLogin(USER, { uidMap: 1000 });
     const en = await imapOk(w, { command: 'ENABLE', capabilities: ['QRESYNC'] });
     expect(kind(en.done.untagged, 'ENABLED')[0]!.capabilities).toContain('QRESYNC');
     expect(w.session.enabledExtensions.has('QRESYNC')).toBe(true);
@@ -323,6 +324,8 @@ describe('IMAP ClientSession against Dovecot', () => {
     expect(typeof box.highestModseq).toBe('bigint');
     const modseq0 = box.highestModseq!;
     const uidValidity = box.uidValidity!;
+    await imapOk(w, { command: 'FETCH', uid: false, set: set('1:*'), items: [imap.parseFetchItem('UID')!] });
+    expect([1, 2, 3].map((n) => w.session.uidOf(n))).toEqual(uids);
 
     // STORE: flags with the new MODSEQ come back; with a stale UNCHANGEDSINCE the server refuses (MODIFIED).
     const st = await imapOk(w, { command: 'STORE', uid: true, set: set(String(uids[1])), operation: 'add', silent: false, flags: ['\\Flagged', '$Interop'], unchangedSince: modseq0 });
@@ -343,6 +346,7 @@ describe('IMAP ClientSession against Dovecot', () => {
     const vanished = kind(mv.done.untagged, 'VANISHED');
     expect(vanished.map((v) => [v.earlier, v.uids.toString()])).toEqual([[false, String(uids[2])]]);
     expect(w.session.mailbox!.exists).toBe(2);
+    expect([w.session.uidOf(1), w.session.uidOf(2), w.session.seqOf(uids[2]!)]).toEqual([uids[0], uids[1], null]);
     const movedUid = copyuid.uids!.toArray(0xffffffff)[0]!;
 
     // Quick resync: only the changes since modseq0 come back.

@@ -95,9 +95,9 @@ export async function imapOk(w: ImapWire, command: imap.CommandIntent, ms = STEP
 }
 
 /** Logs in over IMAP with LOGIN. */
-export async function imapLogin(user: string): Promise<ImapWire> {
+export async function imapLogin(user: string, options: imap.ClientSessionOptions = {}): Promise<ImapWire> {
   const info = servers();
-  const w = await openImap(info.ports.imap);
+  const w = await openImap(info.ports.imap, options);
   await imapOk(w, { command: 'LOGIN', user, password: info.users[user]!.password });
   return w;
 }
