@@ -7,9 +7,11 @@
  */
 
 import { decodeBase64 } from '../core/base64';
+import { encodeUtf8 } from '../core/bytes';
 import { ProtocolError, errorItem } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
-import { SASL_CANCEL, encodeSaslResponse, saslLogin, saslPlain, saslXOAuth2, encodeInitialResponse } from '../core/sasl';
+import { SASL_CANCEL, decodeSaslLine, encodeSaslResponse, encodeInitialResponse } from '../core/sasl';
+import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSaslClient } from '../core/sasl-mechanisms';
 import { UidMap } from './client-uid-map';
 import { encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
@@ -59,6 +61,12 @@ export type ClientEvent =
    */
   | { readonly type: 'sasl-challenge'; readonly tag: string; readonly challenge: Uint8Array | null }
   /**
+   * XOAUTH2 / OAUTHBEARER: the server's error challenge after the token (RFC 7628 3.2.2),
+   * decoded. The session has already sent the response the mechanism requires to finish (an
+   * empty line, or a single ^A); the tagged NO follows.
+   */
+  | { readonly type: 'oauth-error'; readonly tag: string; readonly oauth: OAuthError }
+  /**
    * The server said OK to STARTTLS: start the TLS handshake on the socket, then call
    * {@link ClientSession.tlsEstablished}. Until then the session writes nothing, and bytes it
    * is given are clear text nobody may trust: dropped unread (one `UNEXPECTED` error event).
@@ -106,11 +114,12 @@ export interface ClientSessionOptions {
   readonly uidMap?: number;
 }
 
-/** SASL credentials for {@link ClientSession.authenticate}. */
-export type Credentials =
-  | { readonly mechanism: 'PLAIN'; readonly user: string; readonly password: string; readonly authzid?: string }
-  | { readonly mechanism: 'LOGIN'; readonly user: string; readonly password: string }
-  | { readonly mechanism: 'XOAUTH2'; readonly user: string; readonly accessToken: string };
+/**
+ * SASL credentials for {@link ClientSession.authenticate}: every mechanism the session runs
+ * itself (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/256 and -PLUS, XOAUTH2, OAUTHBEARER, EXTERNAL,
+ * ANONYMOUS), the same for the three protocols.
+ */
+export type Credentials = SaslBuiltinCredentials;
 
 interface Pending {
   readonly tag: string;
@@ -124,10 +133,12 @@ interface Pending {
   readonly untagged: UntaggedResponse[];
   /** More than `maxUntagged` arrived while it ran (reported once). */
   overflow?: boolean;
-  /** SASL responses the session sends itself, one per "+" (authenticate()). */
-  sasl?: Uint8Array[];
-  /** authenticate(): the whole exchange, so that SASL-IR can be decided again at (re-)encoding. */
-  saslPlan?: { readonly mechanism: string; readonly steps: readonly Uint8Array[]; readonly irAllowed: boolean };
+  /** authenticate(): the mechanism's steps (absent: the application runs the exchange). */
+  sasl?: SaslClient;
+  /** authenticate(): the initial response, so that SASL-IR can be decided again at (re-)encoding. */
+  saslPlan?: { readonly mechanism: string; readonly client: SaslClient; readonly ir: Uint8Array | null };
+  /** The initial response did not go on the command line: it answers the first (empty) "+". */
+  saslIrPending?: boolean;
   /** SELECT/EXAMINE: its mailbox state has been created. */
   opened?: boolean;
   /** IDLE: the server's "+" came. */
@@ -326,8 +337,8 @@ export class ClientSession {
   /** AUTHENTICATE with SASL-IR when the server offers it (RFC 4959), else via a `+` challenge. */
   authenticate(creds: Credentials): string {
     this.checkAllowed('AUTHENTICATE');
-    const steps = creds.mechanism === 'LOGIN' ? [...saslLogin(creds.user, creds.password)] : [creds.mechanism === 'PLAIN' ? saslPlain(creds.user, creds.password, creds.authzid) : saslXOAuth2(creds.user, creds.accessToken)];
-    return this.enqueue({ command: 'AUTHENTICATE', mechanism: creds.mechanism, initialResponse: null }, { mechanism: creds.mechanism, steps, irAllowed: creds.mechanism !== 'LOGIN' });
+    const client = createSaslClient(creds);
+    return this.enqueue({ command: 'AUTHENTICATE', mechanism: creds.mechanism, initialResponse: null }, { mechanism: creds.mechanism, client, ir: client.initialResponse() });
   }
 
   /**
@@ -436,9 +447,11 @@ export class ClientSession {
   /** (Re-)encodes a command for the capabilities known now (LITERAL+/-, UTF8=ACCEPT, SASL-IR). */
   private encode(p: Pending): void {
     if (p.saslPlan) {
-      const ir = p.saslPlan.irAllowed && this.caps.has('SASL-IR');
-      p.command = { command: 'AUTHENTICATE', mechanism: p.saslPlan.mechanism, initialResponse: ir ? encodeInitialResponse(p.saslPlan.steps[0]!) : null };
-      p.sasl = p.saslPlan.steps.slice(ir ? 1 : 0);
+      const { ir, client, mechanism } = p.saslPlan;
+      const onLine = ir !== null && this.caps.has('SASL-IR');
+      p.command = { command: 'AUTHENTICATE', mechanism, initialResponse: onLine ? encodeInitialResponse(ir) : null };
+      p.sasl = client;
+      p.saslIrPending = ir !== null && !onLine;
     }
     p.fragments = encodeCommand({ ...p.command, tag: p.tag } as Command, {
       literalPlus: this.caps.has('LITERAL+'),
@@ -532,8 +545,23 @@ export class ClientSession {
         events.push({ type: 'sasl-challenge', tag: waiting.tag, challenge: decodeBase64(text.trim(), true) });
         return;
       }
-      const next = waiting.sasl.shift();
-      this.out.pushText(next === undefined ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(next)}\r\n`);
+      if (waiting.saslIrPending) {
+        // RFC 4959 / RFC 3501 6.2.2: without SASL-IR the initial response answers the empty "+".
+        waiting.saslIrPending = false;
+        this.out.pushText(`${encodeSaslResponse(waiting.saslPlan!.ir!)}\r\n`);
+        return;
+      }
+      // A challenge that is not base64, or one the mechanism cannot answer (a wrong SCRAM server
+      // signature, one challenge too many): cancel. OAuth mechanisms answer any challenge with
+      // their finishing response and report the error.
+      const client = waiting.sasl;
+      const oauth = client.mechanism === 'XOAUTH2' || client.mechanism === 'OAUTHBEARER';
+      const decoded = decodeSaslLine(text);
+      const bytes = decoded instanceof ProtocolError ? (oauth ? encodeUtf8(text.trim()) : null) : decoded;
+      const before = client.oauthError;
+      const answer = bytes === null ? null : client.respond(bytes);
+      if (client.oauthError !== null && client.oauthError !== before) events.push({ type: 'oauth-error', tag: waiting.tag, oauth: client.oauthError });
+      this.out.pushText(answer === null || answer instanceof ProtocolError ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(answer)}\r\n`);
     }
   }
 
