@@ -10,7 +10,7 @@
  */
 
 import type { ByteQueue } from './byte-queue';
-import { CR, DOT, HTAB, LF, SP } from './bytes';
+import { CR, DOT, LF } from './bytes';
 import { ProtocolError } from './errors';
 
 /** Below this many buffered bytes, body bytes wait for a line end (see DotDecoder.decode). */
@@ -225,7 +225,7 @@ export class DotDecoder {
 
 /** NUL, SP, HTAB: bytes a lenient receiver may drop or trim before a line-start dot. */
 function isLeadByte(b: number): boolean {
-  return b === 0 || b === SP || b === HTAB;
+  return b === 0x00 || b === 0x20 || b === 0x09;
 }
 
 /**

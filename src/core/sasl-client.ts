@@ -10,7 +10,7 @@
 import { encodeUtf8 } from './bytes';
 import { ProtocolError } from './errors';
 import { SASL_CANCEL, decodeSaslLine, encodeSaslResponse } from './sasl';
-import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSaslClient, readOAuthError } from './sasl-mechanisms';
+import { type OAuthError, SASL_CLIENT_MECHANISMS, type SaslBuiltinCredentials, type SaslClient, createSaslClient, readOAuthError } from './sasl-mechanisms';
 
 /**
  * A mechanism the application runs itself (CRAM-MD5, SCRAM-*, GSSAPI, ...): the session
@@ -44,8 +44,11 @@ export function parseOAuthError(challenge: string): OAuthError | ProtocolError {
 /** Whether credentials name a mechanism the session runs itself (given its secrets). */
 function isBuiltin(c: SaslCredentials): c is SaslBuiltinCredentials {
   if ('initialResponse' in c) return false;
-  if ('user' in c || 'accessToken' in c) return true;
-  return c.mechanism === 'EXTERNAL' || c.mechanism === 'ANONYMOUS';
+  const secrets = 'user' in c || 'accessToken' in c;
+  if (secrets && !(SASL_CLIENT_MECHANISMS as readonly string[]).includes(c.mechanism)) {
+    throw new TypeError(`no built-in SASL mechanism ${c.mechanism}: pass { mechanism, initialResponse } and answer the challenges`);
+  }
+  return secrets || c.mechanism === 'EXTERNAL' || c.mechanism === 'ANONYMOUS';
 }
 
 /** What to do with one server challenge. */

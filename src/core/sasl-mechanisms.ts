@@ -146,7 +146,10 @@ export function createSaslClient(creds: SaslBuiltinCredentials): SaslClient {
         serverVerified: null,
       };
     }
-    default: {
+    case 'SCRAM-SHA-1':
+    case 'SCRAM-SHA-1-PLUS':
+    case 'SCRAM-SHA-256':
+    case 'SCRAM-SHA-256-PLUS': {
       const scram = new ScramClient({ mechanism: creds.mechanism, username: creds.user, password: creds.password, authzid: creds.authzid, channelBinding: creds.channelBinding, nonce: creds.nonce });
       return {
         mechanism: creds.mechanism,
@@ -158,6 +161,8 @@ export function createSaslClient(creds: SaslBuiltinCredentials): SaslClient {
         },
       };
     }
+    default:
+      throw new TypeError(`no built-in SASL mechanism ${String((creds as { mechanism: unknown }).mechanism)}`);
   }
 }
 

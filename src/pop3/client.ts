@@ -85,6 +85,17 @@ export interface ClientOAuthErrorEvent {
 export interface ClientStartTlsEvent {
   readonly type: 'starttls';
 }
+/**
+ * The server refused STLS (or its answer could not be read). The commands the application queued
+ * behind it were meant for a TLS connection: they are dropped, not sent in clear text (a man in
+ * the middle can refuse STLS to strip it: USER/PASS would follow in clear), and listed in `dropped`.
+ */
+export interface ClientStartTlsRefusedEvent {
+  readonly type: 'starttls-refused';
+  /** The `-ERR`, or null when the answer could not be read. */
+  readonly response: StatusResponse | null;
+  readonly dropped: readonly Command[];
+}
 /** The session ended (`+OK` to QUIT, a `-ERR` greeting, or the stream ended). */
 export interface ClientClosedEvent {
   readonly type: 'closed';
@@ -104,6 +115,7 @@ export type ClientEvent =
   | ClientSaslChallengeEvent
   | ClientOAuthErrorEvent
   | ClientStartTlsEvent
+  | ClientStartTlsRefusedEvent
   | ClientClosedEvent
   | ClientErrorEvent;
 
@@ -415,6 +427,7 @@ export class ClientSession {
         const head = this.pipeline.answered();
         if (head?.command.verb === 'USER') this.dropQueuedPass();
         if (head?.command.verb === 'AUTH') this.sasl?.finish();
+        if (head?.command.verb === 'STLS') this.tlsRefused(null, events);
         this.pipeline.flush();
       }
       return;
@@ -472,7 +485,7 @@ export class ClientSession {
       this.tlsPending = true;
       this.pipeline.hold(HOLD_TLS);
       events.push({ type: 'starttls' });
-    }
+    } else if (verb === 'STLS') this.tlsRefused(r, events);
     if (verb === 'QUIT' && r.status === '+OK') {
       this.close(events);
       return;
@@ -543,6 +556,12 @@ export class ClientSession {
     const s = this.prepare(command);
     if (this._state === 'closed') return;
     this.pipeline.enqueue(s, { holdPoint: s.holdPoint, first });
+  }
+
+  /** STLS refused: what was queued behind it was meant for TLS and is not sent in clear text. */
+  private tlsRefused(response: StatusResponse | null, events: ClientEvent[]): void {
+    const dropped = this.pipeline.drop(() => true).map((q) => q.command);
+    events.push({ type: 'starttls-refused', response, dropped });
   }
 
   private dropQueuedPass(): void {

@@ -106,6 +106,16 @@ export interface ClientStartTlsEvent {
   readonly type: 'starttls';
 }
 /**
+ * The server refused STARTTLS (454, 502 ...). The commands the application queued behind it were
+ * meant for a TLS connection: they are dropped, not sent in clear text (a man in the middle can
+ * refuse STARTTLS to strip it), and listed in `dropped`. The session is ready again.
+ */
+export interface ClientStartTlsRefusedEvent {
+  readonly type: 'starttls-refused';
+  readonly reply: Reply;
+  readonly dropped: readonly Command[];
+}
+/**
  * The session is over: 221 after QUIT, a 421, a refusing greeting; with `reply` null, the end of
  * the stream, or a reply it could not read while commands were waiting (after which no reply
  * can be matched to its command).
@@ -132,6 +142,7 @@ export type ClientEvent =
   | ClientSaslChallengeEvent
   | ClientOAuthErrorEvent
   | ClientStartTlsEvent
+  | ClientStartTlsRefusedEvent
   | ClientClosedEvent
   | ClientErrorEvent;
 
@@ -643,7 +654,11 @@ export class ClientSession {
           this.tlsPending = true;
           this.pipeline.hold(HOLD_TLS);
           events.push({ type: 'starttls' });
-        } else this._state = 'ready';
+        } else {
+          this._state = 'ready';
+          const dropped = this.pipeline.drop(() => true).flatMap((q) => (q.command ? [q.command] : []));
+          events.push({ type: 'starttls-refused', reply, dropped });
+        }
         break;
       case 'auth':
         this.sasl?.finish();

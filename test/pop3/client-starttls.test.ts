@@ -74,14 +74,29 @@ describe('rfc2595 4 STLS: nothing queued behind STLS goes out before tlsEstablis
     }
   });
 
-  it('a -ERR to STLS releases the queue in clear text as asked (the application decides), no starttls event', () => {
+  it('a -ERR to STLS (a man in the middle stripping it): USER/PASS queued behind it are dropped, never sent in clear text', () => {
     const c = beforeTls();
     c.startTls();
-    c.noop();
+    c.login('alice', 'hunter2');
+    c.stat();
     expect(out(c)).toBe('STLS\r\n');
-    expect(kinds(c.receive(enc('-ERR not now\r\n')))).toEqual(['response']);
-    expect(out(c)).toBe('NOOP\r\n');
+    const ev = c.receive(enc('-ERR not now\r\n'));
+    expect(kinds(ev)).toEqual(['response', 'starttls-refused']);
+    expect(ev[1]).toMatchObject({ response: { status: '-ERR' }, dropped: [{ verb: 'USER' }, { verb: 'PASS' }, { verb: 'STAT' }] });
+    expect(out(c)).toBe('');
     expect(() => c.tlsEstablished()).toThrow(Error);
+    // What the application asks for afterwards, knowing TLS was refused, goes out.
+    c.noop();
+    expect(out(c)).toBe('NOOP\r\n');
+  });
+
+  it('an unreadable answer to STLS is a refusal too', () => {
+    const c = beforeTls();
+    c.startTls();
+    c.login('alice', 'hunter2');
+    out(c);
+    expect(kinds(c.receive(enc('\0garbage\r\n')))).toEqual(['error:SYNTAX', 'starttls-refused']);
+    expect(out(c)).toBe('');
   });
 
   it('stls() and the stls event are gone: startTls() and starttls, as in SMTP and IMAP', () => {

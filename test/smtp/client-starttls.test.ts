@@ -77,15 +77,20 @@ describe('rfc3207 4.2 STARTTLS: nothing queued behind it goes out before tlsEsta
     expect(out(c)).toBe('');
   });
 
-  it('a refused STARTTLS (454) releases the queue, no starttls event', () => {
+  it('a refused STARTTLS (454, a man in the middle stripping it): the AUTH queued behind it is dropped, never sent in clear text', () => {
     const c = ready(PIPELINED);
     c.startTls();
+    c.sendCommand({ verb: 'AUTH', mechanism: 'PLAIN', initialResponse: 'AHUAcA==' });
     c.noop();
     expect(out(c)).toBe('STARTTLS\r\n');
-    expect(kinds(c.receive(enc('454 4.7.0 TLS not available\r\n')))).toEqual(['reply']);
+    const ev = c.receive(enc('454 4.7.0 TLS not available due to temporary reason\r\n'));
+    expect(kinds(ev)).toEqual(['reply', 'starttls-refused']);
+    expect(ev[1]).toMatchObject({ reply: { code: 454 }, dropped: [{ verb: 'AUTH' }, { verb: 'NOOP' }] });
     expect(c.state).toBe('ready');
-    expect(out(c)).toBe('NOOP\r\n');
+    expect(out(c)).toBe('');
     expect(() => c.tlsEstablished()).toThrow(Error);
+    c.noop();
+    expect(out(c)).toBe('NOOP\r\n');
   });
 
   it('a 421 in the read after the 220 is clear text too: dropped, the session waits for TLS', () => {
