@@ -34,7 +34,7 @@ function parseMailRcpt(verb: 'MAIL' | 'RCPT', arg: string, line: string, lenient
   const rest = arg.slice(r.end);
   if (rest !== '' && rest[0] !== ' ') return fail(`${verb}: expected SP before parameters`, line, 5 + r.end);
   const params = parseParameters(rest);
-  if (typeof params === 'string') return fail(`${verb}: ${params}`, line, 5 + r.end);
+  if (params instanceof ProtocolError) return fail(`${verb}: ${params.message}`, line, 5 + r.end);
   if (verb === 'MAIL') return { verb, from: r.path, params };
   if (r.path === null) return fail('RCPT TO:<> is not a valid recipient', line, 5);
   return { verb, to: r.path, params };
