@@ -8,6 +8,7 @@
  */
 
 import { upperAscii } from '../core/bytes';
+import { assertLineText, assertObject, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { Parameter } from './types';
 import { decodeXtext } from './xtext';
@@ -50,14 +51,21 @@ export function parseParameters(text: string): Parameter[] | ProtocolError {
   return out;
 }
 
-/** Encodes parameters (with a leading space each); throws for values that would not re-parse. */
+/**
+ * Encodes parameters (with a leading space each). Every field is checked at run time: throws
+ * a `TypeError` for a keyword that is not esmtp-keyword or a value that is not esmtp-value
+ * (a space, "=", a control char), which would not re-parse as the same parameters.
+ */
 export function encodeParameters(params: readonly Parameter[]): string {
   if (!Array.isArray(params)) throw new TypeError('ESMTP parameters must be an array');
   let s = '';
-  for (const p of params) {
-    if (p === null || typeof p !== 'object') throw new TypeError('ESMTP parameter must be an object { keyword, value }');
-    if (typeof p.keyword !== 'string' || !isKeyword(p.keyword)) throw new TypeError(`bad ESMTP parameter keyword "${p.keyword}"`);
-    if (p.value !== null && (typeof p.value !== 'string' || !isValue(p.value))) throw new TypeError(`ESMTP parameter ${p.keyword} value must be printable, without space or "="`);
+  for (const p of params as readonly Parameter[]) {
+    const value: unknown = p;
+    assertObject(value, 'ESMTP parameter');
+    assertLineText(p.keyword, 'ESMTP parameter keyword');
+    assertOptionalLineText(p.value, `ESMTP parameter ${p.keyword} value`);
+    if (!isKeyword(p.keyword)) throw new TypeError(`bad ESMTP parameter keyword "${p.keyword}"`);
+    if (p.value !== null && !isValue(p.value)) throw new TypeError(`ESMTP parameter ${p.keyword} value must be printable, without space or "="`);
     s += p.value === null ? ` ${p.keyword}` : ` ${p.keyword}=${p.value}`;
   }
   return s;
