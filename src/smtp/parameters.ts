@@ -120,9 +120,32 @@ function int(v: string | null | undefined, min: number, max: number): number | n
   return n >= min && n <= max ? n : null;
 }
 
+/**
+ * A parameter given twice makes the command ambiguous (which SIZE counts?): RFC 5321 4.1.2
+ * lets each keyword stand once, as Postfix and Exim require.
+ */
+function repeated(params: readonly Parameter[]): ProtocolError | null {
+  for (let i = 1; i < params.length; i++) {
+    for (let j = 0; j < i; j++) if (params[j]!.keyword === params[i]!.keyword) return bad(`parameter ${params[i]!.keyword} given twice`);
+  }
+  return null;
+}
+
+/** RFC 3339 5.6 date-time (RFC 4865 HOLDUNTIL), with the field ranges checked. */
+function isDateTime(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[-+](\d{2}):(\d{2}))$/.exec(v);
+  if (!m) return false;
+  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (days === undefined || d < 1 || d > days || h > 23 || mi > 59 || se > 60) return false;
+  return m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
+}
+
 /** Reads the registered MAIL parameters; a ProtocolError names the first invalid one. */
 export function readMailParameters(params: readonly Parameter[]): MailParameters | ProtocolError {
   const r: { -readonly [K in keyof MailParameters]: MailParameters[K] } = {};
+  const twice = repeated(params);
+  if (twice !== null) return twice;
   for (const p of params) {
     const v = p.value;
     switch (p.keyword) {
@@ -174,11 +197,12 @@ export function readMailParameters(params: readonly Parameter[]): MailParameters
         break;
       }
       case 'HOLDUNTIL':
-        if (v === null) return bad('HOLDUNTIL needs a date-time');
+        if (v === null || !isDateTime(v)) return bad('HOLDUNTIL needs an RFC 3339 date-time');
         r.holdUntil = v;
         break;
       case 'BY': {
-        const m = v === null ? null : /^(-?\d{1,9});([NRnr])([Tt]?)$/.exec(v);
+        // RFC 2852 4: by-time = ["-" / "+"] 1*9digit.
+        const m = v === null ? null : /^([-+]?\d{1,9});([NRnr])([Tt]?)$/.exec(v);
         if (!m) return bad('BY must be time;N|R[T]');
         r.by = { time: Number(m[1]), mode: upperAscii(m[2]!) as 'N' | 'R', trace: m[3] !== '' };
         break;
@@ -193,6 +217,8 @@ export function readMailParameters(params: readonly Parameter[]): MailParameters
 /** Reads the registered RCPT parameters; a ProtocolError names the first invalid one. */
 export function readRcptParameters(params: readonly Parameter[]): RcptParameters | ProtocolError {
   const r: { -readonly [K in keyof RcptParameters]: RcptParameters[K] } = {};
+  const twice = repeated(params);
+  if (twice !== null) return twice;
   for (const p of params) {
     const v = p.value;
     if (p.keyword === 'NOTIFY') {

@@ -105,3 +105,26 @@ describe('rfc3461 4.2/4.4 through smtp.ServerSession: 501 5.5.4', () => {
     expect(out.split('\r\n').filter((l) => l.startsWith('250 '))).toHaveLength(3);
   });
 });
+
+describe('issue 17: typed MAIL/RCPT parameters', () => {
+  it('a parameter given twice (SIZE=1 SIZE=2) is an error, and the server answers 501 5.5.4', () => {
+    const m = smtp.parseCommand('MAIL FROM:<a@b.example> SIZE=1 SIZE=2') as smtp.MailCommand;
+    expect(smtp.readMailParameters(m.params)).toMatchObject({ code: 'SYNTAX', message: 'parameter SIZE given twice' });
+    expect(smtp.readRcptParameters([{ keyword: 'NOTIFY', value: 'NEVER' }, { keyword: 'NOTIFY', value: 'SUCCESS' }])).toMatchObject({ code: 'SYNTAX' });
+    expect(serve('EHLO client.example\r\nMAIL FROM:<a@b.example> SIZE=1 SIZE=2\r\n').split('\r\n')).toContain('501 5.5.4 parameter SIZE given twice');
+  });
+
+  it('rfc2852 4: BY=+22;NT (a signed by-time) is read; BY=++22;N is not', () => {
+    expect(smtp.readMailParameters([{ keyword: 'BY', value: '+22;NT' }])).toEqual({ by: { time: 22, mode: 'N', trace: true } });
+    expect(smtp.readMailParameters([{ keyword: 'BY', value: '-5;R' }])).toEqual({ by: { time: -5, mode: 'R', trace: false } });
+    expect(smtp.readMailParameters([{ keyword: 'BY', value: '++22;N' }])).toBeInstanceOf(ProtocolError);
+  });
+
+  it('rfc4865 5: HOLDUNTIL must be an RFC 3339 date-time (HOLDUNTIL=0ABC is refused)', () => {
+    expect(smtp.readMailParameters([{ keyword: 'HOLDUNTIL', value: '2008-05-04T12:00:00Z' }])).toEqual({ holdUntil: '2008-05-04T12:00:00Z' });
+    expect(smtp.readMailParameters([{ keyword: 'HOLDUNTIL', value: '1996-12-19T16:39:57-08:00' }])).toEqual({ holdUntil: '1996-12-19T16:39:57-08:00' });
+    for (const v of ['0ABC', '2008-13-04T12:00:00Z', '2008-02-30T12:00:00Z', '2008-05-04T24:00:00Z', '2008-05-04 12:00:00Z', '2008-05-04T12:00:00']) {
+      expect(smtp.readMailParameters([{ keyword: 'HOLDUNTIL', value: v }]), v).toMatchObject({ code: 'SYNTAX' });
+    }
+  });
+});
