@@ -12,6 +12,12 @@ export interface KnownOpen {
   readonly symptom: RegExp;
 }
 
+/** A run of a session: its events (normalised) and its output as text. */
+export interface SeenRun {
+  readonly items: readonly unknown[];
+  readonly output: string;
+}
+
 export const KNOWN_OPEN: readonly KnownOpen[] = [
   {
     // issue 14: maxPending counts the commands of one read, so more than 1000 lines in one read
@@ -20,6 +26,29 @@ export const KNOWN_OPEN: readonly KnownOpen[] = [
     symptom: /Too many (?:pipelined )?commands without reading/i,
   },
 ];
+
+/**
+ * issue 14: answering a POP3 AUTH with no mechanism un-pauses the parser that a queued AUTH
+ * with a mechanism paused, so in one read the SASL response after the "+" is read as a command
+ * (with a command's line limit and grammar). Recognised by its cause in the events: an AUTH
+ * without a mechanism, later an AUTH with one.
+ */
+function pop3AuthUnpause(run: SeenRun): boolean {
+  let listing = false;
+  for (const it of run.items) {
+    const c = (it as { type?: string; command?: { verb?: string; mechanism?: unknown } }).command;
+    if ((it as { type?: string }).type !== 'command' || c?.verb !== 'AUTH') continue;
+    if (c.mechanism === null) listing = true;
+    else if (listing) return true;
+  }
+  return false;
+}
+
+/** The known open finding a run shows, or null. */
+export function knownOpenRun(run: SeenRun): string | null {
+  if (pop3AuthUnpause(run)) return 'POP3 AUTH without a mechanism un-pauses the parser';
+  return knownOpen(run.output)?.name ?? null;
+}
 
 /**
  * Reply lines that quote the line the server could not read as a command. A client that sends
