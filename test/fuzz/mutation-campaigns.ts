@@ -131,6 +131,9 @@ function noEchoCampaign(name: string, protocol: 'smtp' | 'pop3' | 'imap', drive:
 const SMALL = process.env.MAILWIRE_FUZZ_MS ? 7 * 1024 : 1024;
 const MEASURED = CASES.filter((c) => !KNOWN_SLOW.has(caseName(c.pattern, c.target)));
 
+/** Below a few milliseconds the clock and the scheduler decide, not the code. */
+const tooSlow = (g: { ratio: number; largeMs: number }): boolean => g.largeMs > 5 && g.ratio > 4;
+
 export const mutationCampaigns: readonly Campaign[] = [
   sessionCampaign('smtp.server-session.mutated', () => mutated(corpus('smtp').toServer), r.smtpServer, false),
   sessionCampaign('smtp.client-session.mutated', () => mutated(corpus('smtp').toClient), (ch, a) => r.smtpClient(ch, a), true),
@@ -147,9 +150,11 @@ export const mutationCampaigns: readonly Campaign[] = [
     shortRuns: 12,
     property: () =>
       fc.property(fc.constantFrom(...MEASURED), ({ pattern, target }) => {
-        const g = growth(pattern, target, SMALL);
-        // Below a few milliseconds the clock and the scheduler decide, not the code.
-        if (g.largeMs > 5 && g.ratio > 4) {
+        // A busy machine (other test files run in parallel) can slow one measurement down:
+        // only a case that is too slow three times in a row counts. A rescan per byte always is.
+        let g = growth(pattern, target, SMALL);
+        for (let attempt = 1; attempt < 3 && tooSlow(g); attempt++) g = growth(pattern, target, SMALL);
+        if (tooSlow(g)) {
           throw new Error(`${caseName(pattern, target)}: ${SMALL * 8} bytes took ${g.largeMs.toFixed(1)} ms, ${g.ratio.toFixed(1)} times 8 x ${SMALL} bytes (${g.smallMs.toFixed(1)} ms): cost grows faster than the input`);
         }
       }),
