@@ -53,6 +53,10 @@ export interface ProtocolErrorDetails {
  * Bad input from a peer: carries a stable {@link ProtocolErrorCode}, the byte offset where
  * the problem was found, and a message a person can act on.
  *
+ * The message and the line are always safe to write into a log or a reply line: every char
+ * that could end a line or hide text (see {@link escapeUnsafeText}) is replaced by a visible
+ * escape when the error is built, so an error that quotes peer bytes cannot inject a line.
+ *
  * @example
  * ```ts
  * import { ProtocolError } from 'mailwire';
@@ -77,13 +81,67 @@ export class ProtocolError extends Error {
    * @param details - offset, tag, line and cause, all optional
    */
   constructor(code: ProtocolErrorCode, message: string, details: ProtocolErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(escapeUnsafeText(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ProtocolError';
     this.code = code;
     this.offset = details.offset ?? -1;
     this.tag = details.tag;
-    this.line = details.line;
+    this.line = details.line === undefined ? undefined : escapeUnsafeText(details.line);
   }
+}
+
+/**
+ * Whether a UTF-16 code unit at `i` must be escaped: C0 controls (NUL, CR, LF, TAB...), DEL,
+ * C1 controls (U+0085 NEL is a line break to some log readers), U+2028/U+2029 (line and
+ * paragraph separators) and lone surrogates (not encodable as UTF-8: an encoder would refuse
+ * or replace them).
+ */
+function unsafeAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) return true;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const n = text.charCodeAt(i + 1);
+    return !(n >= 0xdc00 && n <= 0xdfff);
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const p = text.charCodeAt(i - 1);
+    return !(p >= 0xd800 && p <= 0xdbff);
+  }
+  return false;
+}
+
+/**
+ * Replaces every char that could end or hide a line by a visible escape: CR as `\r`, LF as
+ * `\n`, other C0 controls and DEL as `\xNN` (NUL is `\x00`), C1 controls, U+2028/U+2029
+ * and lone surrogates as `\uNNNN`. Printable ASCII and well-formed non-ASCII text are kept.
+ * The result is one line of printable text that every reply encoder of mailwire accepts.
+ *
+ * {@link ProtocolError} applies it to its message and line; use it for any other text that
+ * quotes peer bytes.
+ *
+ * @example
+ * ```ts
+ * import { escapeUnsafeText } from 'mailwire';
+ * escapeUnsafeText('a\0b\r\n'); // 'a\\x00b\\r\\n'
+ * ```
+ */
+export function escapeUnsafeText(text: string): string {
+  let i = 0;
+  while (i < text.length && !unsafeAt(text, i)) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    if (!unsafeAt(text, i)) {
+      out += text[i];
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 0x0d) out += '\\r';
+    else if (c === 0x0a) out += '\\n';
+    else if (c <= 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return out;
 }
 
 /** The item a streaming parser yields for bad input, in all three protocols alike. */

@@ -20,3 +20,4 @@ export * from './sasl-scram';
 export * from './sasl-mechanisms';
 export * from './pipeline';
 export * from './sasl-client';
+export * from './encode-checks';

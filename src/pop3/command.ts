@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { assertNoLineBreak, decodeUtf8, upperAscii } from '../core/bytes';
+import { decodeUtf8, upperAscii } from '../core/bytes';
+import { assertInteger, assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { Command } from './types';
 
@@ -101,13 +102,26 @@ export function parseCommand(input: string | Uint8Array, options: ParseCommandOp
 
 const KNOWN = new Set(['STAT', 'NOOP', 'RSET', 'QUIT', 'CAPA', 'STLS', 'UTF8', 'LAST', 'USER', 'PASS', 'APOP', 'LIST', 'UIDL', 'RETR', 'DELE', 'TOP', 'AUTH', 'LANG']);
 
-function num(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer`);
+/** Largest message number and line count the parser reads back (10 digits). */
+const MAX_NUMBER = 9_999_999_999;
+
+function num(n: unknown, min: number, what: string): number {
+  assertInteger(n, min, MAX_NUMBER, what);
   return n;
 }
 
-/** Encodes a command as one line with CRLF. Throws for values that would not parse back (line breaks, spaces in a name...). */
+/** Every `verb` value of a {@link Command}. */
+const VERBS: readonly Command['verb'][] = ['STAT', 'NOOP', 'RSET', 'QUIT', 'CAPA', 'STLS', 'UTF8', 'LAST', 'USER', 'PASS', 'APOP', 'LIST', 'UIDL', 'RETR', 'DELE', 'TOP', 'AUTH', 'LANG', 'UNKNOWN'];
+
+/**
+ * Encodes a command as one line with CRLF. Every field is checked at run time, not only by
+ * its type: throws `TypeError` for values that would not parse back (an unknown verb, line
+ * breaks, spaces in a name...) and `RangeError` for a message number outside 1..9999999999 or a
+ * line count outside 0..9999999999.
+ */
 export function encodeCommand(cmd: Command): string {
+  assertObject(cmd, 'POP3 command');
+  assertOneOf(cmd.verb, VERBS, 'POP3 command verb');
   switch (cmd.verb) {
     case 'STAT':
     case 'NOOP':
@@ -119,39 +133,45 @@ export function encodeCommand(cmd: Command): string {
     case 'LAST':
       return `${cmd.verb}\r\n`;
     case 'USER':
-      assertNoLineBreak(cmd.argument, 'POP3 USER name');
+      assertLineText(cmd.argument, 'POP3 USER name');
       if (cmd.argument === '' || cmd.argument.includes(' ')) throw new TypeError('USER name must be non-empty without spaces');
       return `USER ${cmd.argument}\r\n`;
     case 'PASS':
-      assertNoLineBreak(cmd.argument, 'POP3 password');
+      assertLineText(cmd.argument, 'POP3 password');
       if (cmd.argument === '') throw new TypeError('PASS needs a password');
       return `PASS ${cmd.argument}\r\n`;
     case 'APOP':
-      assertNoLineBreak(cmd.name, 'APOP name');
+      assertLineText(cmd.name, 'APOP name');
+      assertLineText(cmd.digest, 'APOP digest');
       if (cmd.name === '' || cmd.name.includes(' ') || !/^[0-9a-f]{32}$/.test(cmd.digest)) throw new TypeError('APOP needs a name without spaces and a lower-case hex digest');
       return `APOP ${cmd.name} ${cmd.digest}\r\n`;
     case 'LIST':
     case 'UIDL':
-      return cmd.message === null ? `${cmd.verb}\r\n` : `${cmd.verb} ${num(cmd.message, 'message number')}\r\n`;
+      return cmd.message === null ? `${cmd.verb}\r\n` : `${cmd.verb} ${num(cmd.message, 1, 'message number')}\r\n`;
     case 'RETR':
     case 'DELE':
-      return `${cmd.verb} ${num(cmd.message, 'message number')}\r\n`;
+      return `${cmd.verb} ${num(cmd.message, 1, 'message number')}\r\n`;
     case 'TOP':
-      return `TOP ${num(cmd.message, 'message number')} ${num(cmd.lines, 'line count')}\r\n`;
+      return `TOP ${num(cmd.message, 1, 'message number')} ${num(cmd.lines, 0, 'line count')}\r\n`;
     case 'AUTH':
-      if (cmd.mechanism === null) return 'AUTH\r\n';
+      assertOptionalLineText(cmd.mechanism, 'SASL mechanism');
+      assertOptionalLineText(cmd.initialResponse, 'AUTH initial response');
+      if (cmd.mechanism === null) {
+        if (cmd.initialResponse !== null) throw new TypeError('AUTH without a mechanism cannot carry an initial response');
+        return 'AUTH\r\n';
+      }
       if (!/^[A-Za-z0-9_-]{1,20}$/.test(cmd.mechanism)) throw new TypeError(`bad SASL mechanism "${cmd.mechanism}"`);
       if (cmd.initialResponse !== null && !/^\S+$/.test(cmd.initialResponse)) throw new TypeError('initial response must be base64 or "="');
-      if (cmd.initialResponse !== null) assertNoLineBreak(cmd.initialResponse, 'AUTH initial response');
       return cmd.initialResponse === null ? `AUTH ${cmd.mechanism}\r\n` : `AUTH ${cmd.mechanism} ${cmd.initialResponse}\r\n`;
     case 'LANG':
+      assertOptionalLineText(cmd.range, 'LANG range');
       if (cmd.range === null) return 'LANG\r\n';
       if (!/^\S+$/.test(cmd.range)) throw new TypeError('LANG range must be one word');
-      assertNoLineBreak(cmd.range, 'LANG range');
       return `LANG ${cmd.range}\r\n`;
     case 'UNKNOWN':
+      assertLineText(cmd.name, 'UNKNOWN command name');
+      assertOptionalLineText(cmd.argument, 'UNKNOWN command argument');
       if (!/^[A-Z0-9_-]+$/.test(cmd.name) || KNOWN.has(cmd.name)) throw new TypeError(`bad or known keyword "${cmd.name}" for an UNKNOWN command`);
-      if (cmd.argument !== null) assertNoLineBreak(cmd.argument, cmd.name);
       return cmd.argument === null ? `${cmd.name}\r\n` : `${cmd.name} ${cmd.argument}\r\n`;
   }
 }

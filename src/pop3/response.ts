@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { assertNoLineBreak, decodeUtf8, upperAscii } from '../core/bytes';
+import { decodeUtf8, upperAscii } from '../core/bytes';
+import { assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { ListEntry, Response, Stat, StatusResponse, UidlEntry } from './types';
 
@@ -53,16 +54,26 @@ export function parseResponse(input: string | Uint8Array, options: ParseResponse
   return { status, code, text: rest };
 }
 
-/** Encodes a response line with CRLF; throws for line breaks in the text or a malformed code. */
+/**
+ * Encodes a response line with CRLF. Every field is checked at run time, not only by its
+ * type: the status must be `+OK`, `-ERR` or `+`, the text a string without CR, LF or NUL,
+ * the code `null` or an RFC 2449 8 response code (letters, digits, `/`, `-`); throws
+ * `TypeError` otherwise.
+ */
 export function encodeResponse(r: Response): string {
-  assertNoLineBreak(r.text, 'POP3 response text');
+  assertObject(r, 'POP3 response');
+  assertOneOf(r.status, STATUSES, 'POP3 response status');
+  assertLineText(r.text, 'POP3 response text');
   if (r.status === '+') return `+ ${r.text}\r\n`;
+  assertOptionalLineText(r.code, 'POP3 response code');
   if (r.code !== null && !/^[A-Z0-9/-]+$/.test(r.code)) throw new TypeError(`bad response code "${r.code}"`);
   if (r.code === null && /^ *\[[A-Za-z0-9/-]+\]/.test(r.text)) throw new TypeError('response text starting with "[CODE]" would read back as a response code; set `code`');
   const code = r.code === null ? '' : `[${r.code}]`;
   const body = [code, r.text].filter((x) => x !== '').join(' ');
   return body === '' ? `${r.status}\r\n` : `${r.status} ${body}\r\n`;
 }
+
+const STATUSES: readonly Response['status'][] = ['+OK', '-ERR', '+'];
 
 /** True when the response is `+OK`. */
 export function isOk(r: Response): r is StatusResponse & { status: '+OK' } {

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-import { assertNoLineBreak, decodeUtf8, upperAscii } from '../core/bytes';
+import { decodeUtf8, upperAscii } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
+import { assertBoolean, assertInteger, assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { encodePath, isAddressLiteral, isDomain, parsePath } from './address';
 import { encodeParameters, parseParameters } from './parameters';
 import type { Command } from './types';
@@ -34,7 +35,7 @@ function parseMailRcpt(verb: 'MAIL' | 'RCPT', arg: string, line: string, lenient
   const rest = arg.slice(r.end);
   if (rest !== '' && rest[0] !== ' ') return fail(`${verb}: expected SP before parameters`, line, 5 + r.end);
   const params = parseParameters(rest);
-  if (typeof params === 'string') return fail(`${verb}: ${params}`, line, 5 + r.end);
+  if (params instanceof ProtocolError) return fail(`${verb}: ${params.message}`, line, 5 + r.end);
   if (verb === 'MAIL') return { verb, from: r.path, params };
   if (r.path === null) return fail('RCPT TO:<> is not a valid recipient', line, 5);
   return { verb, to: r.path, params };
@@ -119,14 +120,29 @@ export function parseCommand(input: string | Uint8Array, options: ParseCommandOp
   }
 }
 
-function checkArg(text: string, what: string): string {
-  assertNoLineBreak(text, what);
+function checkArg(text: unknown, what: string): string {
+  assertLineText(text, what);
   return text;
 }
 
+/** Checks the shape of a path at run time; `encodePath` checks its grammar. */
+function checkPath(path: unknown, what: string): void {
+  assertObject(path, what);
+  const p = path as Record<string, unknown>;
+  assertLineText(p.localPart, `${what} local part`);
+  assertLineText(p.domain, `${what} domain`);
+  if (!Array.isArray(p.route)) throw new TypeError(`${what} route must be an array`);
+  for (const h of p.route) assertLineText(h, `${what} route host`);
+}
+
+/** Largest BDAT size the parser reads back (15 digits). */
+const MAX_BDAT_SIZE = 999_999_999_999_999;
+
 /**
- * Encodes a command as one line ending in CRLF. Throws `TypeError` for any value that
- * would not read back as the same command (CR, LF or NUL anywhere; a space in a domain...).
+ * Encodes a command as one line ending in CRLF. Every field is checked at run time, not only
+ * by its type: it throws `TypeError` for any value that would not read back as the same
+ * command (an unknown verb, CR, LF or NUL anywhere, a space in a domain, a non-boolean flag...)
+ * and `RangeError` for a number out of range.
  *
  * @example
  * ```ts
@@ -136,15 +152,20 @@ function checkArg(text: string, what: string): string {
  * ```
  */
 export function encodeCommand(cmd: Command): string {
+  assertObject(cmd, 'SMTP command');
+  assertOneOf(cmd.verb, ENCODABLE_VERBS, 'SMTP command verb');
   switch (cmd.verb) {
     case 'HELO':
     case 'EHLO':
     case 'LHLO':
+      assertLineText(cmd.domain, `${cmd.verb} domain`);
       if (!isDomain(cmd.domain) && !isAddressLiteral(cmd.domain)) throw new TypeError(`${cmd.verb} domain "${cmd.domain}" is not a domain or address literal`);
       return `${cmd.verb} ${cmd.domain}\r\n`;
     case 'MAIL':
+      if (cmd.from !== null) checkPath(cmd.from, 'MAIL reverse-path');
       return `MAIL FROM:${encodePath(cmd.from)}${encodeParameters(cmd.params)}\r\n`;
     case 'RCPT':
+      checkPath(cmd.to, 'RCPT forward-path');
       return `RCPT TO:${encodePath(cmd.to)}${encodeParameters(cmd.params)}\r\n`;
     case 'DATA':
     case 'RSET':
@@ -152,36 +173,49 @@ export function encodeCommand(cmd: Command): string {
     case 'STARTTLS':
       return `${cmd.verb}\r\n`;
     case 'BDAT':
-      if (!Number.isSafeInteger(cmd.size) || cmd.size < 0) throw new RangeError('BDAT size must be a non-negative integer');
+      assertInteger(cmd.size, 0, MAX_BDAT_SIZE, 'BDAT size');
+      assertBoolean(cmd.last, 'BDAT last');
       return `BDAT ${cmd.size}${cmd.last ? ' LAST' : ''}\r\n`;
     case 'BURL':
+      assertLineText(cmd.uri, 'BURL URI');
+      assertBoolean(cmd.last, 'BURL last');
       if (!/^\S+$/.test(cmd.uri)) throw new TypeError('BURL URI must be non-empty without spaces or line breaks');
-      assertNoLineBreak(cmd.uri, 'BURL URI');
       return `BURL ${cmd.uri}${cmd.last ? ' LAST' : ''}\r\n`;
     case 'AUTH':
+      assertLineText(cmd.mechanism, 'SASL mechanism');
+      assertOptionalLineText(cmd.initialResponse, 'AUTH initial response');
       if (!/^[A-Za-z0-9_-]{1,20}$/.test(cmd.mechanism)) throw new TypeError(`bad SASL mechanism name "${cmd.mechanism}"`);
       if (cmd.initialResponse !== null && !/^\S+$/.test(cmd.initialResponse)) throw new TypeError('AUTH initial response must be base64 or "="');
-      if (cmd.initialResponse !== null) assertNoLineBreak(cmd.initialResponse, 'AUTH initial response');
       return `AUTH ${cmd.mechanism}${cmd.initialResponse === null ? '' : ` ${cmd.initialResponse}`}\r\n`;
     case 'VRFY':
     case 'EXPN':
+      checkArg(cmd.argument, cmd.verb);
+      assertBoolean(cmd.smtputf8, `${cmd.verb} smtputf8`);
       if (cmd.argument === '') throw new TypeError(`${cmd.verb} needs a string`);
-      return `${cmd.verb} ${checkArg(cmd.argument, cmd.verb)}${cmd.smtputf8 ? ' SMTPUTF8' : ''}\r\n`;
+      // RFC 6531 3.7.4: a trailing " SMTPUTF8" is the flag; as text it would read back as the flag.
+      if (!cmd.smtputf8 && / SMTPUTF8$/i.test(cmd.argument)) throw new TypeError(`${cmd.verb} argument ending in " SMTPUTF8" would read back as the SMTPUTF8 flag`);
+      return `${cmd.verb} ${cmd.argument}${cmd.smtputf8 ? ' SMTPUTF8' : ''}\r\n`;
     case 'HELP':
     case 'NOOP':
     case 'ETRN':
     case 'ATRN':
+      assertOptionalLineText(cmd.argument, cmd.verb);
       if (cmd.argument === null) {
         if (cmd.verb === 'ETRN') throw new TypeError('ETRN needs a node name');
         return `${cmd.verb}\r\n`;
       }
       if (cmd.argument === '') throw new TypeError(`${cmd.verb} argument must be null or non-empty`);
-      return `${cmd.verb} ${checkArg(cmd.argument, cmd.verb)}\r\n`;
+      return `${cmd.verb} ${cmd.argument}\r\n`;
     case 'UNKNOWN':
+      assertLineText(cmd.name, 'UNKNOWN command name');
+      assertOptionalLineText(cmd.argument, 'UNKNOWN command argument');
       if (!/^[A-Z0-9_-]+$/.test(cmd.name) || KNOWN_VERBS.has(cmd.name)) throw new TypeError(`bad or known command verb "${cmd.name}" for an UNKNOWN command`);
-      return cmd.argument === null ? `${cmd.name}\r\n` : `${cmd.name} ${checkArg(cmd.argument, cmd.name)}\r\n`;
+      return cmd.argument === null ? `${cmd.name}\r\n` : `${cmd.name} ${cmd.argument}\r\n`;
   }
 }
+
+/** Every `verb` value of a {@link Command}. */
+const ENCODABLE_VERBS: readonly Command['verb'][] = ['HELO', 'EHLO', 'LHLO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'QUIT', 'STARTTLS', 'BDAT', 'BURL', 'AUTH', 'VRFY', 'EXPN', 'HELP', 'NOOP', 'ETRN', 'ATRN', 'UNKNOWN'];
 
 /** Verbs that parse to a modelled command, so an `UNKNOWN` command must not use them. */
 const KNOWN_VERBS = new Set(['HELO', 'EHLO', 'LHLO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'QUIT', 'STARTTLS', 'BDAT', 'BURL', 'AUTH', 'VRFY', 'EXPN', 'HELP', 'NOOP', 'ETRN', 'ATRN']);

@@ -8,6 +8,8 @@
  */
 
 import { upperAscii } from '../core/bytes';
+import { assertLineText, assertObject, assertOptionalLineText } from '../core/encode-checks';
+import { ProtocolError } from '../core/errors';
 import type { Parameter } from './types';
 import { decodeXtext } from './xtext';
 
@@ -30,25 +32,38 @@ function isValue(v: string): boolean {
   return true;
 }
 
-/** Parses the space-separated parameters after a path; an error message for malformed ones. */
-export function parseParameters(text: string): Parameter[] | string {
+function bad(message: string): ProtocolError {
+  return new ProtocolError('SYNTAX', message);
+}
+
+/** Parses the space-separated parameters after a path; a `SYNTAX` ProtocolError for malformed ones. */
+export function parseParameters(text: string): Parameter[] | ProtocolError {
   const out: Parameter[] = [];
   for (const word of text.split(' ')) {
     if (word === '') continue;
     const eq = word.indexOf('=');
     const keyword = eq < 0 ? word : word.slice(0, eq);
     const value = eq < 0 ? null : word.slice(eq + 1);
-    if (!isKeyword(keyword)) return `bad parameter keyword "${keyword}"`;
-    if (value !== null && !isValue(value)) return `bad value for parameter ${keyword}`;
+    if (!isKeyword(keyword)) return bad(`bad parameter keyword "${keyword}"`);
+    if (value !== null && !isValue(value)) return bad(`bad value for parameter ${keyword}`);
     out.push({ keyword: upperAscii(keyword), value });
   }
   return out;
 }
 
-/** Encodes parameters (with a leading space each); throws for values that would not re-parse. */
+/**
+ * Encodes parameters (with a leading space each). Every field is checked at run time: throws
+ * a `TypeError` for a keyword that is not esmtp-keyword or a value that is not esmtp-value
+ * (a space, "=", a control char), which would not re-parse as the same parameters.
+ */
 export function encodeParameters(params: readonly Parameter[]): string {
+  if (!Array.isArray(params)) throw new TypeError('ESMTP parameters must be an array');
   let s = '';
-  for (const p of params) {
+  for (const p of params as readonly Parameter[]) {
+    const value: unknown = p;
+    assertObject(value, 'ESMTP parameter');
+    assertLineText(p.keyword, 'ESMTP parameter keyword');
+    assertOptionalLineText(p.value, `ESMTP parameter ${p.keyword} value`);
     if (!isKeyword(p.keyword)) throw new TypeError(`bad ESMTP parameter keyword "${p.keyword}"`);
     if (p.value !== null && !isValue(p.value)) throw new TypeError(`ESMTP parameter ${p.keyword} value must be printable, without space or "="`);
     s += p.value === null ? ` ${p.keyword}` : ` ${p.keyword}=${p.value}`;
@@ -105,65 +120,90 @@ function int(v: string | null | undefined, min: number, max: number): number | n
   return n >= min && n <= max ? n : null;
 }
 
-/** Reads the registered MAIL parameters; an error message names the first invalid one. */
-export function readMailParameters(params: readonly Parameter[]): MailParameters | string {
+/**
+ * A parameter given twice makes the command ambiguous (which SIZE counts?): RFC 5321 4.1.2
+ * lets each keyword stand once, as Postfix and Exim require.
+ */
+function repeated(params: readonly Parameter[]): ProtocolError | null {
+  for (let i = 1; i < params.length; i++) {
+    for (let j = 0; j < i; j++) if (params[j]!.keyword === params[i]!.keyword) return bad(`parameter ${params[i]!.keyword} given twice`);
+  }
+  return null;
+}
+
+/** RFC 3339 5.6 date-time (RFC 4865 HOLDUNTIL), with the field ranges checked. */
+function isDateTime(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[-+](\d{2}):(\d{2}))$/.exec(v);
+  if (!m) return false;
+  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  const days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (days === undefined || d < 1 || d > days || h > 23 || mi > 59 || se > 60) return false;
+  return m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
+}
+
+/** Reads the registered MAIL parameters; a ProtocolError names the first invalid one. */
+export function readMailParameters(params: readonly Parameter[]): MailParameters | ProtocolError {
   const r: { -readonly [K in keyof MailParameters]: MailParameters[K] } = {};
+  const twice = repeated(params);
+  if (twice !== null) return twice;
   for (const p of params) {
     const v = p.value;
     switch (p.keyword) {
       case 'SIZE': {
         const n = int(v, 0, Number.MAX_SAFE_INTEGER);
-        if (n === null) return 'SIZE needs a number';
+        if (n === null) return bad('SIZE needs a number');
         r.size = n;
         break;
       }
       case 'BODY': {
         const b = v === null ? '' : upperAscii(v);
-        if (b !== '7BIT' && b !== '8BITMIME' && b !== 'BINARYMIME') return 'BODY must be 7BIT, 8BITMIME or BINARYMIME';
+        if (b !== '7BIT' && b !== '8BITMIME' && b !== 'BINARYMIME') return bad('BODY must be 7BIT, 8BITMIME or BINARYMIME');
         r.body = b;
         break;
       }
       case 'SMTPUTF8':
-        if (v !== null) return 'SMTPUTF8 takes no value';
+        if (v !== null) return bad('SMTPUTF8 takes no value');
         r.smtputf8 = true;
         break;
       case 'REQUIRETLS':
-        if (v !== null) return 'REQUIRETLS takes no value';
+        if (v !== null) return bad('REQUIRETLS takes no value');
         r.requireTls = true;
         break;
       case 'RET': {
         const t = v === null ? '' : upperAscii(v);
-        if (t !== 'FULL' && t !== 'HDRS') return 'RET must be FULL or HDRS';
+        if (t !== 'FULL' && t !== 'HDRS') return bad('RET must be FULL or HDRS');
         r.ret = t;
         break;
       }
       case 'ENVID':
       case 'AUTH': {
-        const d = v === null ? null : decodeXtext(v);
-        if (d === null) return `${p.keyword} needs an xtext value`;
+        if (v === null) return bad(`${p.keyword} needs an xtext value`);
+        const d = decodeXtext(v);
+        if (d instanceof ProtocolError) return new ProtocolError('INVALID_ENCODING', `${p.keyword}: ${d.message}`);
         if (p.keyword === 'ENVID') r.envid = d;
         else r.auth = d;
         break;
       }
       case 'MT-PRIORITY': {
         const n = int(v, -9, 9);
-        if (n === null) return 'MT-PRIORITY must be -9..9';
+        if (n === null) return bad('MT-PRIORITY must be -9..9');
         r.mtPriority = n;
         break;
       }
       case 'HOLDFOR': {
         const n = int(v, 0, 999_999_999);
-        if (n === null) return 'HOLDFOR needs a number of seconds';
+        if (n === null) return bad('HOLDFOR needs a number of seconds');
         r.holdFor = n;
         break;
       }
       case 'HOLDUNTIL':
-        if (v === null) return 'HOLDUNTIL needs a date-time';
+        if (v === null || !isDateTime(v)) return bad('HOLDUNTIL needs an RFC 3339 date-time');
         r.holdUntil = v;
         break;
       case 'BY': {
-        const m = v === null ? null : /^(-?\d{1,9});([NRnr])([Tt]?)$/.exec(v);
-        if (!m) return 'BY must be time;N|R[T]';
+        // RFC 2852 4: by-time = ["-" / "+"] 1*9digit.
+        const m = v === null ? null : /^([-+]?\d{1,9});([NRnr])([Tt]?)$/.exec(v);
+        if (!m) return bad('BY must be time;N|R[T]');
         r.by = { time: Number(m[1]), mode: upperAscii(m[2]!) as 'N' | 'R', trace: m[3] !== '' };
         break;
       }
@@ -174,24 +214,27 @@ export function readMailParameters(params: readonly Parameter[]): MailParameters
   return r;
 }
 
-/** Reads the registered RCPT parameters; an error message names the first invalid one. */
-export function readRcptParameters(params: readonly Parameter[]): RcptParameters | string {
+/** Reads the registered RCPT parameters; a ProtocolError names the first invalid one. */
+export function readRcptParameters(params: readonly Parameter[]): RcptParameters | ProtocolError {
   const r: { -readonly [K in keyof RcptParameters]: RcptParameters[K] } = {};
+  const twice = repeated(params);
+  if (twice !== null) return twice;
   for (const p of params) {
     const v = p.value;
     if (p.keyword === 'NOTIFY') {
       const list = (v ?? '').split(',').map(upperAscii);
       const ok = list.every((x) => x === 'SUCCESS' || x === 'FAILURE' || x === 'DELAY' || x === 'NEVER');
-      if (!ok || list.length === 0 || (list.includes('NEVER') && list.length > 1)) return 'NOTIFY must be NEVER or SUCCESS,FAILURE,DELAY';
+      if (!ok || list.length === 0 || (list.includes('NEVER') && list.length > 1)) return bad('NOTIFY must be NEVER or SUCCESS,FAILURE,DELAY');
       r.notify = list as ('NEVER' | 'SUCCESS' | 'FAILURE' | 'DELAY')[];
     } else if (p.keyword === 'ORCPT') {
       const semi = v === null ? -1 : v.indexOf(';');
-      const addr = semi < 0 ? null : decodeXtext(v!.slice(semi + 1));
-      if (semi <= 0 || addr === null) return 'ORCPT must be addr-type;xtext';
+      if (semi <= 0) return bad('ORCPT must be addr-type;xtext');
+      const addr = decodeXtext(v!.slice(semi + 1));
+      if (addr instanceof ProtocolError) return new ProtocolError('INVALID_ENCODING', `ORCPT: ${addr.message}`);
       r.orcpt = { type: upperAscii(v!.slice(0, semi)), address: addr };
     } else if (p.keyword === 'RRVS') {
       const m = v === null ? null : /^([^;]+)(?:;([CRcr]))?$/.exec(v);
-      if (!m) return 'RRVS must be date-time[;C|R]';
+      if (!m) return bad('RRVS must be date-time[;C|R]');
       r.rrvs = { time: m[1]!, action: m[2] ? (upperAscii(m[2]) as 'C' | 'R') : null };
     }
   }

@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 
-import { assertNoLineBreak, decodeUtf8 } from '../core/bytes';
+import { decodeUtf8 } from '../core/bytes';
+import { assertInteger, assertLineText, assertObject } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import { formatEnhancedStatus, parseEnhancedStatus } from './enhanced-status';
 import type { EnhancedStatus, Reply } from './types';
@@ -92,20 +93,30 @@ export function parseReply(input: string | Uint8Array): Reply | ProtocolError {
 
 /**
  * Encodes a reply: every line but the last as `code-`, the last as `code SP`; the enhanced
- * code, when set, starts every line (RFC 2034 3). Throws for line breaks in the text or a
- * code outside 100..599.
+ * code, when set, starts every line (RFC 2034 3). Every field is checked at run time: the
+ * code must be an integer 200..599 (RFC 5321 4.2: first digit 2-5), the enhanced code
+ * `2|4|5 . 0-999 . 0-999` of the code's class, the lines an array of strings without CR, LF
+ * or NUL. Throws `TypeError` / `RangeError` otherwise.
  */
 export function encodeReply(reply: Reply): string {
-  if (!Number.isInteger(reply.code) || reply.code < 100 || reply.code > 599) throw new RangeError(`reply code ${reply.code} out of range`);
-  if (reply.enhanced !== null && reply.enhanced.class !== Math.floor(reply.code / 100)) {
-    throw new RangeError(`enhanced status class ${reply.enhanced.class} does not match reply code ${reply.code}`);
+  assertObject(reply, 'SMTP reply');
+  assertInteger(reply.code, 200, 599, 'SMTP reply code');
+  const enhanced: unknown = reply.enhanced;
+  if (enhanced !== null) {
+    assertObject(enhanced, 'SMTP enhanced status');
+    const e = enhanced as Record<string, unknown>;
+    assertInteger(e.class, 2, 5, 'enhanced status class');
+    assertInteger(e.subject, 0, 999, 'enhanced status subject');
+    assertInteger(e.detail, 0, 999, 'enhanced status detail');
+    if (e.class !== Math.floor(reply.code / 100)) throw new RangeError(`enhanced status class ${e.class} does not match reply code ${reply.code}`);
   }
+  if (!Array.isArray(reply.lines)) throw new TypeError('SMTP reply lines must be an array of strings');
   const prefix = reply.enhanced === null ? '' : `${formatEnhancedStatus(reply.enhanced)} `;
   const lines = reply.lines.length === 0 ? [''] : reply.lines;
   let s = '';
   for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!;
-    assertNoLineBreak(t, 'SMTP reply text');
+    const t: unknown = lines[i];
+    assertLineText(t, 'SMTP reply text');
     const sep = i === lines.length - 1 ? ' ' : '-';
     const body = prefix + t;
     s += body === '' && sep === ' ' ? `${reply.code}\r\n` : `${reply.code}${sep}${body}\r\n`;

@@ -10,7 +10,7 @@ import { ProtocolError } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
 import { decodeInitialResponse, encodeSaslChallenge, parseSaslClientLine } from '../core/sasl';
 import { capabilityLines, type Extension } from './capabilities';
-import { readMailParameters } from './parameters';
+import { readMailParameters, readRcptParameters } from './parameters';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './parser';
 import { encodeReply } from './reply';
 import type { Command, EnhancedStatus, Path, Reply } from './types';
@@ -499,7 +499,7 @@ export class ServerSession {
         if (this._state !== 'ready') return bad('Sender already specified');
         if (c.params.length > 0 && !this.extendedHello) return void this.auto(r(555, 'Parameters need EHLO', es(5, 5, 4)), 'MAIL parameters after HELO', events);
         const mp = readMailParameters(c.params);
-        if (typeof mp === 'string') return void this.auto(r(501, mp, es(5, 5, 4)), mp, events);
+        if (mp instanceof ProtocolError) return void this.auto(r(501, mp.message, es(5, 5, 4)), mp.message, events);
         if (this.opts.maxMessageSize && mp.size !== undefined && mp.size > this.opts.maxMessageSize) {
           return void this.auto(r(552, 'Message size exceeds fixed maximum message size', es(5, 3, 4)), 'SIZE over limit', events);
         }
@@ -507,6 +507,11 @@ export class ServerSession {
       }
       case 'RCPT':
         if (this._state !== 'mail' && this._state !== 'rcpt') return bad('Need MAIL command');
+        {
+          // RFC 3461 4.2: an ORCPT that does not decode to printable US-ASCII never reaches a DSN.
+          const rp = readRcptParameters(c.params);
+          if (rp instanceof ProtocolError) return void this.auto(r(501, rp.message, es(5, 5, 4)), rp.message, events);
+        }
         if (this.to.length >= (this.opts.maxRecipients ?? 100)) {
           return void this.auto(r(452, 'Too many recipients', es(4, 5, 3)), 'maxRecipients', events);
         }

@@ -18,6 +18,7 @@ import * as smtpArb from '../../src/testing/smtp';
 import { bin, bytewise, concat, splitAt } from '../helpers/bytes';
 import * as d from './drivers';
 import type { Campaign } from './harness';
+import { mutationCampaigns } from './mutation-campaigns';
 
 /** Bytes made of protocol tokens (weighted) and random bytes. */
 function wire(tokens: readonly string[], maxItems = 40): fc.Arbitrary<Uint8Array> {
@@ -280,6 +281,9 @@ export const campaigns: readonly Campaign[] = [
     property: () => fc.property(imapArb.response(), (r) => void sameValue(imap.parseResponse(imap.encodeResponse(r)), r)),
   },
   noThrow('imap.codec.parse.any', fc.uint8Array({ maxLength: 300 }), (b) => (imap.parseResponse(b), imap.parseCommand(b))),
+
+  // Real session bytes, mutated, through all six sessions with random answers; credential echo; linear time.
+  ...mutationCampaigns,
 ];
 
 function sameValue(got: unknown, want: unknown): void {

@@ -82,6 +82,16 @@ describe('found by fuzzing: IMAP server', () => {
     return s;
   };
 
+  // imap.server-session.mutated (regressions/imap.server-session.mutated--935646095.json), issue 14.
+  it('a NUL in a command is quoted escaped in the BAD reply; it used to make receive() throw while encoding the reply', () => {
+    const s = session();
+    const ev = s.receive(enc('a1 LOGIN \0 b\r\na1 LOGIN \0 b\r\n'));
+    expect(ev.filter((e) => e.type === 'error')).toHaveLength(2);
+    const out = dec(concat(s.takeOutput()));
+    expect(out.split('\r\n').filter((l) => /^a1 BAD .*\\x00/.test(l))).toHaveLength(2);
+    expect(out.includes('\0')).toBe(false);
+  });
+
   it('rfc3501 9: a line whose tag is not a tag is answered with an untagged BAD, not a throw', () => {
     const s = session();
     const ev = s.receive(bin('\\A1 LOGIN smith sesame\r\n'));

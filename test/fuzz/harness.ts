@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface Campaign {
   /** Unique, file-name safe: `protocol.target.property`. */
   readonly name: string;
+  /** Most runs in the short run inside `npm test` (for campaigns whose runs are slow, e.g. timing). */
+  readonly shortRuns?: number;
   /** Builds the property (fresh per run so campaigns do not share state). */
   readonly property: () => fc.IProperty<never> | fc.IProperty<unknown>;
 }

@@ -7,7 +7,7 @@ import { loadRegressions, replay, runCampaign } from './harness';
 const RUNS = Number(process.env.MAILWIRE_FUZZ_RUNS ?? 60);
 
 describe('fuzz campaigns (short run)', () => {
-  for (const c of campaigns) it(c.name, () => void runCampaign(c, { runs: RUNS }));
+  for (const c of campaigns) it(c.name, () => void runCampaign(c, { runs: Math.min(RUNS, c.shortRuns ?? RUNS) }));
 });
 
 describe('fuzz regressions', () => {
