@@ -14,3 +14,4 @@ export * from './base64';
 export * from './sasl';
 export * from './output-queue';
 export * from './web-streams';
+export * from './input-backlog';
