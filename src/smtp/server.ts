@@ -363,7 +363,8 @@ export class ServerSession {
     switch (c.verb) {
       case 'EHLO':
       case 'LHLO':
-        return this.answer([{ code: 250, enhanced: null, lines: capabilityLines(this.opts.domain, `greets ${c.domain}`, this.announced()) }]);
+        // The client's name is echoed only when it is plain printable ASCII (never its raw octets).
+        return this.answer([{ code: 250, enhanced: null, lines: capabilityLines(this.opts.domain, /^[\x21-\x7e]{1,255}$/.test(c.domain) ? `greets ${c.domain}` : 'greets you', this.announced()) }]);
       case 'HELO':
         return this.answer([r(250, this.opts.domain)]);
       case 'MAIL':
