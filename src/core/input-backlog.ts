@@ -56,7 +56,13 @@ export class InputBacklog {
   private head = 0;
   private offset = 0;
   private bytes = 0;
+  /**
+   * LF octets in the held part of chunks[head, counted): lines are counted only when asked
+   * (a bound is checked), and each chunk once, so a read the session goes through at once
+   * is not scanned for line ends twice.
+   */
   private lineFeeds = 0;
+  private counted = 0;
   private readonly maxPending: number;
   private readonly maxWaitingInput: number;
 
@@ -71,7 +77,6 @@ export class InputBacklog {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    this.lineFeeds += countLineFeeds(chunk);
   }
 
   /** Octets held. */
@@ -81,22 +86,38 @@ export class InputBacklog {
 
   /** Complete lines held (LF octets). */
   get lines(): number {
+    if (this.counted < this.head) {
+      this.counted = this.head;
+      this.lineFeeds = 0;
+    }
+    for (; this.counted < this.chunks.length; this.counted++) {
+      this.lineFeeds += countLineFeeds(this.chunks[this.counted]!, this.counted === this.head ? this.offset : 0);
+    }
     return this.lineFeeds;
   }
 
   /**
    * Takes the next slice for the parser: up to and including the next LF, or the rest of the
-   * current read when it holds no LF (or when `whole` is set: the parser is reading a body,
-   * where line ends mean nothing). Null when nothing is held.
+   * current read when it holds no LF; with `whole` the rest of the current read (the parser
+   * is reading a body, where line ends mean nothing), or with a number at most that many
+   * octets (a literal). Null when nothing is held.
    */
-  next(whole: boolean): Uint8Array | null {
+  next(whole: boolean | number): Uint8Array | null {
     const c = this.chunks[this.head];
     if (c === undefined) return null;
-    const lf = whole ? -1 : c.indexOf(LF, this.offset);
-    const end = lf < 0 ? c.length : lf + 1;
+    let end: number;
+    let lf = -1;
+    if (typeof whole === 'number') end = Math.min(c.length, this.offset + Math.max(1, whole));
+    else if (whole) end = c.length;
+    else {
+      lf = c.indexOf(LF, this.offset);
+      end = lf < 0 ? c.length : lf + 1;
+    }
     const slice = c.subarray(this.offset, end);
-    if (lf >= 0) this.lineFeeds--;
-    else if (whole) this.lineFeeds -= countLineFeeds(c, this.offset);
+    if (this.head < this.counted) {
+      if (lf >= 0) this.lineFeeds--;
+      else this.lineFeeds -= countLineFeeds(slice);
+    }
     this.bytes -= slice.length;
     if (end === c.length) this.dropHead();
     else this.offset = end;
@@ -125,6 +146,7 @@ export class InputBacklog {
     this.offset = 0;
     this.bytes = 0;
     this.lineFeeds = 0;
+    this.counted = 0;
     return n;
   }
 
@@ -134,7 +156,7 @@ export class InputBacklog {
    * input the session is still working through is the peer's own read, not a backlog.
    */
   overflow(parserBuffered: number): InputOverflow {
-    if (this.lineFeeds > this.maxPending) return 'maxPending';
+    if (this.lines > this.maxPending) return 'maxPending';
     if (this.bytes + parserBuffered > this.maxWaitingInput) return 'maxWaitingInput';
     return null;
   }
@@ -146,8 +168,12 @@ export class InputBacklog {
     if (this.head === this.chunks.length) {
       this.chunks = [];
       this.head = 0;
+      this.counted = 0;
+      this.lineFeeds = 0;
     } else if (this.head > 1024 && this.head * 2 > this.chunks.length) {
       this.chunks = this.chunks.slice(this.head);
+      this.counted = Math.max(0, this.counted - this.head);
+      if (this.counted === 0) this.lineFeeds = 0;
       this.head = 0;
     }
   }

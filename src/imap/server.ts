@@ -114,6 +114,30 @@ const AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCR
 const AUTH_ONLY = new Set(['ENABLE']);
 const SELECTED = new Set(['CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'UID EXPUNGE', 'SEARCH', 'SORT', 'THREAD', 'FETCH', 'STORE', 'COPY', 'MOVE']);
 
+/** `{n}` / `{n+}` / `{n-}` (and `~{n}`) at the end of a line slice: the size of the literal that follows. */
+function literalAnnounced(line: Uint8Array): { size: number; nonSync: boolean } | null {
+  let i = line.length - 1;
+  if (line[i] !== 0x0a) return null;
+  i--;
+  if (line[i] === 0x0d) i--;
+  if (line[i] !== 0x7d) return null;
+  i--;
+  let nonSync = false;
+  if (line[i] === 0x2b || line[i] === 0x2d) {
+    nonSync = true;
+    i--;
+  }
+  let size = 0;
+  let scale = 1;
+  let digits = 0;
+  for (; i >= 0 && line[i]! >= 0x30 && line[i]! <= 0x39; i--) {
+    if (++digits > 15) return null;
+    size += (line[i]! - 0x30) * scale;
+    scale *= 10;
+  }
+  return digits > 0 && line[i] === 0x7b ? { size, nonSync } : null;
+}
+
 /** The fixed BAD text for a command the parser refused (never the client's bytes: they may be a password). */
 function refusalText(e: ProtocolError): string {
   switch (e.code) {
@@ -173,6 +197,8 @@ export class ServerSession {
   private compressed = false;
   private compressPending = false;
   private errors = 0;
+  /** Octets of a literal still to come, fed to the parser in one piece. */
+  private literalLeft = 0;
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
@@ -359,6 +385,7 @@ export class ServerSession {
           const discarded = this.parser.startTls() + this.input.clear();
           this.items = [];
           this.itemAt = 0;
+          this.literalLeft = 0;
           this.tlsPending = true;
           if (discarded > 0 || unread > 0) events.push(errorItem(new ProtocolError('UNEXPECTED', `${discarded} octets sent after STARTTLS in clear text, dropped`)));
           events.push({ type: 'starttls', discarded });
@@ -437,10 +464,17 @@ export class ServerSession {
       }
       if (this.pending !== null && !this.wantLine) return;
       if (this.parser.paused) return;
-      const slice = this.input.next(false);
+      // A literal's octets go to the parser in one piece, not line by line.
+      const slice = this.input.next(this.literalLeft > 0 ? this.literalLeft : false);
       if (slice === null) return;
       this.items = this.parser.push(slice);
       this.itemAt = 0;
+      if (this.literalLeft > 0) this.literalLeft -= slice.length;
+      else {
+        const lit = literalAnnounced(slice);
+        // A synchronizing literal the parser refused is never sent: no octets to expect.
+        this.literalLeft = lit === null || (!lit.nonSync && this.items.some((it) => it.type === 'error')) ? 0 : lit.size;
+      }
     }
   }
 

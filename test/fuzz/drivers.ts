@@ -95,7 +95,8 @@ export interface SmtpServerRun extends Transcript {
  * each message with 250.
  */
 export function smtpServer(chunks: readonly Uint8Array[], options: Partial<smtp.ServerSessionOptions> = {}): SmtpServerRun {
-  const s = new smtp.ServerSession({ domain: 'mx.example', ...options });
+  // STARTTLS announced, so that accepting it starts TLS (the state checks rely on that).
+  const s = new smtp.ServerSession({ domain: 'mx.example', extensions: [{ keyword: 'STARTTLS', params: [] }], ...options });
   const items: unknown[] = [];
   const decisions: string[] = [];
   const outputs: Uint8Array[][] = [s.takeOutput()];
