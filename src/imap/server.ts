@@ -253,7 +253,11 @@ export class ServerSession {
     const events: ServerEvent[] = [];
     if (this._state !== 'logout' && !this.tlsPending) {
       this.pump(events);
-      if ((this._state as ServerState) !== 'logout' && !this.inputHeld && this.pending === null) for (const it of this.parser.end()) this.item(it, events);
+      if ((this._state as ServerState) !== 'logout' && !this.inputHeld) {
+        // With a command still waiting, a reply now would answer the wrong one: report only.
+        for (const it of this.parser.end()) if (this.pending === null) this.item(it, events);
+        else if (it.type === 'error') events.push(it);
+      }
     }
     this._state = 'logout';
     return events;

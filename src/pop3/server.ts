@@ -195,7 +195,11 @@ export class ServerSession {
     const events: ServerEvent[] = [];
     if (this._state !== 'closed' && !this.tlsPending) {
       this.pump(events);
-      if ((this._state as ServerState) !== 'closed' && !this.inputHeld) for (const it of this.parser.end()) this.item(it, events);
+      if ((this._state as ServerState) !== 'closed' && !this.inputHeld) {
+        // With a command still waiting, a reply now would answer the wrong one: report only.
+        for (const it of this.parser.end()) if (this.pending === null) this.item(it, events);
+        else if (it.type === 'error') events.push(it);
+      }
     }
     this._state = 'closed';
     return events;

@@ -315,7 +315,11 @@ export class ServerSession {
     const events: ServerEvent[] = [];
     // What was already received is still read (a QUIT behind a pipelined command).
     this.pump(events);
-    if ((this._state as ServerState) !== 'closed' && !this.inputHeld) for (const it of this.parser.end()) this.item(it, events);
+    if ((this._state as ServerState) !== 'closed' && !this.inputHeld) {
+      // With a command still waiting, a reply now would answer the wrong one: report only.
+      for (const it of this.parser.end()) if (this.pending === null) this.item(it, events);
+      else if (it.type === 'error') events.push(it);
+    }
     this._state = 'closed';
     return events;
   }
