@@ -177,3 +177,19 @@ it('one auto-reply shape: { type, reply, reason }, the reason never quoting the 
   expect(ev).toEqual({ type: 'auto-reply', reply: { code: 500, enhanced: { class: 5, subject: 5, detail: 2 }, lines: ['Command unrecognized'] }, reason: 'unknown command' });
   expect(dec(new Uint8Array(s.takeOutput().flatMap((b) => [...b])))).not.toContain('hunter2');
 });
+
+it('maxOutput: with its output not taken the session stops reading pipelined commands (inputHeld); receive(empty) goes on after takeOutput()', () => {
+  const s = new smtp.ServerSession({ domain: 'mx.example', maxOutput: 100 });
+  const h = documentedHandler(s);
+  s.takeOutput();
+  h(s.receive(enc('NOOP\r\n'.repeat(50))));
+  // "250 2.0.0 OK\r\n" is 14 octets: the 8th answer takes the output past 100.
+  expect(s.inputHeld).toBe(true);
+  let text = out(s);
+  expect(text.split('\r\n').length - 1).toBe(8);
+  while (s.inputHeld) {
+    h(s.receive(new Uint8Array(0)));
+    text += out(s);
+  }
+  expect(text).toBe('250 2.0.0 OK\r\n'.repeat(50));
+});
