@@ -21,3 +21,4 @@ export * from './sasl-mechanisms';
 export * from './pipeline';
 export * from './sasl-client';
 export * from './encode-checks';
+export * from './input-backlog';

@@ -40,6 +40,12 @@ export interface StreamingSession<E> {
   end(): readonly E[];
   /** Removes and returns the bytes waiting to be written to the peer. */
   takeOutput(): readonly Uint8Array[];
+  /**
+   * Server sessions: true while input given to `receive()` waits unread (a command waits for
+   * its answer, or the session's own output is over its bound). The adapter reads nothing more
+   * from the peer meanwhile, and goes on with `receive(new Uint8Array(0))` once output drains.
+   */
+  readonly inputHeld?: boolean;
 }
 
 /**
@@ -271,8 +277,11 @@ export function toTransformStream<T>(parser: StreamingParser<T>): ParserStream<T
  * made (a server's greeting) is moved at once.
  *
  * Backpressure: the next chunk from the peer is read only when the consumer has read every
- * event of the previous one and `output` holds less than `outputHighWaterMark` bytes. So
- * both `readable` and `output` must be consumed. When the input closes, the session's `end()`
+ * event of the previous one, `output` holds less than `outputHighWaterMark` bytes, and the
+ * session holds none of the input it was given (a server session's `inputHeld`: it reads
+ * pipelined commands one at a time, and stops while its own output is over its `maxOutput`,
+ * which the adapter leaves in the session while `output` is full). So both `readable` and
+ * `output` must be consumed, and every answer followed by {@link SessionStreams.flush}. When the input closes, the session's `end()`
  * events come last, once the consumer has read the rest; `output` stays open until
  * {@link SessionStreams.close}, so replies to the last events can still be written.
  * Cancelling `readable` (a `break` out of `for await`) stops the input but leaves `output`
@@ -318,10 +327,26 @@ export function toSessionStreams<E>(session: StreamingSession<E>, options: Sessi
     wake = null;
     w?.();
   };
-  const move = (): void => {
+  // Output moves into `output` only while it has room: past its mark the rest stays in the
+  // session, which then stops handing out the pipelined commands of a read it already has
+  // (its own `maxOutput`), so one read of many commands cannot grow the output unbounded.
+  const move = (all = false): void => {
+    if (outOpen && !all && (octl.desiredSize ?? 1) <= 0) return;
     const chunks = session.takeOutput();
     if (!outOpen) return;
     for (const c of chunks) if (c.length > 0) octl.enqueue(c);
+  };
+  const EMPTY = new Uint8Array(0);
+  /** Goes on with input the session holds, once output has room again. */
+  const resumeHeld = (): void => {
+    while (outOpen && session.inputHeld && (octl.desiredSize ?? 1) > 0) {
+      const before = session.inputHeld;
+      const events = session.receive(EMPTY);
+      pipe.enqueue(events);
+      move();
+      // Held behind a command that waits for its answer: the application's flush() goes on.
+      if (events.length === 0 && before === session.inputHeld) break;
+    }
   };
 
   const output = new ReadableStream<Uint8Array>(
@@ -330,6 +355,8 @@ export function toSessionStreams<E>(session: StreamingSession<E>, options: Sessi
         octl = c;
       },
       pull() {
+        move();
+        resumeHeld();
         poke();
       },
       cancel() {
@@ -345,7 +372,11 @@ export function toSessionStreams<E>(session: StreamingSession<E>, options: Sessi
     finish: () => session.end(),
     after: move,
     ready: async () => {
-      while (outOpen && (octl.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
+      for (;;) {
+        resumeHeld();
+        if (!(outOpen && ((octl.desiredSize ?? 1) <= 0 || session.inputHeld === true))) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
     },
     fail: (reason) => {
       if (outOpen) {
@@ -364,9 +395,11 @@ export function toSessionStreams<E>(session: StreamingSession<E>, options: Sessi
     flush(events = []) {
       pipe.enqueue(events);
       move();
+      resumeHeld();
+      poke();
     },
     close() {
-      move();
+      move(true);
       if (outOpen) {
         outOpen = false;
         octl.close();

@@ -7,18 +7,14 @@
  * @packageDocumentation
  */
 
-import { ProtocolError } from '../core/errors';
+import { errorItem, ProtocolError } from '../core/errors';
+import { InputBacklog } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine, decodeInitialResponse } from '../core/sasl';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './command-parser';
 import type { Command } from './command-types';
 import { encodeResponse } from './encoder';
-import type { ResponseCode, UntaggedResponse } from './types';
-
-/** Appends in a loop: spreading a flood of parsed items as call arguments would overflow the stack. */
-function append<T>(to: T[], items: readonly T[]): void {
-  for (const x of items) to.push(x);
-}
+import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
 
 /** RFC 3501 3 connection states. */
 export type ServerState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -31,26 +27,51 @@ export type ServerEvent =
   | { readonly type: 'auth-response'; readonly response: Uint8Array }
   /** The client ended IDLE with DONE: complete the IDLE command with `ok()`. */
   | { readonly type: 'idle-done'; readonly tag: string }
-  /** The session answered by itself (wrong state, syntax, literal too large, cancelled AUTHENTICATE). */
-  | { readonly type: 'auto-reply'; readonly text: string }
-  /** OK was sent to STARTTLS: wrap the connection in TLS now. */
+  /**
+   * The session answered by itself (wrong state, syntax, literal too large, cancelled
+   * AUTHENTICATE, a limit): `reply` is what it wrote, `reason` why. The same shape in all
+   * three protocols.
+   */
+  | { readonly type: 'auto-reply'; readonly reply: TaggedResponse | UntaggedResponse; readonly reason: string }
+  /**
+   * OK was sent to STARTTLS: wrap the connection in TLS now and call `tlsEstablished()` when
+   * the handshake is done. Until then every byte given to `receive()` is dropped (clear text
+   * injected before the handshake) and reported as an `UNEXPECTED` error event.
+   */
   | {
       readonly type: 'starttls';
-      /** Clear-text input pipelined after STARTTLS, dropped: buffered octets plus commands already parsed. */
+      /** Clear-text octets the client sent after its STARTTLS line, dropped; an `UNEXPECTED` error event comes before this one when it is not 0. */
       readonly discarded: number;
     }
-  /** LOGOUT was answered (BYE then OK): close the connection after writing the output. */
+  /**
+   * OK was sent to COMPRESS DEFLATE (RFC 4978): take the output (plain; the OK is its end),
+   * then start deflating output and inflating input, pass the inflated `rest` (the octets
+   * that came after the COMPRESS line in the same read: already compressed) and everything
+   * after it to `receive()`, and call `compressionEstablished()`. Answers wait until then.
+   */
+  | { readonly type: 'compress'; readonly rest: Uint8Array }
+  /** LOGOUT was answered (BYE then OK), or a limit closed the session: close the connection after writing the output. */
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly error: ProtocolError };
 
 /** Options of {@link ServerSession}. */
 export interface ServerSessionOptions {
-  /** Capabilities announced in the greeting and by CAPABILITY. Default IMAP4rev1 IMAP4rev2 LITERAL+ IDLE SASL-IR AUTH=PLAIN. */
+  /**
+   * Capabilities announced in the greeting and by CAPABILITY. Default IMAP4rev1 IMAP4rev2
+   * LITERAL+ IDLE SASL-IR AUTH=PLAIN. The session announces each only in the states where it
+   * applies: STARTTLS and LOGINDISABLED only before TLS and login, AUTH= only before login
+   * (and with `authRequiresTls` only after TLS), COMPRESS= only until compression is on.
+   */
   readonly capabilities?: readonly string[];
   /** Greeting text. Default "mailwire ready". */
   readonly greeting?: string;
   /** Start authenticated (PREAUTH). */
   readonly preauth?: boolean;
+  /**
+   * Refuse LOGIN and AUTHENTICATE before TLS (`NO [PRIVACYREQUIRED]`, RFC 5530) and announce
+   * LOGINDISABLED instead of AUTH= until then (RFC 3501 6.2.3). Default false.
+   */
+  readonly authRequiresTls?: boolean;
   /** Parser options (maxLiteralSize, maxLineLength ...). */
   readonly parser?: CommandParserOptions;
   /**
@@ -60,22 +81,91 @@ export interface ServerSessionOptions {
    */
   readonly extraCommands?: readonly string[];
   /**
-   * Most unread octets held while the parser is paused for the application's answer (after
-   * IDLE, AUTHENTICATE, STARTTLS; a compliant client sends nothing more until that answer). Past it
-   * the session closes the connection, as for \`maxPending\`. Default 1 MiB.
+   * Most octets the client may send while the session waits for the application's answer.
+   * Past it the session says BYE and closes. Default 1 MiB.
    */
   readonly maxWaitingInput?: number;
-  /** Most parsed items waiting behind an unanswered command. Default 1000. */
+  /**
+   * Most lines the client may pipeline behind a command that waits for the application's
+   * answer (counted when `receive()` returns, so not on how the bytes were split); past it
+   * the session says BYE and closes. Default 1000.
+   */
   readonly maxPending?: number;
+  /**
+   * Most output octets waiting in `takeOutput()` before the session stops reading pipelined
+   * commands (see {@link ServerSession.inputHeld}). Default 1 MiB.
+   */
+  readonly maxOutput?: number;
+  /**
+   * Commands in a row answered BAD (by the session or with `bad()`) before the session says
+   * `* BYE Too many invalid IMAP commands` and closes, like Dovecot's pre-login limit of 10.
+   * 0 = no limit. Default 10.
+   */
+  readonly maxErrors?: number;
 }
+
+/** The default of {@link ServerSessionOptions.capabilities}. */
+export const DEFAULT_CAPABILITIES: readonly string[] = Object.freeze(['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'IDLE', 'SASL-IR', 'AUTH=PLAIN']);
 
 const ANY = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID', 'UNKNOWN']);
 const NOT_AUTH = new Set(['STARTTLS', 'AUTHENTICATE', 'LOGIN']);
-const AUTH = new Set(['ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
+const AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
+/** RFC 5161 3.1: ENABLE only before a mailbox is selected. */
+const AUTH_ONLY = new Set(['ENABLE']);
 const SELECTED = new Set(['CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'UID EXPUNGE', 'SEARCH', 'SORT', 'THREAD', 'FETCH', 'STORE', 'COPY', 'MOVE']);
+
+/** `{n}` / `{n+}` / `{n-}` (and `~{n}`) at the end of a line slice: the size of the literal that follows. */
+function literalAnnounced(line: Uint8Array): { size: number; nonSync: boolean } | null {
+  let i = line.length - 1;
+  if (line[i] !== 0x0a) return null;
+  i--;
+  if (line[i] === 0x0d) i--;
+  if (line[i] !== 0x7d) return null;
+  i--;
+  let nonSync = false;
+  if (line[i] === 0x2b || line[i] === 0x2d) {
+    nonSync = true;
+    i--;
+  }
+  let size = 0;
+  let scale = 1;
+  let digits = 0;
+  for (; i >= 0 && line[i]! >= 0x30 && line[i]! <= 0x39; i--) {
+    if (++digits > 15) return null;
+    size += (line[i]! - 0x30) * scale;
+    scale *= 10;
+  }
+  return digits > 0 && line[i] === 0x7b ? { size, nonSync } : null;
+}
+
+/** The fixed BAD text for a command the parser refused (never the client's bytes: they may be a password). */
+function refusalText(e: ProtocolError): string {
+  switch (e.code) {
+    case 'LINE_TOO_LONG':
+      return 'Line too long';
+    case 'LITERAL_TOO_LARGE':
+      return 'Literal too large';
+    case 'TOO_DEEP':
+      return 'Nesting too deep';
+    case 'TOO_MANY':
+      return 'Too many items';
+    case 'BARE_LF':
+    case 'BARE_CR':
+      return 'Bare CR or LF not allowed; use CRLF';
+    case 'INVALID_ENCODING':
+      return 'Invalid encoding in command';
+    default:
+      return 'Syntax error in command';
+  }
+}
 
 /**
  * A server-side IMAP session.
+ *
+ * Input is read one command at a time: the next pipelined command is looked at only once the
+ * one before it is answered, so whatever a command switches (STARTTLS, COMPRESS, IDLE,
+ * AUTHENTICATE) applies to every byte after it however the bytes were split; bytes not yet
+ * read wait by reference.
  *
  * @example
  * ```ts
@@ -91,15 +181,29 @@ export class ServerSession {
   private readonly opts: ServerSessionOptions;
   private readonly parser: CommandParser;
   private readonly out = new OutputQueue();
+  /** Output written while COMPRESS waits for `compressionEstablished()`: it is for the deflater. */
+  private held: OutputQueue | null = null;
+  private readonly input: InputBacklog;
+  private items: CommandParserItem[] = [];
+  private itemAt = 0;
   private pending: Command | null = null;
-  private backlog: CommandParserItem[] = [];
   private _state: ServerState;
   private idling = false;
   private authenticating = false;
+  /** The parser reads one non-command line (DONE, an AUTHENTICATE response) while a command waits. */
+  private wantLine = false;
+  private tls = false;
+  private tlsPending = false;
+  private compressed = false;
+  private compressPending = false;
+  private errors = 0;
+  /** Octets of a literal still to come, fed to the parser in one piece. */
+  private literalLeft = 0;
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
     this.parser = new CommandParser(options.parser);
+    this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
     this._state = options.preauth ? 'authenticated' : 'not-authenticated';
     const caps = this.capabilities();
     this.write({ type: 'untagged', kind: options.preauth ? 'PREAUTH' : 'OK', code: { name: 'CAPABILITY', raw: caps.join(' '), list: caps }, text: options.greeting ?? 'mailwire ready' });
@@ -110,54 +214,116 @@ export class ServerSession {
     return this._state;
   }
 
-  /** Drains the bytes to write. */
+  /** True once {@link ServerSession.tlsEstablished} was called. */
+  get isTls(): boolean {
+    return this.tls;
+  }
+
+  /**
+   * True while input waits unread because a command waits for the application's answer or
+   * more than `maxOutput` octets wait in `takeOutput()`: stop reading the socket. After
+   * taking the output, `receive(new Uint8Array(0))` goes on with what is held.
+   */
+  get inputHeld(): boolean {
+    return this._state !== 'logout' && (this.input.length > 0 || this.itemAt < this.items.length);
+  }
+
+  /** Drains the bytes to write (after a `compress` event, until `compressionEstablished()`: only the plain ones). */
   takeOutput(): Uint8Array[] {
     return this.out.take();
   }
 
-  /** Feeds bytes from the client. */
+  /** Feeds bytes from the client (kept by reference until read: do not reuse the buffer). Never throws. */
   receive(chunk: Uint8Array): ServerEvent[] {
     if (this._state === 'logout') return [];
-    const events = this.handle(this.parser.push(chunk));
-    if (this.parser.paused && this.parser.buffered > (this.opts.maxWaitingInput ?? 1024 * 1024) && (this._state as string) !== 'logout') {
-      this.parser.startTls(); // drops what was buffered
-      this.backlog = [];
-      this.write({ type: 'untagged', kind: 'BYE', code: null, text: 'Too much input while waiting' });
-      this._state = 'logout';
-      events.push({ type: 'closed' });
+    if (this.tlsPending) return chunk.length > 0 ? [errorItem(new ProtocolError('UNEXPECTED', `${chunk.length} clear-text octets after STARTTLS, before the TLS handshake, dropped`))] : [];
+    const events: ServerEvent[] = [];
+    this.input.append(chunk);
+    this.pump(events);
+    if ((this.pending !== null || this.compressPending) && this.inputHeld) {
+      const over = this.input.overflow(this.parser.buffered);
+      if (over === 'maxPending') this.bye('Too many commands without reading responses', events);
+      else if (over === 'maxWaitingInput') this.bye('Too much input while waiting', events);
     }
     return events;
   }
 
   /** End of the client's stream. */
   end(): ServerEvent[] {
-    const ev = this.handle(this.parser.end());
+    const events: ServerEvent[] = [];
+    if (this._state !== 'logout' && !this.tlsPending) {
+      this.pump(events);
+      if ((this._state as ServerState) !== 'logout' && !this.inputHeld) {
+        // With a command still waiting, a reply now would answer the wrong one: report only.
+        for (const it of this.parser.end()) if (this.pending === null) this.item(it, events);
+        else if (it.type === 'error') events.push(it);
+      }
+    }
     this._state = 'logout';
-    return ev;
+    return events;
   }
 
+  /** The TLS handshake after the `starttls` event is done: input is read again; STARTTLS and LOGINDISABLED are no longer announced. */
+  tlsEstablished(): ServerEvent[] {
+    if (!this.tlsPending) return [];
+    this.tlsPending = false;
+    this.tls = true;
+    return [];
+  }
+
+  /** The deflater and inflater after the `compress` event are in place: answers are written again (for the deflater). */
+  compressionEstablished(): ServerEvent[] {
+    if (!this.compressPending) return [];
+    this.compressPending = false;
+    this.compressed = true;
+    const held = this.held!;
+    this.held = null;
+    for (const b of held.take()) this.out.push(b);
+    const events: ServerEvent[] = [];
+    this.pump(events);
+    return events;
+  }
+
+  /** What CAPABILITY says now: the configured list, less what does not apply in this state. */
   private capabilities(): string[] {
-    return [...(this.opts.capabilities ?? ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'IDLE', 'SASL-IR', 'AUTH=PLAIN'])];
+    const notAuth = this._state === 'not-authenticated';
+    const authBlocked = (this.opts.authRequiresTls ?? false) && !this.tls;
+    const out: string[] = [];
+    for (const cap of this.opts.capabilities ?? DEFAULT_CAPABILITIES) {
+      const u = cap.toUpperCase();
+      if (u === 'STARTTLS' && (this.tls || !notAuth)) continue;
+      if (u === 'LOGINDISABLED' && (this.tls || !notAuth)) continue;
+      if (u.startsWith('AUTH=') && (!notAuth || authBlocked)) continue;
+      if (u.startsWith('COMPRESS=') && this.compressed) continue;
+      out.push(cap);
+    }
+    if (notAuth && authBlocked && !out.some((c) => c.toUpperCase() === 'LOGINDISABLED')) out.push('LOGINDISABLED');
+    return out;
+  }
+
+  private offers(cap: string): boolean {
+    return this.capabilities().some((c) => c.toUpperCase() === cap);
   }
 
   private write(r: Parameters<typeof encodeResponse>[0]): void {
-    this.out.push(encodeResponse(r));
+    (this.held ?? this.out).push(encodeResponse(r));
   }
 
   /** Writes untagged data for the command being answered (or unsolicited, e.g. during IDLE). */
   untagged(response: UntaggedResponse): void {
+    if (this._state === 'logout') return;
     this.write(response);
   }
 
-  /** Completes the waiting command with `tag OK [code] text`. */
+  /** Completes the waiting command with `tag OK [code] text`. With nothing waiting it does nothing. */
   ok(text = 'completed', code: ResponseCode | null = null): ServerEvent[] {
     return this.complete('OK', text, code);
   }
-  /** Completes the waiting command with `tag NO [code] text`. */
+  /** Completes the waiting command with `tag NO [code] text`. With nothing waiting it does nothing. */
   no(text = 'failed', code: ResponseCode | null = null): ServerEvent[] {
     return this.complete('NO', text, code);
   }
-  /** Completes the waiting command with `tag BAD [code] text`. */
+  /** Completes the waiting command with `tag BAD [code] text`. With nothing waiting it does nothing. */
   bad(text = 'bad command', code: ResponseCode | null = null): ServerEvent[] {
     return this.complete('BAD', text, code);
   }
@@ -165,21 +331,37 @@ export class ServerSession {
   /** During AUTHENTICATE: sends `+ base64(challenge)`; the client's line arrives as `auth-response`. */
   challenge(data: Uint8Array): ServerEvent[] {
     if (this.pending?.command !== 'AUTHENTICATE') throw new Error('challenge(): no AUTHENTICATE is waiting');
-    this.out.pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
+    (this.held ?? this.out).pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
     this.authenticating = true;
-    return this.handle(this.parser.expectLine());
+    this.wantLine = true;
+    this.control(this.parser.expectLine());
+    const events: ServerEvent[] = [];
+    this.pump(events);
+    return events;
+  }
+
+  /** Items a parser control call returned come before anything still unread. */
+  private control(items: CommandParserItem[]): void {
+    if (items.length === 0) return;
+    this.items = items.concat(this.items.slice(this.itemAt));
+    this.itemAt = 0;
   }
 
   private complete(status: 'OK' | 'NO' | 'BAD', text: string, code: ResponseCode | null): ServerEvent[] {
     const c = this.pending;
-    if (c === null) throw new Error('nothing is waiting for a completion');
+    if (c === null || this._state === 'logout') return [];
+    // Encode first: a completion the application built that cannot go on the wire throws here, before anything changed.
+    const tagged = encodeResponse({ type: 'tagged', tag: c.tag, status, code, text });
     this.pending = null;
     this.idling = false;
     this.authenticating = false;
+    this.wantLine = false;
     const events: ServerEvent[] = [];
     const ok = status === 'OK';
     if (c.command === 'LOGOUT') this.write({ type: 'untagged', kind: 'BYE', code: null, text: 'Logging out' });
-    this.write({ type: 'tagged', tag: c.tag, status, code, text });
+    (this.held ?? this.out).push(tagged);
+    if (status === 'BAD') this.countError(events);
+    else this.errors = 0;
     switch (c.command) {
       case 'LOGIN':
       case 'AUTHENTICATE':
@@ -197,80 +379,134 @@ export class ServerSession {
         if (ok) this._state = 'not-authenticated';
         break;
       case 'LOGOUT':
-        this._state = 'logout';
-        events.push({ type: 'closed' });
+        this.close(events);
         return events;
       case 'STARTTLS':
         if (ok) {
-          // Commands pipelined behind STARTTLS were sent in clear text: drop them with the
-          // parser's buffered bytes (RFC 3501 6.2.1; the CVE-2011-0411 class of injection).
-          const queued = this.backlog.length;
-          this.backlog = [];
-          events.push({ type: 'starttls', discarded: this.parser.startTls() + queued });
+          // Everything the client sent after STARTTLS came in clear text: drop it (RFC 3501
+          // 6.2.1, RFC 9051 6.2.1; the CVE-2011-0411 class of injection).
+          const unread = this.items.length - this.itemAt;
+          const discarded = this.parser.startTls() + this.input.clear();
+          this.items = [];
+          this.itemAt = 0;
+          this.literalLeft = 0;
+          this.tlsPending = true;
+          if (discarded > 0 || unread > 0) events.push(errorItem(new ProtocolError('UNEXPECTED', `${discarded} octets sent after STARTTLS in clear text, dropped`)));
+          events.push({ type: 'starttls', discarded });
+          return events;
+        }
+        break;
+      case 'COMPRESS':
+        if (ok) {
+          // RFC 4978 3: compression starts right after the CRLF of the OK (server) and of the
+          // command (client): what follows the command line is compressed.
+          const buffered = this.parser.buffered;
+          const rest = this.input.takeAll();
+          if (buffered > 0) this.parser.startTls();
+          this.compressPending = true;
+          this.held = new OutputQueue();
+          events.push({ type: 'compress', rest });
+          return events;
         }
         break;
       default:
         break;
     }
-    // Only IDLE and AUTHENTICATE paused the parser; a pause taken for a command still in the
-    // backlog must stay until that command is reached.
-    const resume = c.command === 'IDLE' || c.command === 'AUTHENTICATE';
-    append(events, this.handle(resume ? this.parser.resume() : []));
+    // Only IDLE and AUTHENTICATE paused the parser (input is read one command at a time, so
+    // nothing behind them was parsed).
+    if ((c.command === 'IDLE' || c.command === 'AUTHENTICATE') && this.parser.paused) this.control(this.parser.resume());
+    this.pump(events);
     return events;
   }
 
-  private auto(tag: string | null, status: 'BAD' | 'NO', text: string, events: ServerEvent[], code: ResponseCode | null = null): void {
-    if (tag) this.write({ type: 'tagged', tag, status, code, text });
-    else this.write({ type: 'untagged', kind: 'BAD', code, text });
-    events.push({ type: 'auto-reply', text });
+  private close(events: ServerEvent[]): void {
+    this._state = 'logout';
+    this.pending = null;
+    this.input.clear();
+    this.items = [];
+    this.itemAt = 0;
+    events.push({ type: 'closed' });
   }
 
-  private handle(items: CommandParserItem[]): ServerEvent[] {
-    append(this.backlog, items);
-    const events: ServerEvent[] = [];
-    if (this.backlog.length > (this.opts.maxPending ?? 1000)) {
-      this.backlog = [];
-      this.write({ type: 'untagged', kind: 'BYE', code: null, text: 'Too many commands without reading responses' });
-      this._state = 'logout';
-      events.push({ type: 'closed' });
-      return events;
+  private bye(text: string, events: ServerEvent[]): void {
+    const reply: UntaggedResponse = { type: 'untagged', kind: 'BYE', code: null, text };
+    this.write(reply);
+    events.push({ type: 'auto-reply', reply, reason: text });
+    this.close(events);
+  }
+
+  private countError(events: ServerEvent[]): void {
+    const max = this.opts.maxErrors ?? 10;
+    if (max > 0 && ++this.errors > max && this._state !== 'logout') this.bye('Too many invalid IMAP commands', events);
+  }
+
+  private auto(tag: string | null, status: 'BAD' | 'NO', text: string, reason: string, events: ServerEvent[], code: ResponseCode | null = null): void {
+    const reply: TaggedResponse | UntaggedResponse = tag ? { type: 'tagged', tag, status, code, text } : { type: 'untagged', kind: 'BAD', code, text };
+    this.write(reply);
+    events.push({ type: 'auto-reply', reply, reason });
+    if (status === 'BAD') this.countError(events);
+  }
+
+  /**
+   * Reads on: processes parsed items, and feeds the parser the next line of input when they
+   * are used up, until a command waits for the application (except for the one line IDLE or
+   * AUTHENTICATE waits for), the output is over `maxOutput`, or nothing is left.
+   */
+  private pump(events: ServerEvent[]): void {
+    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
+    while (this._state !== 'logout' && !this.tlsPending && !this.compressPending && this.out.length <= maxOutput) {
+      if (this.itemAt < this.items.length) {
+        const it = this.items[this.itemAt]!;
+        if (it.type !== 'line' && this.pending !== null) return;
+        this.itemAt++;
+        if (this.itemAt === this.items.length) {
+          this.items = [];
+          this.itemAt = 0;
+        }
+        this.item(it, events);
+        continue;
+      }
+      if (this.pending !== null && !this.wantLine) return;
+      if (this.parser.paused) return;
+      // A literal's octets go to the parser in one piece, not line by line.
+      const slice = this.input.next(this.literalLeft > 0 ? this.literalLeft : false);
+      if (slice === null) return;
+      this.items = this.parser.push(slice);
+      this.itemAt = 0;
+      if (this.literalLeft > 0) this.literalLeft -= slice.length;
+      else {
+        const lit = literalAnnounced(slice);
+        // A synchronizing literal the parser refused is never sent: no octets to expect.
+        this.literalLeft = lit === null || (!lit.nonSync && this.items.some((it) => it.type === 'error')) ? 0 : lit.size;
+      }
     }
-    while (this.backlog.length > 0 && this._state !== 'logout') {
-      const it = this.backlog[0]!;
-      if (it.type === 'line') {
-        this.backlog.shift();
-        this.line(it.line, events);
-        continue;
-      }
-      if (this.pending !== null) break;
-      this.backlog.shift();
-      // A later command's literal: invite it only once every earlier command is answered, so the
-      // "+" can never be taken for a continuation of the command still in progress, and the
-      // output is the same however the client's bytes were chunked.
-      if (it.type === 'continuation-needed') {
-        this.out.pushText('+ Ready for literal data\r\n');
-        continue;
-      }
-      if (it.type === 'error') {
-        events.push(it);
-        const e = it.error;
-        this.auto(e.tag ?? null, e.code === 'LITERAL_TOO_LARGE' ? 'NO' : 'BAD', e.message.slice(0, 200), events, e.code === 'LITERAL_TOO_LARGE' ? { name: 'TOOBIG', raw: '' } : null);
-        continue;
-      }
-      this.command(it.command, events);
+  }
+
+  private item(it: CommandParserItem, events: ServerEvent[]): void {
+    if (it.type === 'line') return this.line(it.line, events);
+    // A later command's literal: invite it only once every earlier command is answered, so the
+    // "+" can never be taken for a continuation of the command still in progress.
+    if (it.type === 'continuation-needed') return void (this.held ?? this.out).pushText('+ Ready for literal data\r\n');
+    if (it.type === 'error') {
+      events.push(it);
+      const e = it.error;
+      const tooBig = e.code === 'LITERAL_TOO_LARGE';
+      this.auto(e.tag ?? null, tooBig ? 'NO' : 'BAD', refusalText(e), `command refused: ${e.code}`, events, tooBig ? { name: 'TOOBIG', raw: '' } : null);
+      return;
     }
-    return events;
+    this.command(it.command, events);
   }
 
   private line(line: string, events: ServerEvent[]): void {
     const c = this.pending;
+    this.wantLine = false;
     if (this.idling && c) {
       if (line.toUpperCase() === 'DONE') events.push({ type: 'idle-done', tag: c.tag });
       else {
         this.pending = null;
         this.idling = false;
-        this.auto(c.tag, 'BAD', 'expected DONE', events);
-        append(this.backlog, this.parser.resume());
+        this.auto(c.tag, 'BAD', 'expected DONE', 'a line other than DONE during IDLE', events);
+        if (this.parser.paused) this.control(this.parser.resume());
       }
       return;
     }
@@ -279,44 +515,48 @@ export class ServerSession {
       if (r instanceof ProtocolError || r.cancel) {
         this.pending = null;
         this.authenticating = false;
-        this.auto(c.tag, 'BAD', r instanceof ProtocolError ? 'bad base64' : 'AUTHENTICATE cancelled', events);
-        append(this.backlog, this.parser.resume());
+        this.auto(c.tag, 'BAD', r instanceof ProtocolError ? 'Bad base64' : 'AUTHENTICATE cancelled', r instanceof ProtocolError ? 'AUTHENTICATE response is not base64' : 'client cancelled AUTHENTICATE', events);
+        if (this.parser.paused) this.control(this.parser.resume());
       } else events.push({ type: 'auth-response', response: r.response });
     }
   }
 
   private command(c: Command, events: ServerEvent[]): void {
     const name = c.command;
+    const refuse = (status: 'BAD' | 'NO', text: string, reason: string, code: ResponseCode | null = null) => {
+      this.auto(c.tag, status, text, reason, events, code);
+      // IDLE and AUTHENTICATE paused the parser; refused, they leave the stream in command mode.
+      if ((name === 'IDLE' || name === 'AUTHENTICATE') && this.parser.paused) this.control(this.parser.resume());
+    };
     const allowed =
       ANY.has(name) ||
       (this._state === 'not-authenticated' && NOT_AUTH.has(name)) ||
       ((this._state === 'authenticated' || this._state === 'selected') && AUTH.has(name)) ||
+      (this._state === 'authenticated' && AUTH_ONLY.has(name)) ||
       (this._state === 'selected' && SELECTED.has(name));
-    if (!allowed) {
-      this.auto(c.tag, 'BAD', `${name} is not valid in the ${this._state} state`, events);
-      if (name === 'IDLE' || name === 'AUTHENTICATE') append(this.backlog, this.parser.resume());
-      return;
-    }
+    if (!allowed) return refuse('BAD', `${name} is not valid in the ${this._state} state`, `${name} in ${this._state}`);
     if (name === 'UNKNOWN') {
-      const extra = (c as { name: string }).name.toUpperCase();
-      if (!this.opts.extraCommands?.some((x) => x.toUpperCase() === extra)) {
-        this.auto(c.tag, 'BAD', `unknown command ${(c as { name: string }).name}`, events);
-        return;
-      }
+      const extra = c.name.toUpperCase();
+      if (!this.opts.extraCommands?.some((x) => x.toUpperCase() === extra)) return refuse('BAD', 'Unknown command', 'unknown command');
     }
-    if (name === 'CAPABILITY') {
-      this.write({ type: 'untagged', kind: 'CAPABILITY', capabilities: this.capabilities() });
+    if (name === 'STARTTLS' && !this.offers('STARTTLS')) return refuse('BAD', this.tls ? 'TLS is already active' : 'STARTTLS is not offered', 'STARTTLS not offered');
+    if ((name === 'LOGIN' || name === 'AUTHENTICATE') && this.opts.authRequiresTls && !this.tls) {
+      return refuse('NO', 'Plaintext authentication disallowed on non-secure (SSL/TLS) connections', `${name} before TLS`, { name: 'PRIVACYREQUIRED', raw: '' });
+    }
+    if (name === 'COMPRESS') {
+      if (this.compressed) return refuse('NO', 'Compression is already active', 'COMPRESS twice', { name: 'COMPRESSIONACTIVE', raw: '' });
+      if (!this.offers(`COMPRESS=${c.mechanism.toUpperCase()}`)) return refuse('BAD', 'Compression mechanism not offered', 'COMPRESS not offered');
     }
     if (name === 'AUTHENTICATE' && c.initialResponse !== null && decodeInitialResponse(c.initialResponse) instanceof ProtocolError) {
-      this.auto(c.tag, 'BAD', 'initial response is not base64', events);
-      append(this.backlog, this.parser.resume());
-      return;
+      return refuse('BAD', 'Initial response is not base64', 'bad initial response');
     }
+    if (name === 'CAPABILITY') this.write({ type: 'untagged', kind: 'CAPABILITY', capabilities: this.capabilities() });
     this.pending = c;
     if (name === 'IDLE') {
-      this.out.pushText('+ idling\r\n');
+      (this.held ?? this.out).pushText('+ idling\r\n');
       this.idling = true;
-      this.backlog = this.parser.expectLine().concat(this.backlog);
+      this.wantLine = true;
+      this.control(this.parser.expectLine());
     }
     events.push({ type: 'command', command: c });
   }

@@ -7,18 +7,14 @@
  * @packageDocumentation
  */
 
-import { ProtocolError } from '../core/errors';
+import { errorItem, ProtocolError } from '../core/errors';
 import { DotEncoder } from '../core/dot-stuffing';
+import { InputBacklog } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine } from '../core/sasl';
 import { encodeResponse } from './response';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './parser';
-import type { Command } from './types';
-
-/** Appends in a loop: spreading a flood of parsed items as call arguments would overflow the stack. */
-function append<T>(to: T[], items: readonly T[]): void {
-  for (const x of items) to.push(x);
-}
+import type { Command, StatusResponse } from './types';
 
 /** The RFC 1939 states, plus `closed`. */
 export type ServerState = 'authorization' | 'transaction' | 'update' | 'closed';
@@ -39,18 +35,31 @@ export interface ServerAuthResponseEvent {
   readonly type: 'auth-response';
   readonly response: Uint8Array;
 }
-/** The session answered by itself (command not valid in this state, syntax error, cancelled AUTH). */
+/**
+ * The session answered by itself (command not valid in this state, syntax error, cancelled
+ * AUTH, a limit): `reply` is what it wrote, `reason` why. The same shape in all three protocols.
+ */
 export interface ServerAutoReplyEvent {
   readonly type: 'auto-reply';
-  readonly text: string;
+  readonly reply: StatusResponse;
+  /** Why, for logs. Never quotes the client's bytes. */
+  readonly reason: string;
 }
-/** After `+OK` to STLS: wrap the connection in TLS. */
+/**
+ * After `+OK` to STLS: wrap the connection in TLS now and call
+ * {@link ServerSession.tlsEstablished} when the handshake is done. Until then every byte
+ * given to `receive()` is dropped (clear text injected before the handshake) and reported as
+ * an `UNEXPECTED` error event.
+ */
 export interface ServerTlsEvent {
-  readonly type: 'stls';
-  /** Clear-text input pipelined after STLS, dropped: buffered octets plus commands already parsed. */
+  readonly type: 'starttls';
+  /**
+   * Clear-text octets the client sent after its STLS line, dropped (RFC 2595 4); an
+   * `UNEXPECTED` error event comes before this one when it is not 0.
+   */
   readonly discarded: number;
 }
-/** The session sent its final answer to QUIT: close the connection after writing the output. */
+/** The session sent its final answer to QUIT (or closed on a limit): close the connection after writing the output. */
 export interface ServerClosedEvent {
   readonly type: 'closed';
 }
@@ -67,22 +76,52 @@ export interface ServerSessionOptions {
   /** Greeting text after `+OK`. Include an APOP timestamp `<...@...>` to offer APOP. */
   readonly greeting?: string;
   /**
-   * Most unread octets held while the parser is paused for the application's answer (after
-   * AUTH, STLS; a compliant client sends nothing more until that answer). Past it
-   * the session closes the connection, as for \`maxPending\`. Default 1 MiB.
+   * Most octets the client may send while the session waits for the application's answer.
+   * Past it the session says `-ERR` and closes. Default 1 MiB.
    */
   readonly maxWaitingInput?: number;
-  /** Most parsed items waiting behind an unanswered command. Default 1000. */
+  /**
+   * Most command lines the client may pipeline behind a command that waits for the
+   * application's answer (counted when `receive()` returns, so not on how the bytes were
+   * split); past it the session says `-ERR` and closes. Default 1000.
+   */
   readonly maxPending?: number;
+  /**
+   * Most output octets waiting in `takeOutput()` before the session stops reading pipelined
+   * commands (see {@link ServerSession.inputHeld}). Default 1 MiB.
+   */
+  readonly maxOutput?: number;
+  /**
+   * Commands in a row the session refuses by itself (unknown, wrong state, bad syntax) before
+   * it says `-ERR Too many bad commands` and closes, like Dovecot's pre-login limit of 10.
+   * 0 = no limit. Default 10.
+   */
+  readonly maxErrors?: number;
+  /**
+   * Refuse USER, PASS, APOP and AUTH before TLS (`-ERR [AUTH] Plaintext authentication
+   * disallowed ...`, as Dovecot's `disable_plaintext_auth`); CAPA lists USER and SASL only
+   * after TLS. Default false.
+   */
+  readonly authRequiresTls?: boolean;
   /** Parser options. */
   readonly parser?: CommandParserOptions;
 }
 
 const AUTHORIZATION = new Set(['USER', 'PASS', 'APOP', 'AUTH', 'CAPA', 'STLS', 'QUIT', 'UTF8', 'LANG']);
 const TRANSACTION = new Set(['STAT', 'LIST', 'RETR', 'DELE', 'NOOP', 'RSET', 'QUIT', 'TOP', 'UIDL', 'CAPA', 'LAST', 'LANG']);
+const LOGIN = new Set(['USER', 'PASS', 'APOP', 'AUTH']);
+
+/** What identifies the item that paused the parser: the command itself, or the AUTH line item. */
+function pauseKey(item: CommandParserItem): unknown {
+  return item.type === 'command' ? item.command : item;
+}
 
 /**
  * A server-side POP3 session.
+ *
+ * Input is read one command at a time: the next pipelined command is looked at only once the
+ * one before it is answered, so a line that follows `AUTH PLAIN` is read as its SASL
+ * response however the bytes were split; bytes not yet read wait by reference.
  *
  * @example
  * ```ts
@@ -98,15 +137,22 @@ export class ServerSession {
   private readonly opts: ServerSessionOptions;
   private readonly parser: CommandParser;
   private readonly out = new OutputQueue();
-  private pending: Command | 'auth-response' | null = null;
-  private backlog: CommandParserItem[] = [];
+  private readonly input: InputBacklog;
+  private items: CommandParserItem[] = [];
+  private itemAt = 0;
+  private pausedBy: unknown = null;
+  private pending: { command: Command } | { auth: CommandParserItem } | null = null;
   private _state: ServerState = 'authorization';
   private user: string | null = null;
   private body: DotEncoder | null = null;
+  private tls = false;
+  private tlsPending = false;
+  private errors = 0;
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
     this.parser = new CommandParser(options.parser);
+    this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
     this.out.pushText(encodeResponse({ status: '+OK', code: null, text: options.greeting ?? 'POP3 server ready' }));
   }
 
@@ -115,25 +161,48 @@ export class ServerSession {
     return this._state;
   }
 
-  /** Feeds bytes from the client. */
+  /** True once {@link ServerSession.tlsEstablished} was called. */
+  get isTls(): boolean {
+    return this.tls;
+  }
+
+  /**
+   * True while input waits unread because a command waits for the application's answer or
+   * more than `maxOutput` octets wait in `takeOutput()`: stop reading the socket. After
+   * taking the output, `receive(new Uint8Array(0))` goes on with what is held.
+   */
+  get inputHeld(): boolean {
+    return this._state !== 'closed' && (this.input.length > 0 || this.itemAt < this.items.length);
+  }
+
+  /** Feeds bytes from the client (kept by reference until read: do not reuse the buffer). Never throws. */
   receive(chunk: Uint8Array): ServerEvent[] {
     if (this._state === 'closed') return [];
-    const events = this.handle(this.parser.push(chunk));
-    if (this.parser.expecting === 'paused' && this.parser.buffered > (this.opts.maxWaitingInput ?? 1024 * 1024) && (this._state as string) !== 'closed') {
-      this.parser.startTls(); // drops what was buffered
-      this.backlog = [];
-      this.auto('too much input while waiting for the server', events);
-      this._state = 'closed';
-      events.push({ type: 'closed' });
+    if (this.tlsPending) return chunk.length > 0 ? [errorItem(new ProtocolError('UNEXPECTED', `${chunk.length} clear-text octets after STLS, before the TLS handshake, dropped`))] : [];
+    const events: ServerEvent[] = [];
+    this.input.append(chunk);
+    this.pump(events);
+    if (this.pending !== null && this.inputHeld) {
+      const over = this.input.overflow(this.parser.buffered);
+      if (over === 'maxPending') this.closeWith('too many pipelined commands without reading responses', events);
+      else if (over === 'maxWaitingInput') this.closeWith('too much input while waiting for the server', events);
     }
     return events;
   }
 
   /** End of the client's stream (no UPDATE: RFC 1939 6 says a dropped connection deletes nothing). */
   end(): ServerEvent[] {
-    const ev = this.handle(this.parser.end());
+    const events: ServerEvent[] = [];
+    if (this._state !== 'closed' && !this.tlsPending) {
+      this.pump(events);
+      if ((this._state as ServerState) !== 'closed' && !this.inputHeld) {
+        // With a command still waiting, a reply now would answer the wrong one: report only.
+        for (const it of this.parser.end()) if (this.pending === null) this.item(it, events);
+        else if (it.type === 'error') events.push(it);
+      }
+    }
     this._state = 'closed';
-    return ev;
+    return events;
   }
 
   /** Drains the bytes to write. */
@@ -141,24 +210,42 @@ export class ServerSession {
     return this.out.take();
   }
 
-  /** Answers the waiting command with `+OK [code] text`. */
+  /** The TLS handshake after the `starttls` event is done: input is read again; CAPA no longer lists STLS. */
+  tlsEstablished(): ServerEvent[] {
+    if (!this.tlsPending) return [];
+    this.tlsPending = false;
+    this.tls = true;
+    return [];
+  }
+
+  /** Answers the waiting command with `+OK [code] text`. With nothing waiting it does nothing. */
   ok(text = '', code: string | null = null): ServerEvent[] {
+    if (this.pending === null || this._state === 'closed') return [];
     this.out.pushText(encodeResponse({ status: '+OK', code, text }));
     return this.done(true);
   }
 
-  /** Answers the waiting command with `-ERR [code] text` (RFC 2449 8 codes: IN-USE, LOGIN-DELAY, SYS/TEMP, SYS/PERM, AUTH...). */
+  /** Answers the waiting command with `-ERR [code] text` (RFC 2449 8 codes: IN-USE, LOGIN-DELAY, SYS/TEMP, SYS/PERM, AUTH...). With nothing waiting it does nothing. */
   err(text = '', code: string | null = null): ServerEvent[] {
+    if (this.pending === null || this._state === 'closed') return [];
     this.out.pushText(encodeResponse({ status: '-ERR', code, text }));
     return this.done(false);
   }
 
-  /** Answers with `+OK text` and a dot-stuffed listing (LIST, UIDL, CAPA, LANG). */
+  /**
+   * Answers with `+OK text` and a dot-stuffed listing (LIST, UIDL, CAPA, LANG). For CAPA the
+   * session leaves out what does not apply now: STLS after TLS or in TRANSACTION, and with
+   * `authRequiresTls` USER and SASL before TLS.
+   */
   listing(text: string, lines: readonly string[]): ServerEvent[] {
+    if (this.pending === null || this._state === 'closed') return [];
+    for (const l of lines) if (/[\r\n]/.test(l)) throw new TypeError('listing lines must not contain CR or LF');
+    const p = this.pending;
+    const capa = 'command' in p && p.command.verb === 'CAPA';
     this.out.pushText(encodeResponse({ status: '+OK', code: null, text }));
     const enc = new DotEncoder();
     for (const l of lines) {
-      if (/[\r\n]/.test(l)) throw new TypeError('listing lines must not contain CR or LF');
+      if (capa && !this.offers(l)) continue;
       this.out.push(enc.encode(new TextEncoder().encode(`${l}\r\n`)));
     }
     this.out.push(enc.end());
@@ -167,7 +254,7 @@ export class ServerSession {
 
   /** Starts a RETR/TOP answer: `+OK text`; then {@link writeBody} and {@link endBody}. */
   beginBody(text = ''): void {
-    if (this.pending === null || this.pending === 'auth-response') throw new Error('beginBody(): no command is waiting');
+    if (this.pending === null || !('command' in this.pending)) throw new Error('beginBody(): no command is waiting');
     this.out.pushText(encodeResponse({ status: '+OK', code: null, text }));
     this.body = new DotEncoder();
   }
@@ -189,76 +276,143 @@ export class ServerSession {
   /** During AUTH: sends `+ base64` and waits for the client's line (an `auth-response` event). */
   challenge(data: Uint8Array): ServerEvent[] {
     const p = this.pending;
-    if (!(p === 'auth-response' || (p !== null && p.verb === 'AUTH'))) throw new Error('challenge(): no AUTH exchange is waiting');
+    if (!(p !== null && ('auth' in p || p.command.verb === 'AUTH'))) throw new Error('challenge(): no AUTH exchange is waiting');
     this.out.pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
     this.pending = null;
-    return this.handle(this.parser.expectAuthLine());
+    this.pausedBy = null;
+    this.control(this.parser.expectAuthLine());
+    const events: ServerEvent[] = [];
+    this.pump(events);
+    return events;
+  }
+
+  /** Whether a CAPA line applies in the current state. */
+  private offers(line: string): boolean {
+    const keyword = line.split(' ', 1)[0]!.toUpperCase();
+    if (keyword === 'STLS') return !this.tls && this._state === 'authorization';
+    if ((keyword === 'USER' || keyword === 'SASL') && this.opts.authRequiresTls && !this.tls) return false;
+    return true;
+  }
+
+  /** Items a parser control call returned come before anything still unread. */
+  private control(items: CommandParserItem[]): void {
+    if (items.length > 0) {
+      this.items = items.concat(this.items.slice(this.itemAt));
+      this.itemAt = 0;
+      if (this.parser.expecting === 'paused') this.pausedBy = pauseKey(items[items.length - 1]!);
+    }
+  }
+
+  /** Back to command lines, if (and only if) `key` is what paused the parser. */
+  private resumeAfter(key: unknown): void {
+    if (this.parser.expecting === 'paused' && this.pausedBy === key) {
+      this.pausedBy = null;
+      this.control(this.parser.resume());
+    }
   }
 
   private done(ok: boolean): ServerEvent[] {
-    const p = this.pending;
-    if (p === null) throw new Error('nothing is waiting for an answer');
+    const p = this.pending!;
     this.pending = null;
     const events: ServerEvent[] = [];
-    let items: CommandParserItem[] = [];
-    if (p === 'auth-response' || p.verb === 'AUTH') {
-      if (ok && !(p !== 'auth-response' && p.mechanism === null)) this._state = 'transaction';
-      items = this.parser.resume();
-    } else if (p.verb === 'USER') {
-      this.user = ok ? p.argument : null;
-    } else if (p.verb === 'PASS' || p.verb === 'APOP') {
+    if ('auth' in p) {
       if (ok) this._state = 'transaction';
-      this.user = null;
-    } else if (p.verb === 'STLS') {
-      if (ok) {
-        // Commands pipelined behind STLS came in clear text: drop them (RFC 2595 4).
-        const queued = this.backlog.length;
-        this.backlog = [];
-        events.push({ type: 'stls', discarded: this.parser.startTls() + queued });
-      }
-      else items = this.parser.resume();
-    } else if (p.verb === 'QUIT') {
-      this._state = 'closed';
-      events.push({ type: 'closed' });
-      return events;
-    }
-    append(events, this.handle(items));
-    return events;
-  }
-
-  private auto(text: string, events: ServerEvent[]): void {
-    this.out.pushText(encodeResponse({ status: '-ERR', code: null, text }));
-    events.push({ type: 'auto-reply', text });
-  }
-
-  private handle(items: CommandParserItem[]): ServerEvent[] {
-    append(this.backlog, items);
-    const events: ServerEvent[] = [];
-    if (this.backlog.length > (this.opts.maxPending ?? 1000)) {
-      this.backlog = [];
-      this.auto('too many pipelined commands without reading responses', events);
-      this._state = 'closed';
-      events.push({ type: 'closed' });
-      return events;
-    }
-    while (this.pending === null && this.backlog.length > 0 && this._state !== 'closed') {
-      const it = this.backlog.shift()!;
-      if (it.type === 'error') {
-        events.push(it);
-        this.auto(it.error.code === 'LINE_TOO_LONG' ? 'line too long' : `syntax error: ${it.error.message}`.slice(0, 200), events);
-      } else if (it.type === 'auth-line') {
-        const l = parseSaslClientLine(it.line);
-        if (l instanceof ProtocolError || l.cancel) {
-          if (l instanceof ProtocolError) events.push({ type: 'error', error: l });
-          this.auto(l instanceof ProtocolError ? 'bad base64 in AUTH exchange' : 'AUTH cancelled', events);
-          this.backlog = this.parser.resume().concat(this.backlog);
-        } else {
-          this.pending = 'auth-response';
-          events.push({ type: 'auth-response', response: l.response });
+      this.resumeAfter(p.auth);
+    } else {
+      const c = p.command;
+      if (c.verb === 'AUTH') {
+        // AUTH without a mechanism lists them (RFC 5034 4); only AUTH with one logs in, and
+        // only it paused the parser.
+        if (ok && c.mechanism !== null) this._state = 'transaction';
+        this.resumeAfter(c);
+      } else if (c.verb === 'USER') {
+        this.user = ok ? c.argument : null;
+      } else if (c.verb === 'PASS' || c.verb === 'APOP') {
+        if (ok) this._state = 'transaction';
+        this.user = null;
+      } else if (c.verb === 'STLS') {
+        if (ok) {
+          // Everything the client sent after STLS came in clear text: drop it (RFC 2595 4).
+          const unread = this.items.length - this.itemAt;
+          const discarded = this.parser.startTls() + this.input.clear();
+          this.items = [];
+          this.itemAt = 0;
+          this.pausedBy = null;
+          this.tlsPending = true;
+          if (discarded > 0 || unread > 0) events.push(errorItem(new ProtocolError('UNEXPECTED', `${discarded} octets sent after STLS in clear text, dropped`)));
+          events.push({ type: 'starttls', discarded });
+          return events;
         }
-      } else this.command(it.command, events);
+        this.resumeAfter(c);
+      } else if (c.verb === 'QUIT') {
+        this.close(events);
+        return events;
+      }
     }
+    this.pump(events);
     return events;
+  }
+
+  private close(events: ServerEvent[]): void {
+    this._state = 'closed';
+    this.pending = null;
+    this.input.clear();
+    this.items = [];
+    this.itemAt = 0;
+    events.push({ type: 'closed' });
+  }
+
+  private closeWith(text: string, events: ServerEvent[]): void {
+    this.auto(text, text, events, null, false);
+    this.close(events);
+  }
+
+  private auto(text: string, reason: string, events: ServerEvent[], code: string | null = null, counts = true): void {
+    const reply: StatusResponse = { status: '-ERR', code, text };
+    this.out.pushText(encodeResponse(reply));
+    events.push({ type: 'auto-reply', reply, reason });
+    const max = this.opts.maxErrors ?? 10;
+    if (counts && max > 0 && ++this.errors > max && this._state !== 'closed') this.closeWith('Too many bad commands', events);
+  }
+
+  /** Reads on until a command waits for the application, the output is over `maxOutput`, or nothing is left. */
+  private pump(events: ServerEvent[]): void {
+    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
+    while (this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= maxOutput) {
+      if (this.itemAt < this.items.length) {
+        const it = this.items[this.itemAt++]!;
+        if (this.itemAt === this.items.length) {
+          this.items = [];
+          this.itemAt = 0;
+        }
+        this.item(it, events);
+        continue;
+      }
+      if (this.parser.expecting === 'paused') return;
+      const slice = this.input.next(false);
+      if (slice === null) return;
+      this.items = this.parser.push(slice);
+      this.itemAt = 0;
+      if ((this.parser.expecting as string) === 'paused' && this.items.length > 0) this.pausedBy = pauseKey(this.items[this.items.length - 1]!);
+    }
+  }
+
+  private item(it: CommandParserItem, events: ServerEvent[]): void {
+    if (it.type === 'error') {
+      events.push(it);
+      // A fixed text: the line may be a password (never echo the client's bytes).
+      this.auto(it.error.code === 'LINE_TOO_LONG' ? 'line too long' : 'syntax error', `command refused: ${it.error.code}`, events);
+    } else if (it.type === 'auth-line') {
+      const l = parseSaslClientLine(it.line);
+      if (l instanceof ProtocolError || l.cancel) {
+        if (l instanceof ProtocolError) events.push(errorItem(l));
+        this.auto(l instanceof ProtocolError ? 'bad base64 in AUTH exchange' : 'AUTH cancelled', l instanceof ProtocolError ? 'AUTH response is not base64' : 'client cancelled AUTH', events);
+        this.resumeAfter(it);
+      } else {
+        this.pending = { auth: it };
+        events.push({ type: 'auth-response', response: l.response });
+      }
+    } else this.command(it.command, events);
   }
 
   private command(c: Command, events: ServerEvent[]): void {
@@ -266,16 +420,22 @@ export class ServerSession {
     // RFC 1939 7: PASS only "immediately after a successful USER"; anything else in between voids it.
     const user = this.user;
     if (c.verb !== 'PASS') this.user = null;
-    const allowed = this._state === 'authorization' ? AUTHORIZATION : TRANSACTION;
-    if (c.verb === 'UNKNOWN' || !allowed.has(name)) {
-      this.auto(c.verb === 'UNKNOWN' ? `unknown command ${name}` : `${name} not allowed in the ${this._state.toUpperCase()} state`, events);
+    const refuse = (text: string, reason: string, code: string | null = null) => {
+      this.auto(text, reason, events, code);
       // The parser paused after AUTH/STLS; refused, they leave the stream in command mode.
-      if ((c.verb === 'AUTH' && c.mechanism !== null) || c.verb === 'STLS') append(this.backlog, this.parser.resume());
-      return;
+      this.resumeAfter(c);
+    };
+    const allowed = this._state === 'authorization' ? AUTHORIZATION : TRANSACTION;
+    if (c.verb === 'UNKNOWN') return refuse('unknown command', 'unknown command');
+    if (!allowed.has(name)) return refuse(`${name} not allowed in the ${this._state.toUpperCase()} state`, `${name} in ${this._state}`);
+    if (c.verb === 'STLS' && this.tls) return refuse('TLS already active', 'STLS after TLS');
+    if (LOGIN.has(c.verb) && this.opts.authRequiresTls && !this.tls && !(c.verb === 'AUTH' && c.mechanism === null)) {
+      return refuse('Plaintext authentication disallowed on non-secure (SSL/TLS) connections', `${name} before TLS`, 'AUTH');
     }
-    if (c.verb === 'PASS' && user === null) return this.auto('PASS must follow a successful USER', events);
+    if (c.verb === 'PASS' && user === null) return refuse('PASS must follow a successful USER', 'PASS without USER');
+    this.errors = 0;
     if (c.verb === 'QUIT' && this._state === 'transaction') this._state = 'update';
-    this.pending = c;
+    this.pending = { command: c };
     events.push(c.verb === 'PASS' ? { type: 'command', command: c, user: user! } : { type: 'command', command: c });
   }
 }

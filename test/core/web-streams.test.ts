@@ -423,3 +423,59 @@ describe('toSessionStreams: output, backpressure and end of stream', () => {
     expect(dec(concat(await outP))).toMatch(/\r\nA1 OK NOOP done\r\n$/);
   });
 });
+
+describe('toSessionStreams: the output bound holds inside one read', () => {
+  const turns = async (): Promise<void> => {
+    for (let i = 0; i < 30; i++) await new Promise((r) => setTimeout(r, 0));
+  };
+
+  it('one 27 KB read of 990 pipelined FETCH 1:3 BODY.PEEK[] with output unread: a handful answered, not 990; reading output answers the rest', async () => {
+    const server = new imap.ServerSession({ preauth: true, maxOutput: 64 * 1024 });
+    for (const e of server.receive(enc('S SELECT INBOX\r\n'))) if (e.type === 'command') server.ok();
+    const read = enc('a FETCH 1:3 BODY.PEEK[]\r\n'.repeat(990));
+    expect(read.length).toBeGreaterThan(24_000);
+    const body = enc(`Subject: x\r\n\r\n${'y'.repeat(20_000)}\r\n`);
+    let taken = 0;
+    const counting = {
+      receive: (b: Uint8Array) => server.receive(b),
+      end: () => server.end(),
+      takeOutput: () => {
+        const chunks = server.takeOutput();
+        for (const c of chunks) taken += c.length;
+        return chunks;
+      },
+      get inputHeld() {
+        return server.inputHeld;
+      },
+    };
+    const io = toSessionStreams(counting, { outputHighWaterMark: 64 * 1024 });
+    let answered = 0;
+    const events = source([read]).stream.pipeThrough(io).getReader();
+    const consumer = (async () => {
+      for (let r = await events.read(); !r.done; r = await events.read()) {
+        if (r.value.type === 'command') {
+          for (let seq = 1; seq <= 3; seq++) server.untagged({ type: 'untagged', kind: 'FETCH', seq, attributes: { sections: [{ name: 'BODY[]', section: '', origin: null, data: body }] } });
+          answered++;
+          io.flush(server.ok());
+        }
+      }
+    })();
+    await turns();
+    // Each answer is about 60 KB: the stream's mark plus the session's maxOutput hold a few.
+    expect(answered).toBeGreaterThan(0);
+    expect(answered).toBeLessThanOrEqual(6);
+    expect(taken).toBeLessThanOrEqual(64 * 1024 + 64 * 1024 + 2 * 61_000);
+    // Reading the output lets the rest through, every command answered once.
+    const reader = io.output.getReader();
+    let bytes = 0;
+    while (answered < 990) {
+      const r = await reader.read();
+      if (r.done) break;
+      bytes += r.value.length;
+    }
+    expect(answered).toBe(990);
+    await events.cancel();
+    await consumer.catch(() => {});
+    expect(bytes).toBeGreaterThan(0);
+  });
+});

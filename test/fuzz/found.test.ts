@@ -83,12 +83,12 @@ describe('found by fuzzing: IMAP server', () => {
   };
 
   // imap.server-session.mutated (regressions/imap.server-session.mutated--935646095.json), issue 14.
-  it('a NUL in a command is quoted escaped in the BAD reply; it used to make receive() throw while encoding the reply', () => {
+  it('a NUL in a command gets a BAD reply that quotes no peer byte; it used to make receive() throw while encoding the reply', () => {
     const s = session();
     const ev = s.receive(enc('a1 LOGIN \0 b\r\na1 LOGIN \0 b\r\n'));
     expect(ev.filter((e) => e.type === 'error')).toHaveLength(2);
     const out = dec(concat(s.takeOutput()));
-    expect(out.split('\r\n').filter((l) => /^a1 BAD .*\\x00/.test(l))).toHaveLength(2);
+    expect(out.split('\r\n').filter((l) => /^a1 BAD /.test(l))).toHaveLength(2);
     expect(out.includes('\0')).toBe(false);
   });
 
@@ -110,12 +110,11 @@ describe('found by fuzzing: IMAP server', () => {
   });
 
   it('rfc3501 6.2.1: commands pipelined behind STARTTLS in clear text are dropped', () => {
-    const s = session();
+    const s = new imap.ServerSession({ capabilities: ['IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN'] });
     const ev = s.receive(enc('A1 STARTTLS\r\nA2 LOGIN smith sesame\r\n'));
     expect(ev).toMatchObject([{ type: 'command', command: { command: 'STARTTLS' } }]);
     const after = s.ok('Begin TLS negotiation now');
-    expect(after).toEqual([{ type: 'starttls', discarded: expect.any(Number) }]);
-    expect((after[0] as { discarded: number }).discarded).toBeGreaterThan(0);
+    expect(after).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'UNEXPECTED' }) }, { type: 'starttls', discarded: 23 }]);
     expect(s.state).toBe('not-authenticated');
   });
 

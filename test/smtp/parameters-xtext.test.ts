@@ -87,14 +87,14 @@ describe('rfc3461 4.2/4.4 through smtp.ServerSession: 501 5.5.4', () => {
   it('MAIL FROM:<a@b.c> ENVID=ab+0D+0Acd is answered 501 5.5.4 and no transaction starts', () => {
     const out = serve('EHLO client.example\r\nMAIL FROM:<a@b.c> ENVID=ab+0D+0Acd\r\nRCPT TO:<x@y.example>\r\n');
     const lines = out.split('\r\n');
-    expect(lines).toContain('501 5.5.4 ENVID: xtext: +0D decodes to a char that is not printable US-ASCII (RFC 3461 4)');
+    expect(lines).toContain('501 5.5.4 Invalid MAIL parameters');
     expect(lines).toContain('503 5.5.1 Need MAIL command');
   });
 
   it('RCPT TO:<x@y.example> ORCPT=rfc822;a+0D+0Ab@c is answered 501 5.5.4 and the recipient is not added', () => {
     const out = serve('EHLO client.example\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@y.example> ORCPT=rfc822;a+0D+0Ab@c\r\nDATA\r\n');
     const lines = out.split('\r\n');
-    expect(lines).toContain('501 5.5.4 ORCPT: xtext: +0D decodes to a char that is not printable US-ASCII (RFC 3461 4)');
+    expect(lines).toContain('501 5.5.4 Invalid RCPT parameters');
     // No recipient was accepted, so DATA is refused (RFC 2920 3.1).
     expect(lines).toContain('554 5.5.1 No valid recipients');
     expect(lines.some((l) => l.startsWith('354'))).toBe(false);
@@ -111,7 +111,7 @@ describe('issue 17: typed MAIL/RCPT parameters', () => {
     const m = smtp.parseCommand('MAIL FROM:<a@b.example> SIZE=1 SIZE=2') as smtp.MailCommand;
     expect(smtp.readMailParameters(m.params)).toMatchObject({ code: 'SYNTAX', message: 'parameter SIZE given twice' });
     expect(smtp.readRcptParameters([{ keyword: 'NOTIFY', value: 'NEVER' }, { keyword: 'NOTIFY', value: 'SUCCESS' }])).toMatchObject({ code: 'SYNTAX' });
-    expect(serve('EHLO client.example\r\nMAIL FROM:<a@b.example> SIZE=1 SIZE=2\r\n').split('\r\n')).toContain('501 5.5.4 parameter SIZE given twice');
+    expect(serve('EHLO client.example\r\nMAIL FROM:<a@b.example> SIZE=1 SIZE=2\r\n').split('\r\n')).toContain('501 5.5.4 Invalid MAIL parameters');
   });
 
   it('rfc2852 4: BY=+22;NT (a signed by-time) is read; BY=++22;N is not', () => {

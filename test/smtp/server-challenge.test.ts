@@ -20,7 +20,7 @@ describe('smtp ServerSession AUTH challenges on the wire (RFC 4954 4)', () => {
     };
     s.takeOutput();
     handle(s.receive(enc('EHLO client.example\r\nAUTH PLAIN\r\n')));
-    expect(out(s)).toBe('250-mx.example greets client.example\r\n250 AUTH PLAIN\r\n334 \r\n');
+    expect(out(s)).toBe('250-mx.example greets client.example\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-CHUNKING\r\n250-SMTPUTF8\r\n250 AUTH PLAIN\r\n334 \r\n');
     handle(s.receive(enc('AHUAcA==\r\n')));
     expect(responses).toEqual(['\0u\0p']);
     expect(out(s)).toBe('235 2.7.0 Authentication successful\r\n');

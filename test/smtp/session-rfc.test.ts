@@ -300,7 +300,7 @@ describe('server sequence rules and limits', () => {
   });
 
   it('STARTTLS resets the session and reports the discarded clear-text bytes', () => {
-    const s = new smtp.ServerSession({ domain: 's' });
+    const s = new smtp.ServerSession({ domain: 's', extensions: [{ keyword: 'STARTTLS', params: [] }] });
     const events: smtp.ServerEvent[] = [];
     const handle = (ev: smtp.ServerEvent[]): void => {
       for (const e of ev) {
