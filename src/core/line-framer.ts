@@ -7,7 +7,7 @@
  */
 
 import { ByteQueue } from './byte-queue';
-import { CR, LF, describeBytes } from './bytes';
+import { CR, LF, describeBytes, indexOfByte } from './bytes';
 import { ProtocolError } from './errors';
 
 /**
@@ -126,7 +126,7 @@ export class LineFramer {
             line: describeBytes(line),
           });
         }
-        const cr = line.indexOf(CR);
+        const cr = indexOfByte(line, CR, 0);
         if (cr >= 0) {
           return new ProtocolError('BARE_CR', 'bare CR inside a line; CR is only allowed before LF', {
             offset: start + cr,
