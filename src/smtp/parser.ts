@@ -11,9 +11,13 @@ import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
 import { parseCommand } from './command';
-import { parseReplyLine, replyFromLines, type ReplyLine } from './reply';
+import { enhancedStatusLength, readEnhancedStatus } from './enhanced-status';
+import { parseReplyLine, readReplyCode, replyTextStart } from './reply';
 
-import type { Command, Reply } from './types';
+import type { Command, EnhancedStatus, Reply } from './types';
+
+/** What a push that completed nothing returns: one shared, frozen empty array (no allocation per push). */
+const NO_ITEMS = Object.freeze([]) as unknown as never[];
 
 /** BDAT octets are handed out in pieces of at least this many bytes (unless the chunk ends first). */
 const SMALL_PIECE = 256;
@@ -270,7 +274,10 @@ export interface ReplyParserOptions {
 export class ReplyParser {
   private readonly framer: LineFramer;
   private readonly maxLines: number;
-  private lines: ReplyLine[] = [];
+  // The reply being read: its code (0 before its first line), enhanced code and line texts.
+  private code = 0;
+  private enhanced: EnhancedStatus | null = null;
+  private texts: string[] = [];
   private bad: ProtocolError | null = null;
   private count = 0;
 
@@ -279,36 +286,62 @@ export class ReplyParser {
     this.maxLines = options.maxLines ?? 1000;
   }
 
-  /** Feeds bytes; returns the replies completed by them. Never throws for any input. */
+  /**
+   * Feeds bytes; returns the replies completed by them. Never throws for any input. When
+   * nothing completed, the returned array is a shared empty one: do not modify it.
+   */
   push(chunk: Uint8Array): ReplyParserItem[] {
     this.framer.push(chunk);
-    const out: ReplyParserItem[] = [];
+    let out: ReplyParserItem[] = NO_ITEMS;
     for (;;) {
       const raw = this.framer.readLine();
       if (raw === null) return out;
-      const line = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
-      if (line instanceof ProtocolError) {
+      // Each line is read in bytes: the code, the separator and the enhanced code without a
+      // string; one decode for the text that is kept.
+      const kind = raw instanceof ProtocolError ? -3 : readReplyCode(raw, 0, raw.length);
+      if (kind < 0) {
         // A bad line spoils the reply it is in; a bad single line is its own error.
-        const e = new ProtocolError(line.code, line.message, { offset: this.framer.lineOffset, line: line.line });
-        if (this.count === 0) out.push({ type: 'error', error: e });
-        else this.bad ??= e;
-        if (this.count === 0) continue;
+        const parsed = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
+        const base = parsed instanceof ProtocolError ? parsed : new ProtocolError('SYNTAX', 'unreadable reply line');
+        const e = new ProtocolError(base.code, base.message, { offset: this.framer.lineOffset, line: base.line });
+        if (this.count === 0) {
+          if (out === NO_ITEMS) out = [];
+          out.push({ type: 'error', error: e });
+          continue;
+        }
+        this.bad ??= e;
         this.count++;
         continue;
       }
+      const line = raw as Uint8Array;
+      const code = kind >> 1;
+      const last = (kind & 1) === 1;
+      const first = this.count === 0;
       this.count++;
-      if (this.lines.length > 0 && line.code !== this.lines[0]!.code) {
-        this.bad ??= new ProtocolError('SYNTAX', `reply code ${line.code} inside a multiline ${this.lines[0]!.code} reply`, { offset: this.framer.lineOffset });
+      if (!first && code !== this.code) {
+        this.bad ??= new ProtocolError('SYNTAX', `reply code ${code} inside a multiline ${this.code} reply`, { offset: this.framer.lineOffset });
       } else if (this.count > this.maxLines) {
         this.bad ??= new ProtocolError('TOO_MANY', `reply longer than ${this.maxLines} lines`, { offset: this.framer.lineOffset });
-      } else if (this.bad === null) this.lines.push(line);
-      if (!line.last) continue;
-      if (this.bad) out.push({ type: 'error', error: this.bad });
-      else {
-        const r = replyFromLines(this.lines);
-        out.push(r instanceof ProtocolError ? { type: 'error', error: r } : { type: 'reply', reply: r });
+      } else if (this.bad === null) {
+        if (first) this.code = code;
+        const end = line.length;
+        let t = replyTextStart(line, 0, end);
+        const e = readEnhancedStatus(line, t, end);
+        // RFC 2034 3: the first line's enhanced code is the reply's; later lines lose theirs
+        // only when the first line had one.
+        if (e !== null && e.class === ((code / 100) | 0)) {
+          if (first) this.enhanced = e;
+          if (this.enhanced !== null) t = Math.min(end, t + enhancedStatusLength(e) + 1);
+        }
+        this.texts.push(decodeUtf8(line, t, end));
       }
-      this.lines = [];
+      if (!last) continue;
+      if (out === NO_ITEMS) out = [];
+      if (this.bad) out.push({ type: 'error', error: this.bad });
+      else out.push({ type: 'reply', reply: { code: this.code, enhanced: this.enhanced, lines: this.texts } });
+      this.texts = [];
+      this.enhanced = null;
+      this.code = 0;
       this.bad = null;
       this.count = 0;
     }
@@ -320,7 +353,9 @@ export class ReplyParser {
     const e = this.framer.end();
     if (e) out.push({ type: 'error', error: e });
     else if (this.count > 0) out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a multiline reply', { offset: this.framer.queue.offset }) });
-    this.lines = [];
+    this.texts = [];
+    this.enhanced = null;
+    this.code = 0;
     this.bad = null;
     this.count = 0;
     return out;
