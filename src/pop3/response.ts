@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { assertNoLineBreak, decodeUtf8, upperAscii } from '../core/bytes';
+import { SP, assertNoLineBreak, decodeLatin1, decodeUtf8, encodeUtf8, indexOfByte, upperAscii } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 import type { ListEntry, Response, Stat, StatusResponse, UidlEntry } from './types';
 
@@ -27,30 +27,49 @@ export interface ParseResponseOptions {
  * ```
  */
 export function parseResponse(input: string | Uint8Array, options: ParseResponseOptions = {}): Response | ProtocolError {
-  const line = typeof input === 'string' ? input : decodeUtf8(input);
+  // Read in bytes: the status, the spaces and the [CODE] without a string; one decode for the text.
+  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  const n = bytes.length;
   const lenient = options.lenientStatus ?? true;
-  if (line === '+' || line.startsWith('+ ')) return { status: '+', text: line.slice(2) };
-  let status: '+OK' | '-ERR' | null = null;
-  let rest = '';
-  for (const s of ['+OK', '-ERR'] as const) {
-    const head = line.slice(0, s.length);
-    if ((head === s || (lenient && upperAscii(head) === s)) && (line.length === s.length || line[s.length] === ' ')) {
-      status = s;
-      rest = line.slice(s.length + 1);
-    }
+  const b0 = bytes[0];
+  if (b0 === 0x2b && (n === 1 || bytes[1] === SP)) return { status: '+', text: decodeUtf8(bytes, 2, n) };
+  let status: '+OK' | '-ERR';
+  let i: number;
+  if (b0 === 0x2b && n >= 3 && letter(bytes[1]!, 0x4f, lenient) && letter(bytes[2]!, 0x4b, lenient) && (n === 3 || bytes[3] === SP)) {
+    status = '+OK';
+    i = 4;
+  } else if (b0 === 0x2d && n >= 4 && letter(bytes[1]!, 0x45, lenient) && letter(bytes[2]!, 0x52, lenient) && letter(bytes[3]!, 0x52, lenient) && (n === 4 || bytes[4] === SP)) {
+    status = '-ERR';
+    i = 5;
+  } else {
+    const line = typeof input === 'string' ? input : decodeUtf8(bytes, 0, Math.min(n, 80));
+    return new ProtocolError('SYNTAX', 'response must start with +OK, -ERR or "+ "', { offset: 0, line: line.slice(0, 80) });
   }
-  if (status === null) return new ProtocolError('SYNTAX', 'response must start with +OK, -ERR or "+ "', { offset: 0, line: line.slice(0, 80) });
-  rest = rest.replace(/^ +/, '');
+  while (i < n && bytes[i] === SP) i++;
   let code: string | null = null;
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    const inner = close < 0 ? '' : rest.slice(1, close);
-    if (close > 0 && /^[A-Za-z0-9/-]+$/.test(inner)) {
-      code = upperAscii(inner);
-      rest = rest.slice(close + 1).replace(/^ /, '');
+  if (i < n && bytes[i] === 0x5b) {
+    const close = indexOfByte(bytes, 0x5d, i);
+    if (close > i + 1 && isCodeText(bytes, i + 1, close)) {
+      code = upperAscii(decodeLatin1(bytes, i + 1, close));
+      i = close + 1;
+      if (bytes[i] === SP) i++;
     }
   }
-  return { status, code, text: rest };
+  return { status, code, text: decodeUtf8(bytes, i, n) };
+}
+
+/** `c` is the upper-case letter `upper`, or (lenient) its lower-case form. */
+function letter(c: number, upper: number, lenient: boolean): boolean {
+  return c === upper || (lenient && c === (upper | 0x20));
+}
+
+/** RFC 2449 8 resp-code characters: letters, digits, `/` and `-`. */
+function isCodeText(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2f || c === 0x2d)) return false;
+  }
+  return true;
 }
 
 /** Encodes a response line with CRLF; throws for line breaks in the text or a malformed code. */

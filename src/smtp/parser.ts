@@ -62,6 +62,8 @@ export interface CommandParserOptions {
   readonly dataLineEndings?: BareLineEndingPolicy;
   /** Lenient command syntax (see `ParseCommandOptions.lenient`). Default false. */
   readonly lenient?: boolean;
+  /** Turns off the default leniencies (see `ParseCommandOptions.strict`: a space after `FROM:`/`TO:`). Default false. */
+  readonly strict?: boolean;
 }
 
 /** What a {@link CommandParser} expects next. */
@@ -93,7 +95,10 @@ export class CommandParser {
   private readonly maxLine: number;
   private readonly maxAuthLine: number;
   private readonly lenient: boolean;
+  private readonly strict: boolean;
   private mode: Mode = 'command';
+  /** Reused for the DotDecoder's output, emptied after each use. */
+  private readonly pieces: (Uint8Array | ProtocolError)[] = [];
   private bdatLeft = 0;
   private bdatLast = false;
 
@@ -101,6 +106,7 @@ export class CommandParser {
     this.maxLine = options.maxLineLength ?? 2048;
     this.maxAuthLine = options.maxAuthLineLength ?? 12288;
     this.lenient = options.lenient ?? false;
+    this.strict = options.strict ?? false;
     this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
     this.dot = new DotDecoder({ lineEndings: options.dataLineEndings ?? 'reject' });
   }
@@ -115,12 +121,13 @@ export class CommandParser {
     return this.framer.buffered;
   }
 
-  /** Feeds bytes; returns the items completed by them, in order. Never throws for any input. */
+  /**
+   * Feeds bytes; returns the items completed by them, in order. Never throws for any input.
+   * When nothing completed, the returned array is a shared empty one: do not modify it.
+   */
   push(chunk: Uint8Array): CommandParserItem[] {
     this.framer.push(chunk);
-    const out: CommandParserItem[] = [];
-    this.run(out);
-    return out;
+    return this.run();
   }
 
   /** The server accepted DATA (sent 354): the buffered and following bytes are the body. */
@@ -152,10 +159,10 @@ export class CommandParser {
 
   /** End of stream: a `TRUNCATED` error when a line, body or BDAT chunk was cut short. */
   end(): CommandParserItem[] {
-    const out: CommandParserItem[] = [];
+    let out: CommandParserItem[] = [];
     if (this.mode === 'data' || this.mode === 'bdat') {
       // What the body had so far goes out before the error (nothing is lost).
-      this.run(out, true);
+      out = this.run(true).slice();
       out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.mode === 'data' ? 'DATA body' : 'BDAT chunk'}`, { offset: this.framer.queue.end }) });
       this.framer.queue.clear();
     } else {
@@ -169,21 +176,30 @@ export class CommandParser {
   private switchTo(mode: Mode): CommandParserItem[] {
     this.mode = mode;
     this.framer.resync();
-    const out: CommandParserItem[] = [];
-    this.run(out);
-    return out;
+    return this.run();
   }
 
-  private run(out: CommandParserItem[], flush = false): void {
+  /** Runs the parser over what is buffered; the items, or the shared empty array when none completed. */
+  private run(flush = false): CommandParserItem[] {
+    // Allocated only when an item completes: at 64-byte reads most pushes complete nothing.
+    let out: CommandParserItem[] = NO_ITEMS;
+    const pieces = this.pieces;
     for (;;) {
       switch (this.mode) {
         case 'paused':
-          return;
+          return out;
         case 'data': {
-          const pieces: (Uint8Array | ProtocolError)[] = [];
           const done = this.dot.decode(this.framer.queue, pieces, flush);
-          for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
-          if (!done) return;
+          if (pieces.length > 0) {
+            if (out === NO_ITEMS) out = [];
+            for (let i = 0; i < pieces.length; i++) {
+              const p = pieces[i]!;
+              out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+            }
+            pieces.length = 0;
+          }
+          if (!done) return out;
+          if (out === NO_ITEMS) out = [];
           out.push({ type: 'data-end', last: true });
           this.mode = 'command';
           this.framer.resync();
@@ -193,13 +209,14 @@ export class CommandParser {
           const q = this.framer.queue;
           // As in DATA: a chunk arriving a few bytes per read goes out in pieces of at least
           // SMALL_PIECE bytes (or whatever completes the chunk), not one piece per read.
-          if (!flush && q.length < this.bdatLeft && q.length < SMALL_PIECE) return;
+          if (!flush && q.length < this.bdatLeft && q.length < SMALL_PIECE) return out;
+          if (out === NO_ITEMS) out = [];
           while (this.bdatLeft > 0 && q.length > 0) {
             const c = q.takeChunk(this.bdatLeft);
             this.bdatLeft -= c.length;
             out.push({ type: 'data', chunk: c });
           }
-          if (this.bdatLeft > 0) return;
+          if (this.bdatLeft > 0) return out;
           out.push({ type: 'data-end', last: this.bdatLast });
           this.mode = 'command';
           this.framer.resync();
@@ -207,7 +224,8 @@ export class CommandParser {
         }
         case 'auth': {
           const line = this.framer.readLine();
-          if (line === null) return;
+          if (line === null) return out;
+          if (out === NO_ITEMS) out = [];
           this.framer.maxLineLength = this.maxLine;
           this.mode = 'paused';
           if (line instanceof ProtocolError) out.push({ type: 'error', error: line });
@@ -216,12 +234,13 @@ export class CommandParser {
         }
         case 'command': {
           const line = this.framer.readLine();
-          if (line === null) return;
+          if (line === null) return out;
+          if (out === NO_ITEMS) out = [];
           if (line instanceof ProtocolError) {
             out.push({ type: 'error', error: line });
             continue;
           }
-          const cmd = parseCommand(line, { lenient: this.lenient });
+          const cmd = parseCommand(line, { lenient: this.lenient, strict: this.strict });
           if (cmd instanceof ProtocolError) {
             out.push({ type: 'error', error: new ProtocolError(cmd.code, cmd.message, { offset: this.framer.lineOffset + Math.max(0, cmd.offset), line: cmd.line }) });
             continue;
