@@ -10,7 +10,7 @@ import { decodeUtf8 } from '../core/bytes';
 import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
-import { parseCommand } from './command';
+import { MAX_COMMAND_LINE_LENGTH, parseCommand } from './command';
 import { parseResponse } from './response';
 import type { Command, Response } from './types';
 
@@ -233,7 +233,7 @@ export type CommandParserItem = CommandItem | AuthLineItem | ErrorItem;
 
 /** Options of {@link CommandParser}. */
 export interface CommandParserOptions {
-  /** Longest command line including CRLF. Default 1024 (RFC 2449 4: 255-octet arguments, 4-char keyword). */
+  /** Longest command line including CRLF. Default {@link MAX_COMMAND_LINE_LENGTH} (1024). */
   readonly maxLineLength?: number;
   /** Longest argument (RFC 2449 4: 255). Default 255. */
   readonly maxArgumentLength?: number;
@@ -256,7 +256,7 @@ export class CommandParser {
   private mode: 'command' | 'paused' | 'auth' = 'command';
 
   constructor(options: CommandParserOptions = {}) {
-    this.maxLine = options.maxLineLength ?? 1024;
+    this.maxLine = options.maxLineLength ?? MAX_COMMAND_LINE_LENGTH;
     this.maxAuthLine = options.maxAuthLineLength ?? 12288;
     this.maxArg = options.maxArgumentLength ?? 255;
     this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
@@ -319,7 +319,7 @@ export class CommandParser {
         this.framer.maxLineLength = this.maxLine;
         continue;
       }
-      const c = parseCommand(line, { maxArgumentLength: this.maxArg });
+      const c = parseCommand(line, { maxArgumentLength: this.maxArg, maxLineLength: this.framer.maxLineLength });
       if (c instanceof ProtocolError) {
         out.push({ type: 'error', error: new ProtocolError(c.code, c.message, { offset: this.framer.lineOffset + Math.max(0, c.offset), line: c.line }) });
         continue;

@@ -127,13 +127,62 @@ export interface Capabilities {
   readonly sasl: readonly string[];
   /** LOGIN-DELAY seconds and whether it varies per user; null when absent. */
   readonly loginDelay: { readonly seconds: number; readonly perUser: boolean } | null;
-  /** EXPIRE days, 'NEVER', with the per-user flag; null when absent. */
-  readonly expire: { readonly days: number | 'NEVER'; readonly perUser: boolean } | null;
+  /**
+   * EXPIRE (RFC 2449 6.7): `days` is the number of days, `'NEVER'`, or null for a policy that
+   * is neither (servers send `EXPIRE soon`); `policy` is the word as sent. `perUser` for a
+   * trailing `USER`. Null when absent.
+   */
+  readonly expire: { readonly days: number | 'NEVER' | null; readonly policy: string; readonly perUser: boolean } | null;
   /** IMPLEMENTATION text; null when absent. */
   readonly implementation: string | null;
-  /** UTF8 offered, and whether only as `UTF8 USER`; null when absent. */
+  /**
+   * UTF8 (RFC 6856 2): offered, and `user` when the argument `USER` says UTF-8 user names and
+   * passwords are accepted in USER/PASS (without it only SASL carries them). Null when absent.
+   */
   readonly utf8: { readonly user: boolean } | null;
+  /** LANG (RFC 6856 3): the server can change the language of its response texts (the `LANG` command). */
   readonly lang: boolean;
+}
+
+/** The days of an EXPIRE policy: a number of days, `'NEVER'`, or null for anything else (`soon`). */
+function expireDays(policy: string): number | 'NEVER' | null {
+  if (upperAscii(policy) === 'NEVER') return 'NEVER';
+  if (policy.length === 0 || policy.length > 9) return null;
+  for (let i = 0; i < policy.length; i++) {
+    const c = policy.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  return Number(policy);
+}
+
+/** One line of a LANG listing (RFC 6856 3): a language tag, a space, and its description. */
+export interface LangEntry {
+  /** The language tag (RFC 5646), as sent. */
+  readonly tag: string;
+  /** The description, in the language itself (UTF-8). */
+  readonly description: string;
+}
+
+/**
+ * Reads a line of the listing that `LANG` without an argument answers (RFC 6856 3):
+ * `tag SP description`; a `SYNTAX` ProtocolError for a line without a tag.
+ *
+ * @example
+ * ```ts
+ * import { pop3 } from 'mailwire';
+ * pop3.parseLangEntry('fr Français'); // { tag: 'fr', description: 'Français' }
+ * ```
+ */
+export function parseLangEntry(line: string): LangEntry | ProtocolError {
+  const sp = line.indexOf(' ');
+  const tag = sp < 0 ? line : line.slice(0, sp);
+  let ok = tag.length > 0;
+  for (let i = 0; ok && i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2a;
+  }
+  if (!ok) return new ProtocolError('SYNTAX', 'LANG listing line must start with a language tag', { offset: 0, line: line.slice(0, 80) });
+  return { tag, description: sp < 0 ? '' : line.slice(sp + 1) };
 }
 
 /** Reads the lines of a CAPA listing. */
@@ -159,7 +208,7 @@ export function parseCapabilities(lines: readonly string[]): Capabilities {
     authRespCode: has('AUTH-RESP-CODE'),
     sasl: (find('SASL')?.params ?? []).map(upperAscii),
     loginDelay: ld && /^\d+$/.test(ld.params[0] ?? '') ? { seconds: Number(ld.params[0]), perUser: upperAscii(ld.params[1] ?? '') === 'USER' } : null,
-    expire: ex && ex.params[0] !== undefined ? { days: upperAscii(ex.params[0]) === 'NEVER' ? 'NEVER' : Number(ex.params[0]), perUser: upperAscii(ex.params[1] ?? '') === 'USER' } : null,
+    expire: ex && ex.params[0] !== undefined ? { days: expireDays(ex.params[0]), policy: ex.params[0], perUser: upperAscii(ex.params[1] ?? '') === 'USER' } : null,
     implementation: impl === undefined ? null : impl.trim().slice('IMPLEMENTATION'.length).trim(),
     utf8: u8 ? { user: upperAscii(u8.params[0] ?? '') === 'USER' } : null,
     lang: has('LANG'),
