@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // mailwire benchmarks: `npm run bench` (full, ~10-15 min on 2 cores) or `npm run bench -- --quick` (1-2 min smoke).
 // Every case runs in its own child process (case.mjs) so peers do not share heap or JIT state.
-// Options: --quick, --only=<substring of case name>, --docs (rewrite docs/benchmarks.md), --json=<path>.
+// Options: --quick, --only=<substrings of case names, comma-separated>, --docs (rewrite docs/benchmarks.md), --json=<path>.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,7 +54,7 @@ const fmtRange = (x) => (x.mbpsMin ? ` (${x.mbpsMin.toFixed(1)}-${x.mbpsMax.toFi
 const results = [];
 const t0 = Date.now();
 for (const c of cases) {
-  if (only && !name(c).includes(only)) continue;
+  if (only && !only.split(',').some((o) => name(c).includes(o))) continue;
   const r = spawnSync(process.execPath, ['--expose-gc', '--stack-size=4000', join(here, 'case.mjs'), JSON.stringify(c)], { encoding: 'utf8', timeout: quick ? 120e3 : 600e3, maxBuffer: 1 << 24 });
   let res;
   try { res = JSON.parse(r.stdout.trim().split('\n').pop()); } catch { res = { ok: false, error: r.error ? String(r.error) : `exit ${r.status} ${r.signal || ''} ${(r.stderr || '').slice(0, 200)}` }; }

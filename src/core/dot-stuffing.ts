@@ -138,6 +138,12 @@ export class DotDecoder {
             break;
           }
           if (c[j] === CR) {
+            // The usual line end: CRLF followed by anything but a dot needs no state change
+            // (line start, not a dot: back in the middle of a line). One step per line.
+            if (j + 2 < n && c[j + 1] === LF && c[j + 2] !== DOT) {
+              i = j + 2;
+              continue;
+            }
             i = j + 1;
             state = S_CR;
           } else {
