@@ -77,8 +77,8 @@ export function mwImap(chunks) {
       if (it.type === 'literal-chunk') { t.literalBytes += it.chunk.length; continue; }
       if (it.type === 'literal-end') continue;
       n++;
-      if (it.type !== 'response' || it.response.kind !== 'FETCH') continue;
-      const a = it.response.attributes;
+      if (it.type !== 'untagged' || it.kind !== 'FETCH') continue;
+      const a = it.attributes;
       if (a.envelope) walkEnvelope(a.envelope, t);
       if (a.bodyStructure) walkBody(a.bodyStructure, t);
       if (a.sections) for (const s of a.sections) if (s.data instanceof Uint8Array) t.literalBytes += s.data.length;
