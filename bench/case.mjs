@@ -8,22 +8,44 @@ const DRV = {
   'limit-indexOf': D.limitIndexOf, 'limit-copy': D.limitCopy,
   'mailwire:imap-meta': D.mwImap, 'mailwire:imap-body': D.mwImap, 'mailwire:smtp-in': D.mwSmtpIn,
   'mailwire:smtp-replies': D.mwSmtpReplies, 'mailwire:pop3': D.mwPop3,
-  'node-imap': D.nodeImap, imapflow: D.imapflow, 'emailjs-imap-handler': D.emailjsImap, 'smtp-server': D.smtpServer, nodemailer: D.nodemailer, 'node-pop3': D.nodePop3, yapople: D.yapople,
+  'node-imap': D.nodeImap, imapflow: D.imapflow, 'emailjs-imap-handler': D.emailjsImap, 'smtp-server': D.smtpServer, nodemailer: D.nodemailer,
+  'node-pop3 streams': D.nodePop3, 'node-pop3 command': D.nodePop3Command, yapople: D.yapople,
 };
 const mem = () => process.memoryUsage().rss;
+
+// A driver returns the item count, or { count, check } where check holds what it read (body
+// octets, listing lines, ENVELOPE/BODYSTRUCTURE tallies) to compare with the generator's.
+const norm = (r) => (typeof r === 'number' ? { count: r, check: null } : r);
+function verify(got, corpus, mustCheck) {
+  if (got.count !== corpus.count) return `item count ${got.count}, expected ${corpus.count}`;
+  if (!corpus.check) return null;
+  if (!got.check) return mustCheck ? 'the driver did not report what it read' : null;
+  for (const k of Object.keys(got.check)) {
+    if (k in corpus.check && got.check[k] !== corpus.check[k]) return `${k} ${got.check[k]}, expected ${corpus.check[k]}`;
+  }
+  if (mustCheck) for (const k of Object.keys(corpus.check)) if (!(k in got.check)) return `${k} not counted`;
+  return null;
+}
 
 async function main() {
   await D.loadMailwire();
   if (spec.kind === 'memory') return memory();
   if (spec.kind === 'linear') return linear();
+  if (spec.kind === 'scaling') return scaling();
   const corpus = GEN[spec.corpus](spec.bytes);
   const chunks = D.split(corpus.data, spec.chunk);
   const fn = DRV[spec.parser.startsWith('mailwire') ? `mailwire:${spec.corpus}` : spec.parser];
   const isLimit = spec.parser.startsWith('limit');
   const rss0 = mem(); let peak = rss0;
-  // warm-up doubles as the output check: a parser that miscounts is never timed
-  const got = await fn(chunks, corpus, spec.chunk);
-  if (!isLimit && got !== corpus.count) return out({ ok: false, error: `item count ${got}, expected ${corpus.count}` });
+  // The first run doubles as the output check: a parser that miscounts is never timed.
+  const got = norm(await fn(chunks, corpus, spec.chunk));
+  const bad = isLimit ? null : verify(got, corpus, spec.parser === 'mailwire');
+  if (bad) return out({ ok: false, error: bad });
+  // Steady state: warm up until the JIT and the heap have settled (at least `warm` runs and
+  // 1 s), then time `runs` runs back to back. No gc() is forced anywhere near a timed run: it
+  // left every parser slow for ~100 ms after it, and hid the garbage a parser makes itself.
+  const warmUntil = Date.now() + (spec.warmMs ?? 1000);
+  for (let i = 0; i < (spec.warm ?? 3) || Date.now() < warmUntil; i++) await fn(chunks, corpus, spec.chunk);
   const times = [];
   for (let i = 0; i < spec.runs; i++) {
     const t = process.hrtime.bigint();
@@ -33,7 +55,29 @@ async function main() {
   }
   times.sort((a, b) => a - b);
   const med = times[times.length >> 1];
-  out({ ok: true, seconds: med, mbps: corpus.data.length / 1e6 / med, itemsps: corpus.count / med, bytes: corpus.data.length, items: corpus.count, runs: spec.runs, peakRssMiB: peak / 2 ** 20, rssGrowthMiB: (peak - rss0) / 2 ** 20 });
+  const mb = corpus.data.length / 1e6;
+  out({ ok: true, seconds: med, mbps: mb / med, mbpsMin: mb / times[times.length - 1], mbpsMax: mb / times[0], itemsps: corpus.count / med, bytes: corpus.data.length, items: corpus.count, runs: spec.runs, peakRssMiB: peak / 2 ** 20, rssGrowthMiB: (peak - rss0) / 2 ** 20 });
+}
+
+// One parser over growing prefixes of the same generator: MB/s must not fall with corpus size
+// (nodemailer's did, when its reply queue was not drained).
+async function scaling() {
+  const fn = DRV[spec.parser.startsWith('mailwire') ? `mailwire:${spec.corpus}` : spec.parser];
+  const res = [];
+  for (const bytes of spec.sizes) {
+    const corpus = GEN[spec.corpus](bytes);
+    const chunks = D.split(corpus.data, spec.chunk);
+    const got = norm(await fn(chunks, corpus, spec.chunk));
+    const bad = verify(got, corpus, false);
+    if (bad) { res.push({ bytes, ok: false, error: bad }); continue; }
+    const warmUntil = Date.now() + 500;
+    while (Date.now() < warmUntil) await fn(chunks, corpus, spec.chunk);
+    const times = [];
+    for (let i = 0; i < spec.runs; i++) { const t = process.hrtime.bigint(); await fn(chunks, corpus, spec.chunk); times.push(Number(process.hrtime.bigint() - t) / 1e9); }
+    times.sort((a, b) => a - b);
+    res.push({ bytes: corpus.data.length, ok: true, mbps: corpus.data.length / 1e6 / times[times.length >> 1] });
+  }
+  out({ ok: res.every((r) => r.ok), scaling: res, error: res.find((r) => !r.ok)?.error });
 }
 
 // 64-byte chunks over single items of growing size: MB/s should stay flat (linear cost).
@@ -52,16 +96,13 @@ async function linear() {
       const c = C.imapBodies(1, 9, size, size); data = c.data; fn = D.mwImap; expectN = c.count;
     }
     const chunks = D.split(data, 64);
-    const got = fn(chunks, {});
+    const got = norm(fn(chunks, {})).count;
     if (got !== expectN) { res.push({ size, ok: false, error: `count ${got} != ${expectN}` }); continue; }
     cases.push({ size, data, fn, chunks, reps: Math.max(3, Math.ceil(spec.target / size)), times: [] });
   }
   for (const c of cases) for (let j = 0; j < c.reps; j++) c.fn(c.chunks, {}); // warm-up
   for (let k = 0; k < 5; k++) {
     for (const c of cases) {
-      // Garbage of the previous size (1 MB buffers in large-object space) is collected here,
-      // not inside the next size's timing window.
-      globalThis.gc?.();
       const t = process.hrtime.bigint();
       for (let j = 0; j < c.reps; j++) c.fn(c.chunks, {});
       c.times.push(Number(process.hrtime.bigint() - t) / 1e9 / c.reps);

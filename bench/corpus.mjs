@@ -13,56 +13,78 @@ const pick = (r, a) => a[Math.floor(r() * a.length)];
 const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 const WORDS = ['alpha', 'report', 'Q3', 'meeting', 'invoice', 'hello', 'world', 'status', 'draft', 'urgent', 're:', 'fwd:', 'budget', 'notes'];
 function text(r, n) { const w = []; for (let i = 0; i < n; i++) w.push(pick(r, WORDS)); return w.join(' '); }
-function quoted(r, n) {
+// What a full reader of the IMAP metadata corpus must find, counted while generating it: the
+// driver walks every ENVELOPE and BODYSTRUCTURE it is given and must arrive at the same numbers,
+// so a lazy or skipping parser fails the check instead of being timed. `chars` sums the lengths
+// of the decoded strings the walk reads (escapes removed), so strings are checked too.
+const tally = { addresses: 0, singleParts: 0, multiParts: 0, strings: 0, chars: 0 };
+const seen = (t) => { tally.strings++; tally.chars += t.length; return t; };
+function quoted(r, n, counted = true) {
   let t = text(r, n);
-  if (r() < 0.2) t += ' \\"quoted\\" back\\\\slash';
+  let decoded = t;
+  if (r() < 0.2) { t += ' \\"quoted\\" back\\\\slash'; decoded += ' "quoted" back\\slash'; }
+  if (counted) seen(decoded);
   return '"' + t + '"';
 }
 function addr(r) {
+  tally.addresses++;
   const name = r() < 0.3 ? 'NIL' : quoted(r, 2);
-  return `(${name} NIL "${pick(r, ['john', 'mary', 'info', 'noreply'])}${int(r, 1, 999)}" "${pick(r, ['example.com', 'mail.example.org', 'corp.example'])}")`;
+  const mailbox = seen(`${pick(r, ['john', 'mary', 'info', 'noreply'])}${int(r, 1, 999)}`);
+  const host = seen(pick(r, ['example.com', 'mail.example.org', 'corp.example']));
+  return `(${name} NIL "${mailbox}" "${host}")`;
 }
 function addrList(r) { if (r() < 0.2) return 'NIL'; const n = int(r, 1, 3); let s = '('; for (let i = 0; i < n; i++) s += addr(r); return s + ')'; }
 function bodyPart(r) {
-  const sub = pick(r, ['PLAIN', 'HTML']);
-  return `("TEXT" "${sub}" ("CHARSET" "utf-8") NIL NIL "${pick(r, ['7BIT', 'QUOTED-PRINTABLE', 'BASE64'])}" ${int(r, 10, 90000)} ${int(r, 1, 2000)} NIL NIL NIL NIL)`;
+  tally.singleParts++;
+  const sub = seen(pick(r, ['PLAIN', 'HTML']));
+  seen('TEXT'); seen('utf-8');
+  const encoding = seen(pick(r, ['7BIT', 'QUOTED-PRINTABLE', 'BASE64']));
+  return `("TEXT" "${sub}" ("CHARSET" "utf-8") NIL NIL "${encoding}" ${int(r, 10, 90000)} ${int(r, 1, 2000)} NIL NIL NIL NIL)`;
 }
 function bodystructure(r, depth = 0) {
   if (depth > 1 || r() < 0.35) return bodyPart(r);
+  tally.multiParts++;
   const n = int(r, 2, 3); let s = '(';
   for (let i = 0; i < n; i++) s += bodystructure(r, depth + 1);
-  return s + ` "${pick(r, ['MIXED', 'ALTERNATIVE', 'RELATED'])}" ("BOUNDARY" "b${int(r, 1e5, 1e6)}") NIL NIL NIL)`;
+  const sub = seen(pick(r, ['MIXED', 'ALTERNATIVE', 'RELATED']));
+  const boundary = seen(`b${int(r, 1e5, 1e6)}`);
+  return s + ` "${sub}" ("BOUNDARY" "${boundary}") NIL NIL NIL)`;
 }
 
 /** IMAP FETCH metadata responses; some subjects are literals. */
 export function imapMeta(bytes, seed = 1) {
   const r = rng(seed); const parts = []; let size = 0; let n = 0;
+  Object.assign(tally, { addresses: 0, singleParts: 0, multiParts: 0, strings: 0, chars: 0 });
   while (size < bytes) {
     n++;
-    let subject = quoted(r, int(r, 2, 8));
-    if (r() < 0.1) { const s = text(r, 5); subject = `{${Buffer.byteLength(s)}}\r\n${s}`; }
+    const date = seen('Wed, 17 Jul 1996 02:23:25 -0700');
+    let subject = quoted(r, int(r, 2, 8), false);
+    if (r() < 0.1) { const s = text(r, 5); seen(s); subject = `{${Buffer.byteLength(s)}}\r\n${s}`; }
+    else seen(subject.slice(1, -1).replace(/\\(.)/g, '$1'));
+    const from = addrList(r); const sender = addrList(r); const replyTo = addrList(r); const to = addrList(r);
+    const messageId = seen(`<${int(r, 1e6, 1e7)}@example.com>`);
     const line = `* ${n} FETCH (UID ${n + 1000} FLAGS (\\Seen${r() < 0.3 ? ' \\Flagged' : ''}) INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE ${int(r, 500, 900000)} ` +
-      `ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700" ${subject} ${addrList(r)} ${addrList(r)} ${addrList(r)} ${addrList(r)} NIL NIL NIL "<${int(r, 1e6, 1e7)}@example.com>") ` +
+      `ENVELOPE ("${date}" ${subject} ${from} ${sender} ${replyTo} ${to} NIL NIL NIL "${messageId}") ` +
       `BODYSTRUCTURE ${bodystructure(r)})\r\n`;
     const b = Buffer.from(line); parts.push(b); size += b.length;
   }
   const tail = Buffer.from('A1 OK FETCH completed\r\n'); parts.push(tail);
-  return { data: Buffer.concat(parts), count: n + 1, frames: parts };
+  return { data: Buffer.concat(parts), count: n + 1, frames: parts, check: { ...tally } };
 }
 
 /** IMAP FETCH BODY[] responses with literals of 4 KB..2 MB. */
 export function imapBodies(bytes, seed = 2, minLit = 4096, maxLit = 2 * 1024 * 1024) {
-  const r = rng(seed); const parts = []; let size = 0; let n = 0;
+  const r = rng(seed); const parts = []; let size = 0; let n = 0; let literalBytes = 0;
   while (size < bytes) {
     n++;
     // log-uniform literal sizes
     const len = Math.floor(Math.exp(Math.log(minLit) + r() * (Math.log(maxLit) - Math.log(minLit))));
     const head = Buffer.from(`* ${n} FETCH (UID ${n + 5000} BODY[] {${len}}\r\n`);
     const body = messageBody(r, len);
-    const b = Buffer.concat([head, body, Buffer.from(')\r\n')]); parts.push(b); size += b.length;
+    const b = Buffer.concat([head, body, Buffer.from(')\r\n')]); parts.push(b); size += b.length; literalBytes += len;
   }
   parts.push(Buffer.from('A2 OK FETCH completed\r\n'));
-  return { data: Buffer.concat(parts), count: n + 1, frames: parts };
+  return { data: Buffer.concat(parts), count: n + 1, frames: parts, check: { literalBytes } };
 }
 
 /** A message of exactly `len` octets with CRLF lines (some start with a dot). */
@@ -83,7 +105,7 @@ function stuff(buf) { return Buffer.from(buf.toString('latin1').replace(/(^|\r\n
 
 /** SMTP inbound transactions (client -> server). `segments` end where a compliant client waits for a reply (after DATA, after the body's final dot). */
 export function smtpInbound(bytes, seed = 3) {
-  const r = rng(seed); const parts = []; let size = 0; let commands = 0; let messages = 0; const segments = [];
+  const r = rng(seed); const parts = []; let size = 0; let commands = 0; let messages = 0; const segments = []; let bodyBytes = 0;
   let seg = [];
   const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; seg.push(b); parts.push(b); size += b.length; };
   push('EHLO client.example.com\r\n'); commands++;
@@ -93,12 +115,14 @@ export function smtpInbound(bytes, seed = 3) {
     for (let i = 0; i < rc; i++) { push(`RCPT TO:<rcpt${int(r, 1, 9999)}@example.org> NOTIFY=SUCCESS,FAILURE\r\n`); commands++; }
     push('DATA\r\n'); commands++;
     segments.push(Buffer.concat(seg)); seg = [];
-    push(stuff(messageBody(r, int(r, 1024, 64 * 1024)))); push('.\r\n'); messages++;
+    const body = messageBody(r, int(r, 1024, 64 * 1024)); bodyBytes += body.length;
+    push(stuff(body)); push('.\r\n'); messages++;
     segments.push(Buffer.concat(seg)); seg = []; // the client waits for the 250 after the body too
   }
   push('QUIT\r\n'); commands++;
   segments.push(Buffer.concat(seg));
-  return { data: Buffer.concat(parts), count: commands + messages, commands, messages, segments };
+  // bodyBytes: the unstuffed message octets a server must hand on
+  return { data: Buffer.concat(parts), count: commands + messages, commands, messages, segments, check: { bodyBytes } };
 }
 
 /** SMTP replies (server -> client). */
@@ -124,7 +148,7 @@ export function smtpReplies(bytes, seed = 4) {
  * asked for it, for the peer drivers that need one response per read.
  */
 export function pop3(bytes, seed = 5) {
-  const r = rng(seed); const parts = []; let size = 0; const expect = []; let bodies = 0; const responses = [];
+  const r = rng(seed); const parts = []; let size = 0; const expect = []; let bodies = 0; const responses = []; let bodyBytes = 0; let listingLines = 0;
   const push = (s) => { const b = typeof s === 'string' ? Buffer.from(s) : s; parts.push(b); size += b.length; return b; };
   responses.push({ command: 'greeting', data: push('+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n') }); expect.push('single');
   const msgs = []; let est = 0;
@@ -132,9 +156,12 @@ export function pop3(bytes, seed = 5) {
   let list = `+OK ${msgs.length} messages\r\n`; msgs.forEach((l, i) => { list += `${i + 1} ${l}\r\n`; }); responses.push({ command: 'LIST', data: push(list + '.\r\n') }); expect.push('listing');
   let uidl = '+OK\r\n'; msgs.forEach((l, i) => { uidl += `${i + 1} uid${(i * 7919).toString(36)}\r\n`; }); responses.push({ command: 'UIDL', data: push(uidl + '.\r\n') }); expect.push('listing');
   msgs.forEach((len, i) => {
-    const a = push(`+OK ${len} octets\r\n`); const b = push(stuff(messageBody(r, len))); const c = push('.\r\n'); expect.push('body'); bodies++;
+    const body = messageBody(r, len); bodyBytes += len;
+    const a = push(`+OK ${len} octets\r\n`); const b = push(stuff(body)); const c = push('.\r\n'); expect.push('body'); bodies++;
     responses.push({ command: `RETR ${i + 1}`, data: Buffer.concat([a, b, c]) });
   });
   // responses (greeting, LIST, UIDL, each RETR status) + one data-end per body
-  return { data: Buffer.concat(parts), count: 3 + msgs.length + bodies, expect, bodies, responses };
+  listingLines = 2 * msgs.length;
+  // bodyBytes: unstuffed message octets; listingLines: LIST + UIDL entries
+  return { data: Buffer.concat(parts), count: 3 + msgs.length + bodies, expect, bodies, responses, check: { bodyBytes, listingLines } };
 }

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { EMPTY_BYTES } from './bytes';
+import { EMPTY_BYTES, indexOfByte } from './bytes';
 
 /** Chunks shorter than this are copied into a shared tail buffer instead of queued one by one. */
 const COALESCE_BELOW = 256;
@@ -129,8 +129,9 @@ export class ByteQueue {
           for (; k < end; k++) if (b[k] === byte) return k - base;
           return -1;
         }
-        const r = b.subarray(k, end).indexOf(byte);
-        return r < 0 ? -1 : from + r;
+        // The tail buffer past `end` is not written yet; a hit there is no hit.
+        const r = indexOfByte(b, byte, k);
+        return r < 0 || r >= end ? -1 : r - base;
       }
       this.sync();
     }
@@ -138,7 +139,7 @@ export class ByteQueue {
     for (; i < this.chunks.length; i++) {
       const c = this.chunks[i]!;
       const s = this.starts[i]!;
-      const k = c.indexOf(byte, from > s ? from - s : 0);
+      const k = indexOfByte(c, byte, from > s ? from - s : 0);
       if (k >= 0) {
         this.hint = i;
         return s + k;

@@ -10,7 +10,7 @@
  */
 
 import type { ByteQueue } from './byte-queue';
-import { CR, DOT, LF } from './bytes';
+import { CR, DOT, LF, indexOfByte } from './bytes';
 import { ProtocolError } from './errors';
 
 /** Below this many buffered bytes, body bytes wait for a line end (see DotDecoder.decode). */
@@ -112,7 +112,7 @@ export class DotDecoder {
           // parts, most of the octets of real mail, have no dots at all.
           // S_MID is never entered with a CR pending just before i, so a CRLF counts only
           // when both of its bytes are at or after i.
-          const j = c.indexOf(DOT, i);
+          const j = indexOfByte(c, DOT, i);
           if (j < 0) {
             const last = c[n - 1];
             if (last === CR) state = S_CR;
@@ -127,8 +127,8 @@ export class DotDecoder {
             state = S_DOT;
           } else i = j + 1;
         } else if (state === S_MID) {
-          if (nextCr !== -1 && nextCr < i) nextCr = c.indexOf(CR, i);
-          if (nextLf !== -1 && nextLf < i) nextLf = c.indexOf(LF, i);
+          if (nextCr !== -1 && nextCr < i) nextCr = indexOfByte(c, CR, i);
+          if (nextLf !== -1 && nextLf < i) nextLf = indexOfByte(c, LF, i);
           let j: number;
           if (nextCr < 0) j = nextLf;
           else if (nextLf < 0) j = nextCr;
@@ -138,6 +138,12 @@ export class DotDecoder {
             break;
           }
           if (c[j] === CR) {
+            // The usual line end: CRLF followed by anything but a dot needs no state change
+            // (line start, not a dot: back in the middle of a line). One step per line.
+            if (j + 2 < n && c[j + 1] === LF && c[j + 2] !== DOT) {
+              i = j + 2;
+              continue;
+            }
             i = j + 1;
             state = S_CR;
           } else {

@@ -7,7 +7,7 @@
  */
 
 import { ByteQueue } from './byte-queue';
-import { CR, LF, describeBytes } from './bytes';
+import { CR, LF, describeBytes, indexOfByte } from './bytes';
 import { ProtocolError } from './errors';
 
 /**
@@ -126,7 +126,7 @@ export class LineFramer {
             line: describeBytes(line),
           });
         }
-        const cr = line.indexOf(CR);
+        const cr = indexOfByte(line, CR, 0);
         if (cr >= 0) {
           return new ProtocolError('BARE_CR', 'bare CR inside a line; CR is only allowed before LF', {
             offset: start + cr,
@@ -162,8 +162,12 @@ export class LineFramer {
    */
   end(): ProtocolError | null {
     if (this.queue.length > 0 || this.discarding) {
-      const n = this.queue.length;
-      const off = this.queue.offset;
+      // The unfinished line started where its LINE_TOO_LONG error said (its discarded part
+      // is gone from the queue, and how much of it is gone depends on how the bytes were
+      // split) or else at the first buffered byte: either way the same offset and length
+      // whatever the chunking.
+      const off = this.discarding ? this.lastLineOffset : this.queue.offset;
+      const n = this.queue.end - off;
       this.queue.clear();
       this.discarding = false;
       this.scanFrom = this.queue.offset;

@@ -5,13 +5,23 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8, upperAscii } from '../core/bytes';
+import { decodeUtf8, encodeUtf8, upperAscii } from '../core/bytes';
 import { assertInteger, assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { Command } from './types';
 
+/**
+ * The default longest POP3 command line, CRLF included: the one line limit of both the codec
+ * ({@link parseCommand}) and the server's `CommandParser`. RFC 2449 4 raises RFC 1939's 47
+ * octets to 255; 1024 leaves room for the long passwords and SASL initial responses real
+ * clients send. A longer line is a `LINE_TOO_LONG` error (a server answers `-ERR line too long`).
+ */
+export const MAX_COMMAND_LINE_LENGTH = 1024;
+
 /** Options of {@link parseCommand}. */
 export interface ParseCommandOptions {
+  /** Longest command line in octets, CRLF included. Default {@link MAX_COMMAND_LINE_LENGTH} (1024): longer is `LINE_TOO_LONG`. */
+  readonly maxLineLength?: number;
   /** Longest argument in octets (RFC 2449 4: 255). Default 255; PASS is exempt (passwords may be long). */
   readonly maxArgumentLength?: number;
 }
@@ -34,6 +44,12 @@ function msgNumber(text: string): number | null {
  * ```
  */
 export function parseCommand(input: string | Uint8Array, options: ParseCommandOptions = {}): Command | ProtocolError {
+  const maxLine = options.maxLineLength ?? MAX_COMMAND_LINE_LENGTH;
+  const octets = typeof input !== 'string' ? input.length : input.length * 3 + 2 <= maxLine ? input.length : encodeUtf8(input).length;
+  if (octets + 2 > maxLine) {
+    const head = typeof input === 'string' ? input.slice(0, 80) : decodeUtf8(input, 0, Math.min(input.length, 80));
+    return new ProtocolError('LINE_TOO_LONG', `line longer than ${maxLine} octets`, { offset: 0, line: head });
+  }
   const line = typeof input === 'string' ? input : decodeUtf8(input);
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);

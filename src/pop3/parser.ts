@@ -10,7 +10,7 @@ import { decodeUtf8 } from '../core/bytes';
 import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
-import { parseCommand } from './command';
+import { MAX_COMMAND_LINE_LENGTH, parseCommand } from './command';
 import { parseResponse } from './response';
 import type { Command, Response } from './types';
 
@@ -65,6 +65,9 @@ export interface ResponseParserOptions {
   readonly holdUntilExpected?: boolean;
 }
 
+/** What a push that completed nothing returns: one shared, frozen empty array (no allocation per push). */
+const NO_ITEMS = Object.freeze([]) as unknown as never[];
+
 /** How many held bytes {@link ResponseParserOptions.holdUntilExpected} keeps before reading them as unsolicited. */
 const HOLD_LIMIT = 65536;
 
@@ -93,6 +96,8 @@ export class ResponseParser {
   private lines: string[] = [];
   private overflow: ProtocolError | null = null;
   private hold: boolean;
+  /** Reused for the DotDecoder's output, emptied after each use. */
+  private readonly pieces: (Uint8Array | ProtocolError)[] = [];
 
   constructor(options: ResponseParserOptions = {}) {
     this.hold = options.holdUntilExpected ?? false;
@@ -112,16 +117,28 @@ export class ResponseParser {
     return this.queue.length;
   }
 
-  /** Feeds bytes; returns the items they complete. Never throws for any input. */
+  /**
+   * Feeds bytes; returns the items they complete. Never throws for any input. When nothing
+   * completed, the returned array is a shared empty one: do not modify it.
+   */
   push(chunk: Uint8Array): ResponseParserItem[] {
     this.framer.push(chunk);
-    const out: ResponseParserItem[] = [];
+    // Allocated only when an item completes: at small reads most pushes complete nothing.
+    let out: ResponseParserItem[] = NO_ITEMS;
+    const pieces = this.pieces;
     for (;;) {
       if (this.state === 'body') {
-        const pieces: (Uint8Array | ProtocolError)[] = [];
         const done = this.dot.decode(this.framer.queue, pieces);
-        for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+        if (pieces.length > 0) {
+          if (out === NO_ITEMS) out = [];
+          for (let i = 0; i < pieces.length; i++) {
+            const p = pieces[i]!;
+            out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+          }
+          pieces.length = 0;
+        }
         if (!done) return out;
+        if (out === NO_ITEMS) out = [];
         out.push({ type: 'data-end' });
         this.state = 'status';
         this.framer.resync();
@@ -137,6 +154,7 @@ export class ResponseParser {
         }
         if (line.length === 1 && line[0] === 0x2e) {
           const response = this.current!;
+          if (out === NO_ITEMS) out = [];
           out.push(this.overflow ? { type: 'error', error: this.overflow } : { type: 'response', response, lines: this.lines });
           this.lines = [];
           this.listingSize = 0;
@@ -151,6 +169,7 @@ export class ResponseParser {
         if (this.overflow === null) this.lines.push(decodeUtf8(line, line[0] === 0x2e ? 1 : 0));
         continue;
       }
+      if (out === NO_ITEMS) out = [];
       if (line instanceof ProtocolError) {
         this.queue.shift();
         out.push({ type: 'error', error: line });
@@ -180,7 +199,7 @@ export class ResponseParser {
   end(): ResponseParserItem[] {
     // Lines held for an expectation that will never come are read now, as unsolicited.
     this.hold = false;
-    const out: ResponseParserItem[] = this.push(new Uint8Array(0));
+    const out: ResponseParserItem[] = this.push(new Uint8Array(0)).slice();
     if (this.state === 'body') {
       // The body bytes held back waiting for a line end go out before the error.
       const pieces: (Uint8Array | ProtocolError)[] = [];
@@ -214,7 +233,7 @@ export type CommandParserItem = CommandItem | AuthLineItem | ErrorItem;
 
 /** Options of {@link CommandParser}. */
 export interface CommandParserOptions {
-  /** Longest command line including CRLF. Default 1024 (RFC 2449 4: 255-octet arguments, 4-char keyword). */
+  /** Longest command line including CRLF. Default {@link MAX_COMMAND_LINE_LENGTH} (1024). */
   readonly maxLineLength?: number;
   /** Longest argument (RFC 2449 4: 255). Default 255. */
   readonly maxArgumentLength?: number;
@@ -237,7 +256,7 @@ export class CommandParser {
   private mode: 'command' | 'paused' | 'auth' = 'command';
 
   constructor(options: CommandParserOptions = {}) {
-    this.maxLine = options.maxLineLength ?? 1024;
+    this.maxLine = options.maxLineLength ?? MAX_COMMAND_LINE_LENGTH;
     this.maxAuthLine = options.maxAuthLineLength ?? 12288;
     this.maxArg = options.maxArgumentLength ?? 255;
     this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
@@ -300,7 +319,7 @@ export class CommandParser {
         this.framer.maxLineLength = this.maxLine;
         continue;
       }
-      const c = parseCommand(line, { maxArgumentLength: this.maxArg });
+      const c = parseCommand(line, { maxArgumentLength: this.maxArg, maxLineLength: this.framer.maxLineLength });
       if (c instanceof ProtocolError) {
         out.push({ type: 'error', error: new ProtocolError(c.code, c.message, { offset: this.framer.lineOffset + Math.max(0, c.offset), line: c.line }) });
         continue;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8, upperAscii } from '../core/bytes';
+import { SP, decodeLatin1, decodeUtf8, encodeUtf8, indexOfByte, upperAscii } from '../core/bytes';
 import { assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { ListEntry, Response, Stat, StatusResponse, UidlEntry } from './types';
@@ -28,30 +28,49 @@ export interface ParseResponseOptions {
  * ```
  */
 export function parseResponse(input: string | Uint8Array, options: ParseResponseOptions = {}): Response | ProtocolError {
-  const line = typeof input === 'string' ? input : decodeUtf8(input);
+  // Read in bytes: the status, the spaces and the [CODE] without a string; one decode for the text.
+  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  const n = bytes.length;
   const lenient = options.lenientStatus ?? true;
-  if (line === '+' || line.startsWith('+ ')) return { status: '+', text: line.slice(2) };
-  let status: '+OK' | '-ERR' | null = null;
-  let rest = '';
-  for (const s of ['+OK', '-ERR'] as const) {
-    const head = line.slice(0, s.length);
-    if ((head === s || (lenient && upperAscii(head) === s)) && (line.length === s.length || line[s.length] === ' ')) {
-      status = s;
-      rest = line.slice(s.length + 1);
-    }
+  const b0 = bytes[0];
+  if (b0 === 0x2b && (n === 1 || bytes[1] === SP)) return { status: '+', text: decodeUtf8(bytes, 2, n) };
+  let status: '+OK' | '-ERR';
+  let i: number;
+  if (b0 === 0x2b && n >= 3 && letter(bytes[1]!, 0x4f, lenient) && letter(bytes[2]!, 0x4b, lenient) && (n === 3 || bytes[3] === SP)) {
+    status = '+OK';
+    i = 4;
+  } else if (b0 === 0x2d && n >= 4 && letter(bytes[1]!, 0x45, lenient) && letter(bytes[2]!, 0x52, lenient) && letter(bytes[3]!, 0x52, lenient) && (n === 4 || bytes[4] === SP)) {
+    status = '-ERR';
+    i = 5;
+  } else {
+    const line = typeof input === 'string' ? input : decodeUtf8(bytes, 0, Math.min(n, 80));
+    return new ProtocolError('SYNTAX', 'response must start with +OK, -ERR or "+ "', { offset: 0, line: line.slice(0, 80) });
   }
-  if (status === null) return new ProtocolError('SYNTAX', 'response must start with +OK, -ERR or "+ "', { offset: 0, line: line.slice(0, 80) });
-  rest = rest.replace(/^ +/, '');
+  while (i < n && bytes[i] === SP) i++;
   let code: string | null = null;
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    const inner = close < 0 ? '' : rest.slice(1, close);
-    if (close > 0 && /^[A-Za-z0-9/-]+$/.test(inner)) {
-      code = upperAscii(inner);
-      rest = rest.slice(close + 1).replace(/^ /, '');
+  if (i < n && bytes[i] === 0x5b) {
+    const close = indexOfByte(bytes, 0x5d, i);
+    if (close > i + 1 && isCodeText(bytes, i + 1, close)) {
+      code = upperAscii(decodeLatin1(bytes, i + 1, close));
+      i = close + 1;
+      if (bytes[i] === SP) i++;
     }
   }
-  return { status, code, text: rest };
+  return { status, code, text: decodeUtf8(bytes, i, n) };
+}
+
+/** `c` is the upper-case letter `upper`, or (lenient) its lower-case form. */
+function letter(c: number, upper: number, lenient: boolean): boolean {
+  return c === upper || (lenient && c === (upper | 0x20));
+}
+
+/** RFC 2449 8 resp-code characters: letters, digits, `/` and `-`. */
+function isCodeText(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2f || c === 0x2d)) return false;
+  }
+  return true;
 }
 
 /**
@@ -119,13 +138,62 @@ export interface Capabilities {
   readonly sasl: readonly string[];
   /** LOGIN-DELAY seconds and whether it varies per user; null when absent. */
   readonly loginDelay: { readonly seconds: number; readonly perUser: boolean } | null;
-  /** EXPIRE days, 'NEVER', with the per-user flag; null when absent. */
-  readonly expire: { readonly days: number | 'NEVER'; readonly perUser: boolean } | null;
+  /**
+   * EXPIRE (RFC 2449 6.7): `days` is the number of days, `'NEVER'`, or null for a policy that
+   * is neither (servers send `EXPIRE soon`); `policy` is the word as sent. `perUser` for a
+   * trailing `USER`. Null when absent.
+   */
+  readonly expire: { readonly days: number | 'NEVER' | null; readonly policy: string; readonly perUser: boolean } | null;
   /** IMPLEMENTATION text; null when absent. */
   readonly implementation: string | null;
-  /** UTF8 offered, and whether only as `UTF8 USER`; null when absent. */
+  /**
+   * UTF8 (RFC 6856 2): offered, and `user` when the argument `USER` says UTF-8 user names and
+   * passwords are accepted in USER/PASS (without it only SASL carries them). Null when absent.
+   */
   readonly utf8: { readonly user: boolean } | null;
+  /** LANG (RFC 6856 3): the server can change the language of its response texts (the `LANG` command). */
   readonly lang: boolean;
+}
+
+/** The days of an EXPIRE policy: a number of days, `'NEVER'`, or null for anything else (`soon`). */
+function expireDays(policy: string): number | 'NEVER' | null {
+  if (upperAscii(policy) === 'NEVER') return 'NEVER';
+  if (policy.length === 0 || policy.length > 9) return null;
+  for (let i = 0; i < policy.length; i++) {
+    const c = policy.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  return Number(policy);
+}
+
+/** One line of a LANG listing (RFC 6856 3): a language tag, a space, and its description. */
+export interface LangEntry {
+  /** The language tag (RFC 5646), as sent. */
+  readonly tag: string;
+  /** The description, in the language itself (UTF-8). */
+  readonly description: string;
+}
+
+/**
+ * Reads a line of the listing that `LANG` without an argument answers (RFC 6856 3):
+ * `tag SP description`; a `SYNTAX` ProtocolError for a line without a tag.
+ *
+ * @example
+ * ```ts
+ * import { pop3 } from 'mailwire';
+ * pop3.parseLangEntry('fr Français'); // { tag: 'fr', description: 'Français' }
+ * ```
+ */
+export function parseLangEntry(line: string): LangEntry | ProtocolError {
+  const sp = line.indexOf(' ');
+  const tag = sp < 0 ? line : line.slice(0, sp);
+  let ok = tag.length > 0;
+  for (let i = 0; ok && i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    ok = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2a;
+  }
+  if (!ok) return new ProtocolError('SYNTAX', 'LANG listing line must start with a language tag', { offset: 0, line: line.slice(0, 80) });
+  return { tag, description: sp < 0 ? '' : line.slice(sp + 1) };
 }
 
 /** Reads the lines of a CAPA listing. */
@@ -151,7 +219,7 @@ export function parseCapabilities(lines: readonly string[]): Capabilities {
     authRespCode: has('AUTH-RESP-CODE'),
     sasl: (find('SASL')?.params ?? []).map(upperAscii),
     loginDelay: ld && /^\d+$/.test(ld.params[0] ?? '') ? { seconds: Number(ld.params[0]), perUser: upperAscii(ld.params[1] ?? '') === 'USER' } : null,
-    expire: ex && ex.params[0] !== undefined ? { days: upperAscii(ex.params[0]) === 'NEVER' ? 'NEVER' : Number(ex.params[0]), perUser: upperAscii(ex.params[1] ?? '') === 'USER' } : null,
+    expire: ex && ex.params[0] !== undefined ? { days: expireDays(ex.params[0]), policy: ex.params[0], perUser: upperAscii(ex.params[1] ?? '') === 'USER' } : null,
     implementation: impl === undefined ? null : impl.trim().slice('IMPLEMENTATION'.length).trim(),
     utf8: u8 ? { user: upperAscii(u8.params[0] ?? '') === 'USER' } : null,
     lang: has('LANG'),

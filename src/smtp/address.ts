@@ -4,10 +4,14 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
 import type { Path } from './types';
 
-/** Result of {@link parsePath}: the path (null for `<>`) and where parsing stopped, or an error message. */
-export type PathResult = { readonly ok: true; readonly path: Path | null; readonly end: number } | { readonly ok: false; readonly message: string };
+/** What {@link parsePath} read: the path (null for `<>`) and where parsing stopped. */
+export interface PathResult {
+  readonly path: Path | null;
+  readonly end: number;
+}
 
 /** Options for path parsing. */
 export interface PathOptions {
@@ -111,25 +115,30 @@ export function makePath(localPart: string, domain: string, route: readonly stri
   return { localPart, domain, route, address: domain === '' ? formatLocalPart(localPart) : `${formatLocalPart(localPart)}@${domain}` };
 }
 
+function bad(message: string, text: string, at: number): ProtocolError {
+  return new ProtocolError('SYNTAX', message, { offset: at, line: text.slice(0, 80) });
+}
+
 /**
  * Parses a Reverse-path or Forward-path starting at `pos` of `text`:
- * `<>`, `<Postmaster>`, `<@a,@b:user@c>`, `<"quoted local"@[192.0.2.1]>`.
+ * `<>`, `<Postmaster>`, `<@a,@b:user@c>`, `<"quoted local"@[192.0.2.1]>`. A malformed path
+ * is a `SYNTAX` ProtocolError whose offset is where in `text` reading stopped.
  */
-export function parsePath(text: string, pos: number, options: PathOptions = {}): PathResult {
+export function parsePath(text: string, pos: number, options: PathOptions = {}): PathResult | ProtocolError {
   let i = pos;
   let bracketed = true;
   if (text[i] !== '<') {
-    if (!options.lenient) return { ok: false, message: 'path must be enclosed in angle brackets' };
+    if (!options.lenient) return bad('path must be enclosed in angle brackets', text, i);
     bracketed = false;
   } else i++;
-  if (bracketed && text[i] === '>') return { ok: true, path: null, end: i + 1 };
+  if (bracketed && text[i] === '>') return { path: null, end: i + 1 };
   const route: string[] = [];
   if (text[i] === '@') {
     // A-d-l ":" — obsolete source route, parsed and kept.
     const colon = text.indexOf(':', i);
-    if (colon < 0) return { ok: false, message: 'source route without ":"' };
+    if (colon < 0) return bad('source route without ":"', text, i);
     for (const hop of text.slice(i, colon).split(',')) {
-      if (hop[0] !== '@' || !(isDomain(hop.slice(1)) || isAddressLiteral(hop.slice(1)))) return { ok: false, message: `bad source route hop "${hop}"` };
+      if (hop[0] !== '@' || !(isDomain(hop.slice(1)) || isAddressLiteral(hop.slice(1)))) return bad(`bad source route hop "${hop}"`, text, i);
       route.push(hop.slice(1));
     }
     i = colon + 1;
@@ -138,17 +147,17 @@ export function parsePath(text: string, pos: number, options: PathOptions = {}):
   if (text[i] === '"') {
     i++;
     for (;;) {
-      if (i >= text.length) return { ok: false, message: 'unterminated quoted local part' };
+      if (i >= text.length) return bad('unterminated quoted local part', text, i);
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
       if (c === 0x5c) {
         const n = text.charCodeAt(i + 1);
-        if (!(n >= 32 && n <= 126)) return { ok: false, message: 'bad quoted-pair in local part' };
+        if (!(n >= 32 && n <= 126)) return bad('bad quoted-pair in local part', text, i);
         local += text[i + 1];
         i += 2;
         continue;
       }
-      if (c < 32 || c === 127) return { ok: false, message: 'control character in quoted local part' };
+      if (c < 32 || c === 127) return bad('control character in quoted local part', text, i);
       local += text[i];
       i++;
     }
@@ -157,7 +166,7 @@ export function parsePath(text: string, pos: number, options: PathOptions = {}):
     const start = i;
     while (i < text.length && (isAtext(text.charCodeAt(i)) || text[i] === '.')) i++;
     local = text.slice(start, i);
-    if (!isDotString(local)) return { ok: false, message: `bad local part "${local}"` };
+    if (!isDotString(local)) return bad(`bad local part "${local}"`, text, i);
   }
   let domain = '';
   if (text[i] === '@') {
@@ -165,23 +174,23 @@ export function parsePath(text: string, pos: number, options: PathOptions = {}):
     const start = i;
     if (text[i] === '[') {
       const close = text.indexOf(']', i);
-      if (close < 0) return { ok: false, message: 'unterminated address literal' };
+      if (close < 0) return bad('unterminated address literal', text, i);
       domain = text.slice(start, close + 1);
-      if (!isAddressLiteral(domain)) return { ok: false, message: `bad address literal ${domain}` };
+      if (!isAddressLiteral(domain)) return bad(`bad address literal ${domain}`, text, i);
       i = close + 1;
     } else {
       while (i < text.length && (isLetDig(text.charCodeAt(i)) || text[i] === '-' || text[i] === '.')) i++;
       domain = text.slice(start, i);
-      if (!isDomain(domain)) return { ok: false, message: `bad domain "${domain}"` };
+      if (!isDomain(domain)) return bad(`bad domain "${domain}"`, text, i);
     }
   } else if (local.toLowerCase() !== 'postmaster' || route.length > 0) {
-    return { ok: false, message: 'mailbox without "@domain" (only <Postmaster> may omit it)' };
+    return bad('mailbox without "@domain" (only <Postmaster> may omit it)', text, i);
   }
   if (bracketed) {
-    if (text[i] !== '>') return { ok: false, message: 'expected ">" at the end of the path' };
+    if (text[i] !== '>') return bad('expected ">" at the end of the path', text, i);
     i++;
   }
-  return { ok: true, path: makePath(local, domain, route), end: i };
+  return { path: makePath(local, domain, route), end: i };
 }
 
 /** Encodes a path with angle brackets; `null` gives `<>`. Throws for values that would not re-parse. */

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
 import type { EnhancedStatus } from './types';
 
 /** Meaning of each class digit (RFC 3463 3.1). */
@@ -111,10 +112,60 @@ export const ENHANCED_STATUS_CODES: Readonly<Record<string, string>> = {
   '7.30': 'REQUIRETLS support required',
 };
 
+/** An enhanced status code read from the start of a text, and how many characters it took. */
+export interface EnhancedStatusMatch {
+  readonly status: EnhancedStatus;
+  readonly length: number;
+}
+
+/**
+ * Reads an enhanced status code from `bytes[start, end)` (the start of a reply line's text):
+ * the code, or null when there is none there (RFC 3463 2: class 2/4/5, subject and detail of
+ * 1-3 digits without leading zeros, then a space or the end). Its length is
+ * {@link enhancedStatusLength} of the result. For the reply parser: no string is made to look.
+ */
+export function readEnhancedStatus(bytes: Uint8Array, start: number, end: number): EnhancedStatus | null {
+  if (end - start < 5) return null;
+  const cls = bytes[start]!;
+  if ((cls !== 0x32 && cls !== 0x34 && cls !== 0x35) || bytes[start + 1] !== 0x2e) return null;
+  let i = start + 2;
+  let subject = bytes[i]! - 0x30;
+  if (subject < 0 || subject > 9) return null;
+  i++;
+  if (subject !== 0) {
+    for (const stop = i + 2; i < stop && i < end; i++) {
+      const d = bytes[i]! - 0x30;
+      if (d < 0 || d > 9) break;
+      subject = subject * 10 + d;
+    }
+  }
+  if (i >= end || bytes[i] !== 0x2e) return null;
+  i++;
+  if (i >= end) return null;
+  let detail = bytes[i]! - 0x30;
+  if (detail < 0 || detail > 9) return null;
+  i++;
+  if (detail !== 0) {
+    for (const stop = i + 2; i < stop && i < end; i++) {
+      const d = bytes[i]! - 0x30;
+      if (d < 0 || d > 9) break;
+      detail = detail * 10 + d;
+    }
+  }
+  if (i < end && bytes[i] !== 0x20) return null;
+  return { class: cls - 0x30, subject, detail };
+}
+
+/** Characters `formatEnhancedStatus(s)` takes, for a code read by {@link readEnhancedStatus}. */
+export function enhancedStatusLength(s: EnhancedStatus): number {
+  const digits = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : 3);
+  return 3 + digits(s.subject) + digits(s.detail);
+}
+
 /**
  * Reads `class.subject.detail` at the start of `text` (RFC 3463 2: class 2/4/5, subject and
- * detail of 1-3 digits, no leading zeros beyond one digit). Returns the code and the length
- * it took, or null. The code must be followed by a space or the end of the text.
+ * detail of 1-3 digits, no leading zeros beyond one digit), followed by a space or the end of
+ * the text. Returns the code and the length it took, or a `SYNTAX` ProtocolError.
  *
  * @example
  * ```ts
@@ -122,10 +173,17 @@ export const ENHANCED_STATUS_CODES: Readonly<Record<string, string>> = {
  * smtp.parseEnhancedStatus('5.1.1 User unknown'); // { status: { class: 5, subject: 1, detail: 1 }, length: 5 }
  * ```
  */
-export function parseEnhancedStatus(text: string): { readonly status: EnhancedStatus; readonly length: number } | null {
-  const m = /^([245])\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?= |$)/.exec(text);
-  if (!m) return null;
-  return { status: { class: Number(m[1]), subject: Number(m[2]), detail: Number(m[3]) }, length: m[0].length };
+export function parseEnhancedStatus(text: string): EnhancedStatusMatch | ProtocolError {
+  // The longest code is 9 characters; the 10th is the space (or end) that must follow it.
+  const n = Math.min(text.length, 10);
+  const head = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    head[i] = c < 0x80 ? c : 0;
+  }
+  const status = readEnhancedStatus(head, 0, n);
+  if (status === null) return new ProtocolError('SYNTAX', 'no enhanced status code (class.subject.detail, RFC 3463 2) at the start of the text', { offset: 0, line: text.slice(0, 80) });
+  return { status, length: enhancedStatusLength(status) };
 }
 
 /** Formats an enhanced code as `c.s.d`; throws RangeError for values outside RFC 3463. */

@@ -11,9 +11,13 @@ import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
 import { parseCommand } from './command';
-import { parseReplyLine, replyFromLines, type ReplyLine } from './reply';
+import { enhancedStatusLength, readEnhancedStatus } from './enhanced-status';
+import { parseReplyLine, readReplyCode, replyTextStart } from './reply';
 
-import type { Command, Reply } from './types';
+import type { Command, EnhancedStatus, Reply } from './types';
+
+/** What a push that completed nothing returns: one shared, frozen empty array (no allocation per push). */
+const NO_ITEMS = Object.freeze([]) as unknown as never[];
 
 /** BDAT octets are handed out in pieces of at least this many bytes (unless the chunk ends first). */
 const SMALL_PIECE = 256;
@@ -58,6 +62,8 @@ export interface CommandParserOptions {
   readonly dataLineEndings?: BareLineEndingPolicy;
   /** Lenient command syntax (see `ParseCommandOptions.lenient`). Default false. */
   readonly lenient?: boolean;
+  /** Turns off the default leniencies (see `ParseCommandOptions.strict`: a space after `FROM:`/`TO:`). Default false. */
+  readonly strict?: boolean;
 }
 
 /** What a {@link CommandParser} expects next. */
@@ -89,7 +95,10 @@ export class CommandParser {
   private readonly maxLine: number;
   private readonly maxAuthLine: number;
   private readonly lenient: boolean;
+  private readonly strict: boolean;
   private mode: Mode = 'command';
+  /** Reused for the DotDecoder's output, emptied after each use. */
+  private readonly pieces: (Uint8Array | ProtocolError)[] = [];
   private bdatLeft = 0;
   private bdatLast = false;
 
@@ -97,6 +106,7 @@ export class CommandParser {
     this.maxLine = options.maxLineLength ?? 2048;
     this.maxAuthLine = options.maxAuthLineLength ?? 12288;
     this.lenient = options.lenient ?? false;
+    this.strict = options.strict ?? false;
     this.framer = new LineFramer({ maxLineLength: this.maxLine, lineEndings: options.lineEndings ?? 'reject' });
     this.dot = new DotDecoder({ lineEndings: options.dataLineEndings ?? 'reject' });
   }
@@ -111,12 +121,13 @@ export class CommandParser {
     return this.framer.buffered;
   }
 
-  /** Feeds bytes; returns the items completed by them, in order. Never throws for any input. */
+  /**
+   * Feeds bytes; returns the items completed by them, in order. Never throws for any input.
+   * When nothing completed, the returned array is a shared empty one: do not modify it.
+   */
   push(chunk: Uint8Array): CommandParserItem[] {
     this.framer.push(chunk);
-    const out: CommandParserItem[] = [];
-    this.run(out);
-    return out;
+    return this.run();
   }
 
   /** The server accepted DATA (sent 354): the buffered and following bytes are the body. */
@@ -148,10 +159,10 @@ export class CommandParser {
 
   /** End of stream: a `TRUNCATED` error when a line, body or BDAT chunk was cut short. */
   end(): CommandParserItem[] {
-    const out: CommandParserItem[] = [];
+    let out: CommandParserItem[] = [];
     if (this.mode === 'data' || this.mode === 'bdat') {
       // What the body had so far goes out before the error (nothing is lost).
-      this.run(out, true);
+      out = this.run(true).slice();
       out.push({ type: 'error', error: new ProtocolError('TRUNCATED', `stream ended inside a ${this.mode === 'data' ? 'DATA body' : 'BDAT chunk'}`, { offset: this.framer.queue.end }) });
       this.framer.queue.clear();
     } else {
@@ -165,21 +176,30 @@ export class CommandParser {
   private switchTo(mode: Mode): CommandParserItem[] {
     this.mode = mode;
     this.framer.resync();
-    const out: CommandParserItem[] = [];
-    this.run(out);
-    return out;
+    return this.run();
   }
 
-  private run(out: CommandParserItem[], flush = false): void {
+  /** Runs the parser over what is buffered; the items, or the shared empty array when none completed. */
+  private run(flush = false): CommandParserItem[] {
+    // Allocated only when an item completes: at 64-byte reads most pushes complete nothing.
+    let out: CommandParserItem[] = NO_ITEMS;
+    const pieces = this.pieces;
     for (;;) {
       switch (this.mode) {
         case 'paused':
-          return;
+          return out;
         case 'data': {
-          const pieces: (Uint8Array | ProtocolError)[] = [];
           const done = this.dot.decode(this.framer.queue, pieces, flush);
-          for (const p of pieces) out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
-          if (!done) return;
+          if (pieces.length > 0) {
+            if (out === NO_ITEMS) out = [];
+            for (let i = 0; i < pieces.length; i++) {
+              const p = pieces[i]!;
+              out.push(p instanceof ProtocolError ? { type: 'error', error: p } : { type: 'data', chunk: p });
+            }
+            pieces.length = 0;
+          }
+          if (!done) return out;
+          if (out === NO_ITEMS) out = [];
           out.push({ type: 'data-end', last: true });
           this.mode = 'command';
           this.framer.resync();
@@ -189,13 +209,14 @@ export class CommandParser {
           const q = this.framer.queue;
           // As in DATA: a chunk arriving a few bytes per read goes out in pieces of at least
           // SMALL_PIECE bytes (or whatever completes the chunk), not one piece per read.
-          if (!flush && q.length < this.bdatLeft && q.length < SMALL_PIECE) return;
+          if (!flush && q.length < this.bdatLeft && q.length < SMALL_PIECE) return out;
+          if (out === NO_ITEMS) out = [];
           while (this.bdatLeft > 0 && q.length > 0) {
             const c = q.takeChunk(this.bdatLeft);
             this.bdatLeft -= c.length;
             out.push({ type: 'data', chunk: c });
           }
-          if (this.bdatLeft > 0) return;
+          if (this.bdatLeft > 0) return out;
           out.push({ type: 'data-end', last: this.bdatLast });
           this.mode = 'command';
           this.framer.resync();
@@ -203,7 +224,8 @@ export class CommandParser {
         }
         case 'auth': {
           const line = this.framer.readLine();
-          if (line === null) return;
+          if (line === null) return out;
+          if (out === NO_ITEMS) out = [];
           this.framer.maxLineLength = this.maxLine;
           this.mode = 'paused';
           if (line instanceof ProtocolError) out.push({ type: 'error', error: line });
@@ -212,12 +234,13 @@ export class CommandParser {
         }
         case 'command': {
           const line = this.framer.readLine();
-          if (line === null) return;
+          if (line === null) return out;
+          if (out === NO_ITEMS) out = [];
           if (line instanceof ProtocolError) {
             out.push({ type: 'error', error: line });
             continue;
           }
-          const cmd = parseCommand(line, { lenient: this.lenient });
+          const cmd = parseCommand(line, { lenient: this.lenient, strict: this.strict });
           if (cmd instanceof ProtocolError) {
             out.push({ type: 'error', error: new ProtocolError(cmd.code, cmd.message, { offset: this.framer.lineOffset + Math.max(0, cmd.offset), line: cmd.line }) });
             continue;
@@ -270,7 +293,10 @@ export interface ReplyParserOptions {
 export class ReplyParser {
   private readonly framer: LineFramer;
   private readonly maxLines: number;
-  private lines: ReplyLine[] = [];
+  // The reply being read: its code (0 before its first line), enhanced code and line texts.
+  private code = 0;
+  private enhanced: EnhancedStatus | null = null;
+  private texts: string[] = [];
   private bad: ProtocolError | null = null;
   private count = 0;
 
@@ -279,36 +305,62 @@ export class ReplyParser {
     this.maxLines = options.maxLines ?? 1000;
   }
 
-  /** Feeds bytes; returns the replies completed by them. Never throws for any input. */
+  /**
+   * Feeds bytes; returns the replies completed by them. Never throws for any input. When
+   * nothing completed, the returned array is a shared empty one: do not modify it.
+   */
   push(chunk: Uint8Array): ReplyParserItem[] {
     this.framer.push(chunk);
-    const out: ReplyParserItem[] = [];
+    let out: ReplyParserItem[] = NO_ITEMS;
     for (;;) {
       const raw = this.framer.readLine();
       if (raw === null) return out;
-      const line = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
-      if (line instanceof ProtocolError) {
+      // Each line is read in bytes: the code, the separator and the enhanced code without a
+      // string; one decode for the text that is kept.
+      const kind = raw instanceof ProtocolError ? -3 : readReplyCode(raw, 0, raw.length);
+      if (kind < 0) {
         // A bad line spoils the reply it is in; a bad single line is its own error.
-        const e = new ProtocolError(line.code, line.message, { offset: this.framer.lineOffset, line: line.line });
-        if (this.count === 0) out.push({ type: 'error', error: e });
-        else this.bad ??= e;
-        if (this.count === 0) continue;
+        const parsed = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
+        const base = parsed instanceof ProtocolError ? parsed : new ProtocolError('SYNTAX', 'unreadable reply line');
+        const e = new ProtocolError(base.code, base.message, { offset: this.framer.lineOffset, line: base.line });
+        if (this.count === 0) {
+          if (out === NO_ITEMS) out = [];
+          out.push({ type: 'error', error: e });
+          continue;
+        }
+        this.bad ??= e;
         this.count++;
         continue;
       }
+      const line = raw as Uint8Array;
+      const code = kind >> 1;
+      const last = (kind & 1) === 1;
+      const first = this.count === 0;
       this.count++;
-      if (this.lines.length > 0 && line.code !== this.lines[0]!.code) {
-        this.bad ??= new ProtocolError('SYNTAX', `reply code ${line.code} inside a multiline ${this.lines[0]!.code} reply`, { offset: this.framer.lineOffset });
+      if (!first && code !== this.code) {
+        this.bad ??= new ProtocolError('SYNTAX', `reply code ${code} inside a multiline ${this.code} reply`, { offset: this.framer.lineOffset });
       } else if (this.count > this.maxLines) {
         this.bad ??= new ProtocolError('TOO_MANY', `reply longer than ${this.maxLines} lines`, { offset: this.framer.lineOffset });
-      } else if (this.bad === null) this.lines.push(line);
-      if (!line.last) continue;
-      if (this.bad) out.push({ type: 'error', error: this.bad });
-      else {
-        const r = replyFromLines(this.lines);
-        out.push(r instanceof ProtocolError ? { type: 'error', error: r } : { type: 'reply', reply: r });
+      } else if (this.bad === null) {
+        if (first) this.code = code;
+        const end = line.length;
+        let t = replyTextStart(line, 0, end);
+        const e = readEnhancedStatus(line, t, end);
+        // RFC 2034 3: the first line's enhanced code is the reply's; later lines lose theirs
+        // only when the first line had one.
+        if (e !== null && e.class === ((code / 100) | 0)) {
+          if (first) this.enhanced = e;
+          if (this.enhanced !== null) t = Math.min(end, t + enhancedStatusLength(e) + 1);
+        }
+        this.texts.push(decodeUtf8(line, t, end));
       }
-      this.lines = [];
+      if (!last) continue;
+      if (out === NO_ITEMS) out = [];
+      if (this.bad) out.push({ type: 'error', error: this.bad });
+      else out.push({ type: 'reply', reply: { code: this.code, enhanced: this.enhanced, lines: this.texts } });
+      this.texts = [];
+      this.enhanced = null;
+      this.code = 0;
       this.bad = null;
       this.count = 0;
     }
@@ -320,7 +372,9 @@ export class ReplyParser {
     const e = this.framer.end();
     if (e) out.push({ type: 'error', error: e });
     else if (this.count > 0) out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a multiline reply', { offset: this.framer.queue.offset }) });
-    this.lines = [];
+    this.texts = [];
+    this.enhanced = null;
+    this.code = 0;
     this.bad = null;
     this.count = 0;
     return out;

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8 } from '../core/bytes';
+import { decodeUtf8, encodeUtf8 } from '../core/bytes';
 import { assertInteger, assertLineText, assertObject } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import { formatEnhancedStatus, parseEnhancedStatus } from './enhanced-status';
@@ -23,30 +23,50 @@ export interface ReplyLine {
   readonly text: string;
 }
 
+/**
+ * Reads the code and separator of a reply line in bytes: `code * 2 + (last ? 1 : 0)`, or -1
+ * when the line does not start with a reply code (RFC 5321 4.2: first digit 2-5, second 0-5,
+ * third 0-9; 1yz accepted too, RFC 821 positive preliminary; a bare code or a missing
+ * separator as in `250OK` count as a last line), or -2 for a fourth digit. No string is made.
+ */
+export function readReplyCode(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start < 3) return -1;
+  const d0 = bytes[start]! - 48;
+  const d1 = bytes[start + 1]! - 48;
+  const d2 = bytes[start + 2]! - 48;
+  if (!(d0 >= 1 && d0 <= 5 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) return -1;
+  const code = d0 * 100 + d1 * 10 + d2;
+  if (end - start === 3) return code * 2 + 1;
+  const sep = bytes[start + 3]!;
+  if (sep === 0x2d) return code * 2;
+  if (sep >= 48 && sep <= 57) return -2;
+  return code * 2 + 1;
+}
+
+/** Where the text of a reply line starts: after `code SP` / `code-`, right after the code when the separator is missing. */
+export function replyTextStart(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start <= 3) return end;
+  const sep = bytes[start + 3];
+  return sep === 0x20 || sep === 0x2d ? start + 4 : start + 3;
+}
+
+function notAReplyLine(kind: number, line: string): ProtocolError {
+  return kind === -2
+    ? new ProtocolError('SYNTAX', 'reply code longer than three digits', { offset: 3, line: line.slice(0, 80) })
+    : new ProtocolError('SYNTAX', 'reply line must start with a three-digit code', { offset: 0, line: line.slice(0, 80) });
+}
+
 /** Parses one reply line (without CRLF); a `SYNTAX` ProtocolError when it does not start with a reply code. */
 export function parseReplyLine(input: string | Uint8Array): ReplyLine | ProtocolError {
-  const line = typeof input === 'string' ? input : decodeUtf8(input);
-  const d0 = line.charCodeAt(0) - 48;
-  const d1 = line.charCodeAt(1) - 48;
-  const d2 = line.charCodeAt(2) - 48;
-  // RFC 5321 4.2: first digit 2-5, second 0-5, third 0-9. Accept 1yz too (RFC 821 positive preliminary).
-  if (!(d0 >= 1 && d0 <= 5 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) {
-    return new ProtocolError('SYNTAX', 'reply line must start with a three-digit code', { offset: 0, line: line.slice(0, 80) });
-  }
-  const code = d0 * 100 + d1 * 10 + d2;
-  if (line.length === 3) return { code, last: true, text: '' };
-  const sep = line[3];
-  if (sep === ' ') return { code, last: true, text: line.slice(4) };
-  if (sep === '-') return { code, last: false, text: line.slice(4) };
-  const c = line.charCodeAt(3);
-  if (c >= 48 && c <= 57) return new ProtocolError('SYNTAX', 'reply code longer than three digits', { offset: 3, line: line.slice(0, 80) });
-  // Missing separator ("250OK"): treat as a last line whose text starts right after the code.
-  return { code, last: true, text: line.slice(3) };
+  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  const kind = readReplyCode(bytes, 0, bytes.length);
+  if (kind < 0) return notAReplyLine(kind, typeof input === 'string' ? input : decodeUtf8(bytes, 0, Math.min(bytes.length, 80)));
+  return { code: kind >> 1, last: (kind & 1) === 1, text: decodeUtf8(bytes, replyTextStart(bytes, 0, bytes.length)) };
 }
 
 function stripEnhanced(text: string, code: number): { enhanced: EnhancedStatus | null; text: string } {
   const e = parseEnhancedStatus(text);
-  if (e === null || e.status.class !== Math.floor(code / 100)) return { enhanced: null, text };
+  if (e instanceof ProtocolError || e.status.class !== Math.floor(code / 100)) return { enhanced: null, text };
   return { enhanced: e.status, text: text.slice(e.length + 1) };
 }
 

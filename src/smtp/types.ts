@@ -75,8 +75,22 @@ export interface AuthCommand {
 /** `VRFY` / `EXPN` with their string and optional `SMTPUTF8` (RFC 6531 3.7.4). */
 export interface VerifyCommand {
   readonly verb: 'VRFY' | 'EXPN';
+  /** The String argument exactly as sent (a Quoted-string keeps its quotes and backslashes). */
   readonly argument: string;
+  /**
+   * The argument's value: a Quoted-string (RFC 5321 4.1.2, `"Smith, John"`) without its quotes
+   * and quoted-pairs, otherwise the argument itself. Always set by `parseCommand`; not needed
+   * to encode (the encoder writes `argument`).
+   */
+  readonly value?: string;
   readonly smtputf8: boolean;
+}
+
+/** RFC 821 `SEND` / `SOML` / `SAML FROM:<path>` (deliver to a terminal, or mail, or both); servers answer 502. */
+export interface SendCommand {
+  readonly verb: 'SEND' | 'SOML' | 'SAML';
+  readonly from: Path | null;
+  readonly params: readonly Parameter[];
 }
 
 /** Commands with an optional free argument: `HELP [arg]`, `NOOP [arg]`, `ETRN node`, `ATRN [domains]`. */
@@ -87,7 +101,8 @@ export interface ArgumentCommand {
 
 /** Commands without arguments. */
 export interface SimpleCommand {
-  readonly verb: 'DATA' | 'RSET' | 'QUIT' | 'STARTTLS';
+  /** `TURN` is RFC 821's role reversal (servers answer 502; RFC 2645 ATRN replaced it). */
+  readonly verb: 'DATA' | 'RSET' | 'QUIT' | 'STARTTLS' | 'TURN';
 }
 
 /** Any verb mailwire does not model (including X- verbs), kept with its argument text. */
@@ -108,6 +123,7 @@ export type Command =
   | BurlCommand
   | AuthCommand
   | VerifyCommand
+  | SendCommand
   | ArgumentCommand
   | SimpleCommand
   | UnknownCommand;

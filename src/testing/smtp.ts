@@ -8,6 +8,7 @@
 
 import fc from 'fast-check';
 import { makePath } from '../smtp/address';
+import { unquoteString } from '../smtp/command';
 import type { Command, EnhancedStatus, Parameter, Path, Reply } from '../smtp/types';
 
 const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -56,7 +57,9 @@ export function command(): fc.Arbitrary<Command> {
     fc.record({ verb: fc.constant('BDAT' as const), size: fc.nat(1_000_000), last: fc.boolean() }),
     fc.record({ verb: fc.constant('BURL' as const), uri: word(`${alnum}:/;=+.`, 1, 30), last: fc.boolean() }),
     fc.record({ verb: fc.constant('AUTH' as const), mechanism: word('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_', 1, 12), initialResponse: fc.option(word(`${alnum}+/=`, 1, 20), { nil: null }) }),
-    fc.record({ verb: fc.constantFrom('VRFY' as const, 'EXPN' as const), argument: freeArg.filter((s) => s.trim() === s && !/ SMTPUTF8$/i.test(s)), smtputf8: fc.boolean() }),
+    fc
+      .record({ verb: fc.constantFrom('VRFY' as const, 'EXPN' as const), argument: freeArg.filter((s) => s.trim() === s && !/ SMTPUTF8$/i.test(s)), smtputf8: fc.boolean() })
+      .map((c) => ({ ...c, value: unquoteString(c.argument) })),
     fc.record({ verb: fc.constantFrom('HELP' as const, 'NOOP' as const, 'ATRN' as const), argument: fc.option(freeArg, { nil: null }) }),
     fc.record({ verb: fc.constant('ETRN' as const), argument: freeArg }),
     fc.record({ verb: fc.constant('UNKNOWN' as const), name: word('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1, 6).map((n) => `X${n}`), argument: fc.option(text(20), { nil: null }) }),

@@ -114,3 +114,20 @@ describe('LineFramer', () => {
     expect(line.length).toBe(n);
   });
 });
+
+describe('LineFramer.end after an overlong line', () => {
+  it('the TRUNCATED offset is where the unfinished line started, whatever was already discarded', () => {
+    const results = new Set<string>();
+    for (const size of [1, 7, 100, 5000]) {
+      const f = new LineFramer({ maxLineLength: 512 });
+      const wire = new TextEncoder().encode(`ok\r\n${'x'.repeat(3000)}`);
+      for (let i = 0; i < wire.length; i += size) {
+        f.push(wire.subarray(i, i + size));
+        while (f.readLine() !== null);
+      }
+      const e = f.end();
+      results.add(`${e?.code}@${e?.offset} ${e?.message}`);
+    }
+    expect([...results]).toEqual(['TRUNCATED@4 stream ended inside a line (3000 octets without CRLF)']);
+  });
+});

@@ -177,3 +177,56 @@ describe('pop3.CommandParser', () => {
     expect(p.startTls()).toBe(11);
   });
 });
+
+describe('one POP3 command line limit, reported as LINE_TOO_LONG', () => {
+  it('a 2,061-octet line is LINE_TOO_LONG from the codec (it was SYNTAX), the parser and the server alike', () => {
+    const long = `USER ${'a'.repeat(2054)}`;
+    expect(long.length + 2).toBe(2061);
+    expect(pop3.MAX_COMMAND_LINE_LENGTH).toBe(1024);
+    for (const input of [long, enc(long)]) {
+      const r = pop3.parseCommand(input);
+      expect(r).toBeInstanceOf(ProtocolError);
+      expect((r as ProtocolError).code).toBe('LINE_TOO_LONG');
+    }
+    // PASS is exempt from the argument limit, not from the line limit.
+    expect((pop3.parseCommand(`PASS ${'p'.repeat(2054)}`) as ProtocolError).code).toBe('LINE_TOO_LONG');
+    const items = new pop3.CommandParser().push(enc(`${long}\r\n`));
+    expect(items.map((i) => (i.type === 'error' ? i.error.code : i.type))).toEqual(['LINE_TOO_LONG']);
+    const s = new pop3.ServerSession({});
+    s.takeOutput();
+    s.receive(enc(`${long}\r\n`));
+    expect(dec(concat(s.takeOutput()))).toBe('-ERR line too long\r\n');
+    // At the limit exactly: 1024 octets with CRLF is a line; an over-long argument in it is a syntax error.
+    expect(pop3.parseCommand(`PASS ${'p'.repeat(1017)}`)).toEqual({ verb: 'PASS', argument: 'p'.repeat(1017) });
+    expect((pop3.parseCommand(`USER ${'u'.repeat(300)}`) as ProtocolError).code).toBe('SYNTAX');
+    // A UTF-8 line counts octets, not characters.
+    expect((pop3.parseCommand(`PASS ${'é'.repeat(510)}`) as ProtocolError).code).toBe('LINE_TOO_LONG');
+  });
+});
+
+describe('rfc2449 6 / rfc6856 CAPA typed', () => {
+  it('EXPIRE: days, NEVER, USER, and a policy that is neither (EXPIRE soon) without NaN', () => {
+    const caps = (l: string) => pop3.parseCapabilities([l]).expire;
+    expect(caps('EXPIRE 60')).toEqual({ days: 60, policy: '60', perUser: false });
+    expect(caps('EXPIRE 0 USER')).toEqual({ days: 0, policy: '0', perUser: true });
+    expect(caps('EXPIRE NEVER')).toEqual({ days: 'NEVER', policy: 'NEVER', perUser: false });
+    expect(caps('EXPIRE never USER')).toEqual({ days: 'NEVER', policy: 'never', perUser: true });
+    expect(caps('EXPIRE soon')).toEqual({ days: null, policy: 'soon', perUser: false });
+    expect(caps('EXPIRE 12x')).toEqual({ days: null, policy: '12x', perUser: false });
+    expect(pop3.parseCapabilities(['TOP']).expire).toBeNull();
+  });
+
+  it('rfc6856 UTF8 (with and without USER) and LANG; the LANG listing', () => {
+    expect(pop3.parseCapabilities(['UTF8 USER', 'LANG'])).toMatchObject({ utf8: { user: true }, lang: true });
+    expect(pop3.parseCapabilities(['UTF8'])).toMatchObject({ utf8: { user: false }, lang: false });
+    expect(pop3.parseCapabilities(['TOP'])).toMatchObject({ utf8: null, lang: false });
+    // RFC 6856 3 example listing of LANG without an argument.
+    expect(pop3.parseLangEntry('en English')).toEqual({ tag: 'en', description: 'English' });
+    expect(pop3.parseLangEntry('es Español')).toEqual({ tag: 'es', description: 'Español' });
+    expect(pop3.parseLangEntry('i-default Default language')).toEqual({ tag: 'i-default', description: 'Default language' });
+    expect(pop3.parseLangEntry(' no tag')).toBeInstanceOf(ProtocolError);
+    expect(pop3.parseCommand('LANG fr')).toEqual({ verb: 'LANG', range: 'fr' });
+    expect(pop3.parseCommand('LANG *')).toEqual({ verb: 'LANG', range: '*' });
+    expect(pop3.parseCommand('UTF8')).toEqual({ verb: 'UTF8' });
+  });
+});

@@ -37,8 +37,41 @@ describe('rfc5321 4.1.1 commands', () => {
     bad('MAIL FROM:<a@b.com>SIZE=1');
   });
 
+  it('outlook 2007: "MAIL FROM: <a@b>" (space after the colon) is a default leniency; strict refuses it', () => {
+    // Outlook 2007 sends it; Postfix and Exim accept it. The space is not in RFC 5321 4.1.2.
+    expect(smtp.DEFAULT_LENIENCIES).toContain('space-after-colon');
+    expect((ok('MAIL FROM: <a@b.example>') as smtp.MailCommand).from?.address).toBe('a@b.example');
+    expect((ok('RCPT TO: <c@d.example> NOTIFY=NEVER') as smtp.RcptCommand).to.address).toBe('c@d.example');
+    expect((ok('mail from:  <> SIZE=10') as smtp.MailCommand).params).toEqual([{ keyword: 'SIZE', value: '10' }]);
+    const e = bad('MAIL FROM: <a@b.example>', { strict: true });
+    expect(e.code).toBe('SYNTAX');
+    expect(e.offset).toBe(10);
+    bad('RCPT TO: <c@d.example>', { strict: true });
+    // The leniency is the space only: a path without brackets still needs `lenient`.
+    bad('MAIL FROM: a@b.example');
+  });
+
+  it('outlook 2007 through the server session: MAIL FROM: <a@b> is answered 250 by default, 501 under strict', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const run = (parser: smtp.CommandParserOptions) => {
+      const p = new smtp.CommandParser(parser);
+      return p.push(enc('MAIL FROM: <sender@example.com>\r\n')).map((it) => (it.type === 'command' ? it.command.verb : it.type === 'error' ? it.error.code : it.type));
+    };
+    expect(run({})).toEqual(['MAIL']);
+    expect(run({ strict: true })).toEqual(['SYNTAX']);
+    const answer = (parser: smtp.CommandParserOptions) => {
+      const s = new smtp.ServerSession({ domain: 'mx.example', parser });
+      s.takeOutput();
+      for (const ev of s.receive(enc('EHLO c.example\r\n'))) if (ev.type === 'command') s.accept();
+      s.takeOutput();
+      for (const ev of s.receive(enc('MAIL FROM: <sender@example.com>\r\n'))) if (ev.type === 'command') s.accept();
+      return new TextDecoder().decode(s.takeOutput()[0]).slice(0, 3);
+    };
+    expect(answer({})).toBe('250');
+    expect(answer({ strict: true })).toBe('501');
+  });
+
   it('lenient: "MAIL FROM: <a@b>" with a space and missing brackets (real broken clients)', () => {
-    bad('MAIL FROM: <a@b.example>');
     expect((ok('MAIL FROM: <a@b.example>', { lenient: true }) as smtp.MailCommand).from?.address).toBe('a@b.example');
     expect((ok('RCPT TO:a@b.example', { lenient: true }) as smtp.RcptCommand).to.address).toBe('a@b.example');
   });
@@ -68,8 +101,50 @@ describe('rfc5321 4.1.1 commands', () => {
   it('rfc6531 UTF-8 addresses and EXPN/VRFY SMTPUTF8', () => {
     const r = ok('RCPT TO:<用户@例子.广告>') as smtp.RcptCommand;
     expect(r.to.address).toBe('用户@例子.广告');
-    expect(ok('VRFY Smith SMTPUTF8')).toEqual({ verb: 'VRFY', argument: 'Smith', smtputf8: true });
-    expect(ok('EXPN Example-People')).toEqual({ verb: 'EXPN', argument: 'Example-People', smtputf8: false });
+    expect(ok('VRFY Smith SMTPUTF8')).toEqual({ verb: 'VRFY', argument: 'Smith', value: 'Smith', smtputf8: true });
+    expect(ok('EXPN Example-People')).toEqual({ verb: 'EXPN', argument: 'Example-People', value: 'Example-People', smtputf8: false });
+  });
+
+  it('rfc5321 3.5.3 / 4.1.2 VRFY and EXPN with a Quoted-string keep the raw text and give the value', () => {
+    expect(ok('VRFY "Smith, John"')).toEqual({ verb: 'VRFY', argument: '"Smith, John"', value: 'Smith, John', smtputf8: false });
+    expect(ok('EXPN "list \\"x\\" \\\\ y" SMTPUTF8')).toEqual({ verb: 'EXPN', argument: '"list \\"x\\" \\\\ y"', value: 'list "x" \\ y', smtputf8: true });
+    // Not one Quoted-string: the value is the text as sent.
+    for (const raw of ['"a" "b"', '"open', 'x"y"', '"esc\\"']) expect((ok(`VRFY ${raw}`) as smtp.VerifyCommand).value).toBe(raw);
+    expect(smtp.unquoteString('"a\\\\b"')).toBe('a\\b');
+  });
+
+  it('rfc821 SEND, SOML, SAML FROM:<path> and TURN are typed (a server answers 502)', () => {
+    expect(ok('SEND FROM:<a@b.example>')).toMatchObject({ verb: 'SEND', from: { address: 'a@b.example' }, params: [] });
+    expect(ok('soml FROM:<>')).toEqual({ verb: 'SOML', from: null, params: [] });
+    expect(ok('SAML FROM: <x@y.example>')).toMatchObject({ verb: 'SAML', from: { address: 'x@y.example' } });
+    expect(ok('TURN')).toEqual({ verb: 'TURN' });
+    bad('TURN now');
+    bad('SEND TO:<a@b.example>');
+    for (const c of [{ verb: 'TURN' as const }, { verb: 'SAML' as const, from: smtp.makePath('a', 'b.example'), params: [] }]) {
+      expect(ok(smtp.encodeCommand(c).slice(0, -2))).toEqual(c);
+    }
+    // A server that accepts every command, as docs/smtp.md shows, answers both 502.
+    const s = new smtp.ServerSession({ domain: 'mx.example' });
+    s.takeOutput();
+    const verbs: string[] = [];
+    let events = s.receive(new TextEncoder().encode('EHLO c.example\r\nTURN\r\nSEND FROM:<a@b.example>\r\n'));
+    for (let guard = 0; guard < 10; guard++) {
+      const cmd = events.find((e) => e.type === 'command');
+      if (cmd === undefined || cmd.type !== 'command') break;
+      verbs.push(cmd.command.verb);
+      events = s.accept();
+    }
+    expect(verbs).toEqual(['EHLO', 'TURN', 'SEND']);
+    const out = s.takeOutput().map((b) => new TextDecoder().decode(b)).join('');
+    expect(out.split('\r\n').filter((l) => l.startsWith('502'))).toHaveLength(2);
+  });
+
+  it('rfc4954 AUTH with a registered mechanism name longer than 20 characters (ECDSA-NIST256P-CHALLENGE)', () => {
+    expect(ok('AUTH ECDSA-NIST256P-CHALLENGE')).toEqual({ verb: 'AUTH', mechanism: 'ECDSA-NIST256P-CHALLENGE', initialResponse: null });
+    expect(ok('AUTH ecdsa-nist256p-challenge dGVzdA==')).toEqual({ verb: 'AUTH', mechanism: 'ECDSA-NIST256P-CHALLENGE', initialResponse: 'dGVzdA==' });
+    bad(`AUTH ${'A'.repeat(smtp.MAX_MECHANISM_LENGTH + 1)}`);
+    bad('AUTH PL@IN');
+    bad('AUTH PLAIN a b');
   });
 
   it('rfc3030 BDAT, rfc4468 BURL, rfc4954 AUTH, ETRN, ATRN, HELP, NOOP', () => {

@@ -52,10 +52,21 @@ describe('rfc3463 enhanced status codes', () => {
   it('parses class.subject.detail and refuses malformed codes', () => {
     expect(smtp.parseEnhancedStatus('4.7.1 try later')).toEqual({ status: { class: 4, subject: 7, detail: 1 }, length: 5 });
     expect(smtp.parseEnhancedStatus('5.7.30')).toEqual({ status: { class: 5, subject: 7, detail: 30 }, length: 6 });
-    expect(smtp.parseEnhancedStatus('3.0.0 x')).toBeNull();
-    expect(smtp.parseEnhancedStatus('5.1.1000 x')).toBeNull();
-    expect(smtp.parseEnhancedStatus('5.01.1 x')).toBeNull();
-    expect(smtp.parseEnhancedStatus('5.1.1x')).toBeNull();
+    expect(smtp.parseEnhancedStatus('5.7.999')).toEqual({ status: { class: 5, subject: 7, detail: 999 }, length: 7 });
+    expect(smtp.parseEnhancedStatus('2.0.0')).toEqual({ status: { class: 2, subject: 0, detail: 0 }, length: 5 });
+    // One failure shape for unit parsers: a SYNTAX ProtocolError, no null.
+    for (const bad of ['3.0.0 x', '5.1.1000 x', '5.01.1 x', '5.1.1x', '5.1.', '5..1 x', '', '5.1', '４.1.1 x']) {
+      const r = smtp.parseEnhancedStatus(bad);
+      expect(r, bad).toBeInstanceOf(ProtocolError);
+      expect((r as ProtocolError).code).toBe('SYNTAX');
+    }
+  });
+
+  it('readEnhancedStatus reads the code from the bytes of a reply line without a string', () => {
+    const line = new TextEncoder().encode('550 5.1.1 <x@y>: User unknown');
+    expect(smtp.readEnhancedStatus(line, 4, line.length)).toEqual({ class: 5, subject: 1, detail: 1 });
+    expect(smtp.readEnhancedStatus(line, 0, line.length)).toBeNull();
+    expect(smtp.enhancedStatusLength({ class: 4, subject: 10, detail: 100 })).toBe('4.10.100'.length);
   });
 
   it('the registry knows the RFC 3463 and later codes (seed table: 5.2.2 mailbox full, 5.7.1 not authorized)', () => {

@@ -175,3 +175,26 @@ describe('smtp.ReplyParser', () => {
   });
   void dec;
 });
+
+describe('split-independence of end-of-stream errors (issue: AUTH line cut short)', () => {
+  it('AUTH PLAIN then 13000 "A" without CRLF, then end(): the same TRUNCATED offset and text for every chunking', () => {
+    // Reported as 13012 / 13000 / 12300 for one read / 1000-byte reads / 1-byte reads.
+    const wire = enc(`AUTH PLAIN\r\n${'A'.repeat(13000)}`);
+    const seen = new Set<string>();
+    for (const size of [wire.length, 4096, 1000, 700, 64, 1]) {
+      const p = new smtp.CommandParser();
+      const items: smtp.CommandParserItem[] = [];
+      for (let i = 0; i < wire.length; i += size) {
+        items.push(...p.push(wire.subarray(i, i + size)));
+        if (p.expecting === 'paused' && items.length === 1) items.push(...p.expectAuthLine());
+      }
+      items.push(...p.end());
+      const shown = items.map((x) => (x.type === 'error' ? `${x.error.code}@${x.error.offset} ${x.error.message}` : x.type));
+      expect(shown[0]).toBe('command');
+      expect(shown[1]).toMatch(/^LINE_TOO_LONG@12 /);
+      expect(shown[2]).toBe('TRUNCATED@12 stream ended inside a line (13000 octets without CRLF)');
+      seen.add(shown.join('|'));
+    }
+    expect(seen.size).toBe(1);
+  });
+});
