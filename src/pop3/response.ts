@@ -99,22 +99,74 @@ export function isOk(r: Response): r is StatusResponse & { status: '+OK' } {
   return r.status === '+OK';
 }
 
+/**
+ * Reads `[spaces] n1 SP+ n2` at the start of `text` (listing lines and STAT), with at most
+ * `max1` / `max2` digits, followed by a space or the end; the two numbers, or null. Char
+ * compares, no regex: a LIST or UIDL listing has a line per message.
+ */
+let second = 0;
+function twoNumbers(text: string, leadingSpaces: boolean, max1: number, max2: number): number | null {
+  let i = 0;
+  const n = text.length;
+  if (leadingSpaces) while (i < n && text.charCodeAt(i) === 0x20) i++;
+  const a = digitsAt(text, i, max1);
+  if (a < 0) return null;
+  i = digitsEnd;
+  if (i >= n || text.charCodeAt(i) !== 0x20) return null;
+  while (i < n && text.charCodeAt(i) === 0x20) i++;
+  const b = digitsAt(text, i, max2);
+  if (b < 0) return null;
+  if (digitsEnd < n && text.charCodeAt(digitsEnd) !== 0x20) return null;
+  second = b;
+  return a;
+}
+
+let digitsEnd = 0;
+function digitsAt(text: string, start: number, max: number): number {
+  let v = 0;
+  let i = start;
+  for (; i < text.length && i - start < max; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i === start) return -1;
+  const next = text.charCodeAt(i) - 0x30;
+  if (i < text.length && next >= 0 && next <= 9) return -1; // more digits than allowed
+  digitsEnd = i;
+  return v;
+}
+
 /** Reads `+OK nn mm` (RFC 1939 5 STAT); text after the numbers is allowed. */
 export function parseStat(r: StatusResponse): Stat | null {
-  const m = /^(\d{1,15}) +(\d{1,15})(?: |$)/.exec(r.text);
-  return m ? { count: Number(m[1]), size: Number(m[2]) } : null;
+  const count = twoNumbers(r.text, false, 15, 15);
+  return count === null ? null : { count, size: second };
 }
 
 /** Reads `n size` (a LIST line, or the text of a single-message `+OK`); extra text allowed. */
 export function parseListEntry(text: string): ListEntry | null {
-  const m = /^ *(\d{1,10}) +(\d{1,15})(?: |$)/.exec(text);
-  return m ? { message: Number(m[1]), size: Number(m[2]) } : null;
+  const message = twoNumbers(text, true, 10, 15);
+  return message === null ? null : { message, size: second };
 }
 
 /** Reads `n uid` (a UIDL line, or the text of a single-message `+OK`). UIDs are 0x21..0x7E, up to 70 chars (RFC 1939 7). */
 export function parseUidlEntry(text: string): UidlEntry | null {
-  const m = /^ *(\d{1,10}) +([\x21-\x7e]{1,70})(?: |$)/.exec(text);
-  return m ? { message: Number(m[1]), uid: m[2]! } : null;
+  let i = 0;
+  const n = text.length;
+  while (i < n && text.charCodeAt(i) === 0x20) i++;
+  const message = digitsAt(text, i, 10);
+  if (message < 0) return null;
+  i = digitsEnd;
+  if (i >= n || text.charCodeAt(i) !== 0x20) return null;
+  while (i < n && text.charCodeAt(i) === 0x20) i++;
+  const start = i;
+  while (i < n && i - start < 70) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) break;
+    i++;
+  }
+  if (i === start || (i < n && text.charCodeAt(i) !== 0x20)) return null;
+  return { message, uid: text.slice(start, i) };
 }
 
 /** Extracts the APOP timestamp `<...@...>` from a greeting's text (RFC 1939 7), or null. */

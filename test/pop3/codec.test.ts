@@ -230,3 +230,19 @@ describe('rfc2449 6 / rfc6856 CAPA typed', () => {
     expect(pop3.parseCommand('UTF8')).toEqual({ verb: 'UTF8' });
   });
 });
+
+describe('rfc1939 7 listing lines read without a regex', () => {
+  it('LIST and UIDL lines: spaces, digit limits, the 70-char UID bound, text after the entry', () => {
+    expect(pop3.parseListEntry('  2 200 extra')).toEqual({ message: 2, size: 200 });
+    expect(pop3.parseListEntry('1234567890 5')).toEqual({ message: 1234567890, size: 5 });
+    expect(pop3.parseListEntry('12345678901 5')).toBeNull();
+    expect(pop3.parseListEntry('1 2x')).toBeNull();
+    expect(pop3.parseListEntry('1')).toBeNull();
+    expect(pop3.parseUidlEntry(`1 ${'u'.repeat(70)}`)).toEqual({ message: 1, uid: 'u'.repeat(70) });
+    expect(pop3.parseUidlEntry(`1 ${'u'.repeat(71)}`)).toBeNull();
+    expect(pop3.parseUidlEntry('3 whqtswO00WBw418f9t5JxYwZ more')).toEqual({ message: 3, uid: 'whqtswO00WBw418f9t5JxYwZ' });
+    expect(pop3.parseUidlEntry('3 uid\x7f')).toBeNull();
+    expect(pop3.parseStat({ status: '+OK', code: null, text: '2  320' })).toEqual({ count: 2, size: 320 });
+    expect(pop3.parseStat({ status: '+OK', code: null, text: ' 2 320' })).toBeNull();
+  });
+});
