@@ -37,6 +37,10 @@ export type {
 } from './search';
 export { SEARCH_DATE_RE, formatSequenceSet } from './search';
 export * from './fetch-items';
+export * from './command-reader';
+export { CommandWriter, ATOM_RE, atomOrThrow } from './command-writer';
+export type { CommandHead } from './command-session';
+export * from './date-time';
 export * from './command';
 export * from './command-parser';
 export * from './client';
