@@ -10,6 +10,7 @@ import { decodeLatin1, decodeUtf8 } from '../core/bytes';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer } from '../core/line-framer';
 import { readCommand, type ParseCommandOptions } from './command';
+import type { StreamedCommandLiteral } from './command-reader';
 import type { Command } from './command-types';
 import { literalAnnouncement } from './lexer';
 import { isValidTag } from './tag';
@@ -34,8 +35,25 @@ export interface LineItem {
   readonly type: 'line';
   readonly line: string;
 }
+/**
+ * A piece of an APPEND / REPLACE message literal above `appendStreamThreshold`, in stream
+ * order, before the command that holds it (whose message is then a `{ kind: 'streamed' }`
+ * stand-in). The chunk is a view of the bytes given to `push()`: copy it to keep it.
+ */
+export interface CommandLiteralChunkItem {
+  readonly type: 'literal-chunk';
+  /** The command's tag, when it could be read. */
+  readonly tag: string | null;
+  readonly chunk: Uint8Array;
+}
+/** The last chunk of a streamed message literal has been delivered. */
+export interface CommandLiteralEndItem {
+  readonly type: 'literal-end';
+  readonly tag: string | null;
+  readonly size: number;
+}
 /** Everything {@link CommandParser} yields. */
-export type CommandParserItem = CommandItem | ContinuationNeededItem | LineItem | ErrorItem;
+export type CommandParserItem = CommandItem | ContinuationNeededItem | LineItem | CommandLiteralChunkItem | CommandLiteralEndItem | ErrorItem;
 
 /** Options of {@link CommandParser}. */
 export interface CommandParserOptions extends ParseCommandOptions {
@@ -52,6 +70,37 @@ export interface CommandParserOptions extends ParseCommandOptions {
    * literals of 64 MiB each could make a server hold 64 GiB for one command.
    */
   readonly maxCommandSize?: number;
+  /**
+   * APPEND / REPLACE message literals (CATENATE TEXT parts included) of at least this many
+   * octets are not held: they come out as `literal-chunk` items as they arrive, then a
+   * `literal-end`, and the command holds a `{ kind: 'streamed', size, binary }` stand-in. They
+   * do not count against `maxCommandSize` (`maxLiteralSize` still applies). Default: never
+   * (every literal is held and handed out in the command).
+   */
+  readonly appendStreamThreshold?: number;
+}
+
+/**
+ * True when the literal announced at the end of `line` is a message of an APPEND or REPLACE
+ * (not its mailbox name): the command's first line names APPEND / REPLACE / UID REPLACE, and the
+ * literal is not the first one right after the name (and number, for REPLACE).
+ */
+function isMessageLiteral(first: Uint8Array, line: Uint8Array, literalsSoFar: number): boolean {
+  const words: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= first.length && words.length < 4; i++) {
+    if (i === first.length || first[i] === 0x20) {
+      words.push(decodeLatin1(first, start, Math.min(i, start + 16)).toUpperCase());
+      start = i + 1;
+    }
+  }
+  const uid = words[1] === 'UID';
+  const name = uid ? words[2] : words[1];
+  if (name !== 'APPEND' && name !== 'REPLACE') return false;
+  if (literalsSoFar > 0 || first !== line) return true;
+  // The mailbox name is a literal when the announcement comes right after the name (and number).
+  const mailboxAt = (uid ? 3 : 2) + (name === 'REPLACE' ? 1 : 0);
+  return words.length > mailboxAt && !words[mailboxAt]!.startsWith('{') && !words[mailboxAt]!.startsWith('~{');
 }
 
 /**
@@ -69,11 +118,13 @@ export class CommandParser {
   private readonly opts: CommandParserOptions;
   private readonly framer: LineFramer;
   private lines: Uint8Array[] = [];
-  private literals: Uint8Array[] = [];
+  private literals: (Uint8Array | StreamedCommandLiteral)[] = [];
   private literalLeft = 0;
+  private streamSize = 0;
+  private streamBinary = false;
   /** Octets of the current command held so far (lines and literals). */
   private held = 0;
-  private mode: 'command' | 'literal' | 'skip' | 'line' | 'paused' = 'command';
+  private mode: 'command' | 'literal' | 'stream' | 'skip' | 'line' | 'paused' = 'command';
   private failed: ProtocolError | null = null;
 
   constructor(options: CommandParserOptions = {}) {
@@ -120,7 +171,7 @@ export class CommandParser {
 
   /** End of stream: `TRUNCATED` when a command was cut short. */
   end(): CommandParserItem[] {
-    if (this.lines.length > 0 || this.mode === 'literal' || this.mode === 'skip') {
+    if (this.lines.length > 0 || this.mode === 'literal' || this.mode === 'stream' || this.mode === 'skip') {
       this.framer.queue.clear();
       this.reset();
       return [{ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a command') }];
@@ -153,6 +204,17 @@ export class CommandParser {
       if (this.mode === 'literal') {
         if (q.length < this.literalLeft) return out;
         this.literals.push(q.take(this.literalLeft));
+        this.mode = 'command';
+        this.framer.resync();
+      } else if (this.mode === 'stream') {
+        while (this.literalLeft > 0 && q.length > 0) {
+          const chunk = q.takeChunk(this.literalLeft);
+          this.literalLeft -= chunk.length;
+          out.push({ type: 'literal-chunk', tag: this.tagOf(), chunk });
+        }
+        if (this.literalLeft > 0) return out;
+        out.push({ type: 'literal-end', tag: this.tagOf(), size: this.streamSize });
+        this.literals.push({ kind: 'streamed', size: this.streamSize, binary: this.streamBinary });
         this.mode = 'command';
         this.framer.resync();
       } else if (this.mode === 'skip') {
@@ -199,7 +261,9 @@ export class CommandParser {
       const max = this.opts.maxLiteralSize ?? 64 * 1024 * 1024;
       const maxCommand = this.opts.maxCommandSize ?? max + 1024 * 1024;
       if (this.literals.length >= (this.opts.maxLiterals ?? 1000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one command', { tag: tag ?? undefined });
-      const overCommand = ann.size <= max && !(this.held + ann.size <= maxCommand);
+      const stream = !this.failed && ann.size >= (this.opts.appendStreamThreshold ?? Number.POSITIVE_INFINITY) && isMessageLiteral(this.lines[0]!, line, this.literals.length);
+      // A streamed literal is not held, so only maxLiteralSize bounds it.
+      const overCommand = ann.size <= max && !stream && !(this.held + ann.size <= maxCommand);
       if (!(ann.size <= max) || overCommand) {
         const why = overCommand ? `command of over ${this.held + ann.size} octets exceeds the limit of ${maxCommand}` : `literal of ${ann.size} octets exceeds the limit of ${max}`;
         const err = new ProtocolError('LITERAL_TOO_LARGE', why, { tag: tag ?? undefined, offset: this.framer.lineOffset });
@@ -223,6 +287,12 @@ export class CommandParser {
       }
       if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
       this.literalLeft = ann.size;
+      if (stream) {
+        this.streamSize = ann.size;
+        this.streamBinary = ann.binary;
+        this.mode = 'stream';
+        continue;
+      }
       if (!this.failed) this.held += ann.size;
       this.mode = this.failed ? 'skip' : 'literal';
     }

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8 } from '../core/bytes';
+import { decodeLatin1, decodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 import { decodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
@@ -77,6 +77,7 @@ export function isAstringChar(c: number): boolean {
 }
 
 function latin1(b: Uint8Array, start: number, end: number): string {
+  if (end - start > 64) return decodeLatin1(b, start, end);
   let s = '';
   for (let k = start; k < end; k++) s += String.fromCharCode(b[k]!);
   return s;

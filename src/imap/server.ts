@@ -99,7 +99,8 @@ export class ServerSession {
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
-    this.parser = new CommandParser(options.parser);
+    // The session does not forward streamed APPEND chunks (yet): every literal is held.
+    this.parser = new CommandParser({ ...options.parser, appendStreamThreshold: undefined });
     this._state = options.preauth ? 'authenticated' : 'not-authenticated';
     const caps = this.capabilities();
     this.write({ type: 'untagged', kind: options.preauth ? 'PREAUTH' : 'OK', code: { name: 'CAPABILITY', raw: caps.join(' '), list: caps }, text: options.greeting ?? 'mailwire ready' });
@@ -257,6 +258,7 @@ export class ServerSession {
         this.auto(e.tag ?? null, e.code === 'LITERAL_TOO_LARGE' ? 'NO' : 'BAD', e.message.slice(0, 200), events, e.code === 'LITERAL_TOO_LARGE' ? { name: 'TOOBIG', raw: '' } : null);
         continue;
       }
+      if (it.type === 'literal-chunk' || it.type === 'literal-end') continue; // not produced: streaming is off above
       this.command(it.command, events);
     }
     return events;
