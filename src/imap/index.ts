@@ -7,6 +7,8 @@
 
 export * from './types';
 export * from './lexer';
+export * from './syntax';
+export * from './framer';
 export * from './sequence-set';
 export * from './mailbox-name';
 export * from './envelope';

@@ -8,9 +8,8 @@
  */
 
 import { decodeLatin1 } from '../core/bytes';
-import { ProtocolError, type ErrorItem } from '../core/errors';
-import { LineFramer } from '../core/line-framer';
-import { literalAnnouncement, type StreamedLiteral } from './lexer';
+import { ProtocolError, errorItem, type ErrorItem } from '../core/errors';
+import { LiteralFramer } from './framer';
 import { readResponse, type ReadResponseOptions } from './response';
 import type { Response } from './types';
 
@@ -63,22 +62,20 @@ export interface ResponseParserOptions extends ReadResponseOptions {
  */
 export class ResponseParser {
   private readonly opts: { -readonly [K in keyof ResponseParserOptions]: ResponseParserOptions[K] };
-  private readonly framer: LineFramer;
-  private lines: Uint8Array[] = [];
-  private literals: (Uint8Array | StreamedLiteral)[] = [];
-  private held = 0;
-  private literalLeft = 0;
-  private literalSize = 0;
-  private literalMode: 'none' | 'hold' | 'stream' | 'skip' = 'none';
-  private literalBinary = false;
+  private readonly framer: LiteralFramer;
   private streamSeq: number | null = null;
   private streamItem: string | null = null;
-  private failed: ProtocolError | null = null;
-  private startOffset = 0;
 
   constructor(options: ResponseParserOptions = {}) {
     this.opts = { ...options };
-    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 1024 * 1024, lineEndings: 'accept' });
+    this.framer = new LiteralFramer({
+      maxLineLength: options.maxLineLength ?? 1024 * 1024,
+      lineEndings: 'accept',
+      maxLiteralSize: options.maxLiteralSize ?? Number.MAX_SAFE_INTEGER,
+      maxLiterals: options.maxLiterals ?? 100_000,
+      maxUnitSize: options.maxResponseSize ?? 64 * 1024 * 1024,
+      unitSizeCode: 'TOO_MANY',
+    });
   }
 
   /** Enables or disables UTF8=ACCEPT mailbox name decoding (after ENABLE UTF8=ACCEPT). */
@@ -90,108 +87,52 @@ export class ResponseParser {
   push(chunk: Uint8Array): ResponseParserItem[] {
     this.framer.push(chunk);
     const out: ResponseParserItem[] = [];
-    const q = this.framer.queue;
     for (;;) {
-      if (this.literalMode !== 'none') {
-        if (this.literalMode === 'hold') {
-          if (q.length < this.literalLeft) return out;
-          this.literals.push(q.take(this.literalLeft));
-          this.literalLeft = 0;
-        } else {
-          while (this.literalLeft > 0 && q.length > 0) {
-            const c = q.takeChunk(this.literalLeft);
-            this.literalLeft -= c.length;
-            if (this.literalMode === 'stream') out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, chunk: c });
-          }
-          if (this.literalLeft > 0) return out;
-          if (this.literalMode === 'stream') {
-            out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, size: this.literalSize });
-            this.literals.push({ kind: 'streamed', size: this.literalSize, binary: this.literalBinary });
-          } else this.literals.push(new Uint8Array(0));
+      const ev = this.framer.next();
+      if (ev === null) return out;
+      switch (ev.type) {
+        case 'unit': {
+          const r = readResponse(ev.unit, this.opts);
+          if (r instanceof ProtocolError) out.push(errorItem(new ProtocolError(r.code, r.message, { offset: ev.offset + Math.max(0, r.offset) })));
+          else out.push(r);
+          break;
         }
-        this.literalMode = 'none';
-        this.framer.resync();
+        case 'literal': {
+          const size = ev.announcement.size;
+          if (ev.limit) this.framer.skip(ev.limit);
+          else if (size > (this.opts.literalThreshold ?? 1024 * 1024)) {
+            this.label(ev.lines);
+            this.framer.stream();
+          } else if (ev.holdLimit) this.framer.skip(ev.holdLimit);
+          else this.framer.hold();
+          break;
+        }
+        case 'chunk':
+          out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, chunk: ev.chunk });
+          break;
+        case 'literal-end':
+          out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, size: ev.size });
+          break;
+        case 'error':
+          out.push(errorItem(ev.error));
+          break;
       }
-      const line = this.framer.readLine();
-      if (line === null) return out;
-      if (this.lines.length === 0) this.startOffset = this.framer.lineOffset;
-      if (line instanceof ProtocolError) {
-        // The rest of this response is lost with the overlong line; report once.
-        this.failed ??= line;
-        this.finish(out);
-        continue;
-      }
-      this.lines.push(line);
-      this.held += line.length;
-      const ann = literalAnnouncement(line);
-      if (!ann) {
-        this.finish(out);
-        continue;
-      }
-      this.startLiteral(ann.size, ann.binary, line);
     }
   }
 
-  private startLiteral(size: number, binary: boolean, line: Uint8Array): void {
-    const max = this.opts.maxLiteralSize ?? Number.MAX_SAFE_INTEGER;
-    this.literalBinary = binary;
-    this.literalSize = size;
-    if (!(size <= max) || !Number.isSafeInteger(size)) {
-      this.failed ??= new ProtocolError('LITERAL_TOO_LARGE', `literal of ${size} octets exceeds the limit of ${max}`, { offset: this.framer.lineOffset });
-      // Skip what was announced (when it is a real number) so the stream stays in sync.
-      this.literalLeft = Number.isSafeInteger(size) ? size : 0;
-      this.literalMode = this.literalLeft > 0 ? 'skip' : 'none';
-      if (this.literalMode === 'none') this.literals.push(new Uint8Array(0));
-      return;
-    }
-    if (this.literals.length >= (this.opts.maxLiterals ?? 100_000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one response', { offset: this.framer.lineOffset });
-    this.literalLeft = size;
-    if (this.failed) this.literalMode = 'skip';
-    else if (size > (this.opts.literalThreshold ?? 1024 * 1024)) {
-      this.literalMode = 'stream';
-      const text = decodeLatin1(line, 0, Math.min(line.length, 4096));
-      const first = decodeLatin1(this.lines[0]!, 0, Math.min(this.lines[0]!.length, 64));
-      const m = /^\* (\d+) FETCH /i.exec(first);
-      this.streamSeq = m ? Number(m[1]) : null;
-      const item = /([^\s(]+) ~?\{\d+[+-]?\}$/.exec(text);
-      this.streamItem = item ? item[1]!.toUpperCase() : null;
-    } else {
-      this.held += size;
-      if (this.held > (this.opts.maxResponseSize ?? 64 * 1024 * 1024)) {
-        this.failed ??= new ProtocolError('TOO_MANY', 'response larger than maxResponseSize', { offset: this.framer.lineOffset });
-        this.literalMode = 'skip';
-      } else this.literalMode = 'hold';
-    }
-  }
-
-  private finish(out: ResponseParserItem[]): void {
-    if (this.failed) out.push({ type: 'error', error: this.failed });
-    else {
-      const r = readResponse({ lines: this.lines, literals: this.literals }, this.opts);
-      if (r instanceof ProtocolError) out.push({ type: 'error', error: new ProtocolError(r.code, r.message, { offset: this.startOffset + Math.max(0, r.offset) }) });
-      else out.push(r);
-    }
-    this.lines = [];
-    this.literals = [];
-    this.held = 0;
-    this.failed = null;
+  private label(lines: readonly Uint8Array[]): void {
+    const line = lines[lines.length - 1]!;
+    const text = decodeLatin1(line, Math.max(0, line.length - 4096), line.length);
+    const first = decodeLatin1(lines[0]!, 0, Math.min(lines[0]!.length, 64));
+    const m = /^\* (\d+) FETCH /i.exec(first);
+    this.streamSeq = m ? Number(m[1]) : null;
+    const item = /([^\s(]+) ~?\{\d+[+-]?\}$/.exec(text);
+    this.streamItem = item ? item[1]!.toUpperCase() : null;
   }
 
   /** End of stream: `TRUNCATED` when a response or literal was cut short. */
   end(): ResponseParserItem[] {
-    const out: ResponseParserItem[] = [];
-    if (this.literalMode !== 'none' || this.lines.length > 0) {
-      out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a response', { offset: this.framer.queue.end }) });
-      this.framer.queue.clear();
-      this.literalMode = 'none';
-      this.lines = [];
-      this.literals = [];
-      this.held = 0;
-      this.failed = null;
-    } else {
-      const e = this.framer.end();
-      if (e) out.push({ type: 'error', error: e });
-    }
-    return out;
+    const e = this.framer.end();
+    return e ? [errorItem(e)] : [];
   }
 }
