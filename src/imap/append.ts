@@ -14,12 +14,12 @@ import type { AppendCommand, AppendMessage, CatenatePart, ReplaceCommand } from 
 
 /** cat-part = text-literal / url; text-literal = "TEXT" SP literal; url = "URL" SP astring (RFC 4469 5). */
 function readCatPart(r: CommandReader): CatenatePart {
-  const kind = r.keyword('TEXT or URL');
+  const kind = r.keyword();
   r.sp();
   if (kind === 'URL') return { type: 'url', url: r.astring() };
   if (kind !== 'TEXT') throw r.error('a CATENATE part is TEXT or URL');
   if (!r.atLiteral()) throw r.error('CATENATE TEXT needs a literal');
-  const { data, binary } = r.literal();
+  const { data, binary } = r.literalOrLiteral8();
   if (binary) throw r.error('CATENATE TEXT takes a literal, not literal8');
   return { type: 'text', data };
 }
@@ -46,7 +46,7 @@ export function readAppendMessage(r: CommandReader): AppendMessage {
     return { flags, date, catenate: r.parenList(() => readCatPart(r), 'the CATENATE parts') };
   }
   if (!r.atLiteral()) throw r.error('APPEND message must be a literal');
-  const { data, binary } = r.literal();
+  const { data, binary } = r.literalOrLiteral8();
   return { flags, date, message: data, binary };
 }
 
@@ -98,7 +98,7 @@ export function writeAppend(w: CommandWriter, c: AppendCommand): void {
 /** replace = "REPLACE" SP seq-number SP mailbox append-message; uid-replace = "UID" SP replace (RFC 8508 6). */
 export function readReplace(r: CommandReader, h: CommandHead): ReplaceCommand {
   r.sp();
-  const number = r.nzNumber(h.uid ? 'REPLACE UID' : 'REPLACE message number');
+  const number = r.nzNumberIn(h.uid ? 'REPLACE UID' : 'REPLACE message number');
   r.sp();
   const mailbox = r.mailbox();
   r.sp();

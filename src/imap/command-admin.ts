@@ -30,9 +30,9 @@ export function readSetQuota(r: CommandReader, h: CommandHead): SetQuotaCommand 
   r.sp();
   const limits = r.parenList(
     () => {
-      const resource = r.keyword('a quota resource name');
+      const resource = r.keyword();
       r.sp();
-      return { resource, limit: r.number('a quota limit', Number.MAX_SAFE_INTEGER) };
+      return { resource, limit: r.numberIn('a quota limit', Number.MAX_SAFE_INTEGER) };
     },
     'the SETQUOTA limits',
     true,
@@ -87,9 +87,9 @@ export function writeAclIdentifier(w: CommandWriter, c: AclIdentifierCommand): v
 /** getmetadata-options = "(" getmetadata-option *(SP getmetadata-option) ")"; option = "MAXSIZE" SP number / "DEPTH" SP ("0" / "1" / "infinity"). */
 function readMetadataOptions(r: CommandReader, into: { maxSize: number | null; depth: GetMetadataCommand['depth'] }): void {
   r.parenList(() => {
-    const o = r.keyword('a GETMETADATA option');
+    const o = r.keyword();
     r.sp();
-    if (o === 'MAXSIZE' && into.maxSize === null) into.maxSize = r.number('MAXSIZE', Number.MAX_SAFE_INTEGER);
+    if (o === 'MAXSIZE' && into.maxSize === null) into.maxSize = r.numberIn('MAXSIZE', Number.MAX_SAFE_INTEGER);
     else if (o === 'DEPTH' && into.depth === null) {
       const d = r.atom().toLowerCase();
       if (d !== '0' && d !== '1' && d !== 'infinity') throw r.error('DEPTH is 0, 1 or infinity');
@@ -155,7 +155,7 @@ export function readSetMetadata(r: CommandReader, h: CommandHead): SetMetadataCo
     r.sp();
     if (r.acceptWord('NIL')) return { entry, value: null };
     if (r.atLiteral()) {
-      const { data } = r.literal();
+      const { data } = r.literalOrLiteral8();
       if (!(data instanceof Uint8Array)) throw r.error('a streamed metadata value');
       return { entry, value: data };
     }

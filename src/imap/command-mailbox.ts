@@ -22,9 +22,9 @@ const LIST_RETURN = new Set(['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE', 'MYRIGHTS'
  */
 function readQresync(r: CommandReader): QresyncParameter {
   r.expect(0x28, 'to open the QRESYNC parameter');
-  const uidValidity = r.nzNumber('QRESYNC uidvalidity');
+  const uidValidity = r.nzNumberIn('QRESYNC uidvalidity');
   r.sp();
-  const modseq = r.number64('QRESYNC mod-sequence', 1n);
+  const modseq = r.number64In('QRESYNC mod-sequence', 1n);
   let knownUids = null;
   let seqMatch: QresyncParameter['seqMatch'] = null;
   if (r.accept(0x20)) {
@@ -55,7 +55,7 @@ export function readSelect(r: CommandReader, h: CommandHead): SelectCommand {
   if (r.accept(0x20)) {
     r.expect(0x28, `to open the ${h.name} parameters`);
     do {
-      const p = r.keyword(`a ${h.name} parameter`);
+      const p = r.keyword();
       if (p === 'CONDSTORE' && !condstore) condstore = true;
       else if (p === 'QRESYNC' && !qresync) {
         r.sp();
@@ -96,7 +96,7 @@ export function readCreate(r: CommandReader, h: CommandHead): CreateCommand {
     return { tag: h.tag, command: 'CREATE', mailbox };
   }
   r.expect(0x28, 'to open the CREATE parameters');
-  if (r.keyword('a CREATE parameter') !== 'USE') throw r.error('unknown CREATE parameter');
+  if (r.keyword() !== 'USE') throw r.error('unknown CREATE parameter');
   r.sp();
   const use = r.flagList();
   r.expect(0x29, 'to close the CREATE parameters');
@@ -140,10 +140,10 @@ export function writeRename(w: CommandWriter, c: RenameCommand): void {
 
 /** return-option = "SUBSCRIBED" / "CHILDREN" / "SPECIAL-USE" / "MYRIGHTS" / "STATUS" SP "(" status-att *(SP status-att) ")". */
 function readListReturnOption(r: CommandReader): ListReturnOption {
-  const o = r.keyword('a LIST return option');
+  const o = r.keyword();
   if (o === 'STATUS') {
     r.sp();
-    return { status: r.parenList(() => r.keyword('a status item'), 'the STATUS return option') };
+    return { status: r.parenList(() => r.keyword(), 'the STATUS return option') };
   }
   if (!LIST_RETURN.has(o)) throw r.error('unknown LIST return option');
   return o as ListReturnOption;
@@ -161,7 +161,7 @@ export function readList(r: CommandReader, h: CommandHead): ListCommand {
   if (list && r.peek() === 0x28) {
     selection = r.parenList(
       () => {
-        const o = r.keyword('a LIST selection option');
+        const o = r.keyword();
         if (!LIST_SELECTION.has(o)) throw r.error('unknown LIST selection option');
         return o as ListSelectionOption;
       },
@@ -224,7 +224,7 @@ export function readStatus(r: CommandReader, h: CommandHead): StatusCommand {
   r.sp();
   const mailbox = r.mailbox();
   r.sp();
-  const items = r.parenList(() => r.keyword('a status item'), 'the STATUS items');
+  const items = r.parenList(() => r.keyword(), 'the STATUS items');
   r.end(h.name);
   return { tag: h.tag, command: 'STATUS', mailbox, items };
 }

@@ -30,10 +30,10 @@ export function readFetch(r: CommandReader, h: CommandHead): FetchCommand {
   if (r.accept(0x20)) {
     r.expect(0x28, 'to open the FETCH modifiers');
     do {
-      const m = r.keyword('a FETCH modifier');
+      const m = r.keyword();
       if (m === 'CHANGEDSINCE' && changedSince === undefined) {
         r.sp();
-        changedSince = r.number64('CHANGEDSINCE', 1n);
+        changedSince = r.number64In('CHANGEDSINCE', 1n);
       } else if (m === 'VANISHED' && !vanished) vanished = true;
       else throw r.error('unknown FETCH modifier');
     } while (r.accept(0x20));
@@ -74,13 +74,13 @@ export function readStore(r: CommandReader, h: CommandHead): StoreCommand {
   r.sp();
   let unchangedSince: bigint | null = null;
   if (r.accept(0x28)) {
-    if (r.keyword('a STORE modifier') !== 'UNCHANGEDSINCE') throw r.error('bad STORE modifier');
+    if (r.keyword() !== 'UNCHANGEDSINCE') throw r.error('bad STORE modifier');
     r.sp();
-    unchangedSince = r.number64('UNCHANGEDSINCE');
+    unchangedSince = r.number64In('UNCHANGEDSINCE');
     r.expect(0x29, 'to close the STORE modifiers');
     r.sp();
   }
-  const item = r.keyword('a STORE item');
+  const item = r.keyword();
   const m = /^([+-]?)FLAGS(\.SILENT)?$/.exec(item);
   if (!m) throw r.error(`bad STORE item "${item.slice(0, 20)}"`);
   r.sp();

@@ -10,7 +10,7 @@ import { decodeLatin1, decodeUtf8 } from '../core/bytes';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer } from '../core/line-framer';
 import { readCommand, type ParseCommandOptions } from './command';
-import type { StreamedCommandLiteral } from './command-reader';
+import type { StreamedLiteral as StreamedCommandLiteral } from './syntax';
 import type { Command } from './command-types';
 import { literalAnnouncement } from './lexer';
 import { isValidTag } from './tag';

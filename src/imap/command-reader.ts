@@ -1,36 +1,25 @@
 /**
- * The cursor every command reader pulls its tokens from: one framed command (its lines and
- * the literals that followed them), read byte by byte with methods named after the ABNF rules
- * of RFC 9051 9 / RFC 3501 9. No intermediate tree: a reader for `append` asks for a
- * `mailbox`, then `flag-list`, then `literal`, and gets typed values straight from the bytes.
- * Every method costs time linear in the bytes it consumes.
+ * The cursor every command reader pulls its tokens from: the shared {@link Reader} of
+ * `syntax.ts` (one definition of the character classes and of atom, astring, string, literal,
+ * number ...) plus the rules only commands use: mailbox and list-mailbox names, sequence sets,
+ * flags, bounded numbers, literal8 forms and the lossless rest of an unknown command. No
+ * intermediate tree: a reader for `append` asks for a `mailbox`, then a `flag-list`, then a
+ * literal, and gets typed values straight from the bytes. Every method costs time linear in the
+ * bytes it consumes.
  *
  * @packageDocumentation
  */
 
-import { decodeLatin1, decodeUtf8 } from '../core/bytes';
-import { ProtocolError } from '../core/errors';
 import { decodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
+import { ATOM_CHAR, LENIENT_ASTRING, LIST_CHAR, Reader, decodeText, type FramedUnit, type StreamedLiteral } from './syntax';
 
 /** An APPEND literal above the streaming threshold: its octets went out as chunk items; this stands in its place. */
-export interface StreamedCommandLiteral {
-  readonly kind: 'streamed';
-  /** Announced size in octets. */
-  readonly size: number;
-  /** True for a `~{n}` literal8 (RFC 3516). */
-  readonly binary: boolean;
-}
+export type StreamedCommandLiteral = StreamedLiteral;
 
-/** One framed command: `lines[i]` (without CRLF) was followed by `literals[i]` when it ended in a literal announcement. */
-export interface FramedCommand {
-  readonly lines: readonly Uint8Array[];
-  readonly literals: readonly (Uint8Array | StreamedCommandLiteral)[];
-}
-
-/** A literal as read: its octets (or the streamed stand-in) and whether it was a literal8. */
+/** A literal as read: its octets (or the streamed stand-in) and whether it was a literal8 (`~{n}`). */
 export interface ReadLiteral {
-  readonly data: Uint8Array | StreamedCommandLiteral;
+  readonly data: Uint8Array | StreamedLiteral;
   readonly binary: boolean;
 }
 
@@ -42,49 +31,13 @@ export interface CommandReaderOptions {
   readonly utf8Accept?: boolean;
 }
 
-const SP = 0x20;
-const DQUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
+/** list-char = ATOM-CHAR / list-wildcards / resp-specials, and 8-bit octets (a raw UTF-8 name). */
+const LIST_NAME = /* @__PURE__ */ LIST_CHAR.map((v, c) => (v === 1 || c >= 0x80 ? 1 : 0));
+/** ATOM-CHAR and 8-bit octets, for names read up to `[` or `<` (fetch-att). */
+const ATOM_NAME = /* @__PURE__ */ ATOM_CHAR.map((v, c) => (v === 1 || c >= 0x80 ? 1 : 0));
 
 /**
- * Byte classes. ATOM-CHAR = any CHAR except atom-specials (`(` `)` `{` SP CTL `%` `*` `"` `\`
- * `]`); ASTRING-CHAR adds `]`; list-char adds `%` and `*`. 8-bit octets count as atom chars
- * (a raw UTF-8 atom reads as UTF-8, as RFC 9051's UTF8=ACCEPT clients send them).
- */
-const ATOM = 1;
-const ASTRING = 2;
-const LIST = 4;
-const CLASS = new Uint8Array(256);
-for (let c = 0x21; c < 0x100; c++) {
-  if (c === 0x7f) continue;
-  const special = c === 0x28 || c === 0x29 || c === LBRACE || c === 0x25 || c === 0x2a || c === DQUOTE || c === BACKSLASH || c === 0x5d;
-  CLASS[c] = special ? 0 : ATOM | ASTRING | LIST;
-}
-CLASS[0x5d] = ASTRING | LIST;
-CLASS[0x25] = LIST;
-CLASS[0x2a] = LIST;
-
-/** True when `c` is an ATOM-CHAR (RFC 9051 9). */
-export function isAtomChar(c: number): boolean {
-  return (CLASS[c]! & ATOM) !== 0;
-}
-
-/** True when `c` is an ASTRING-CHAR (ATOM-CHAR or `]`). */
-export function isAstringChar(c: number): boolean {
-  return (CLASS[c]! & ASTRING) !== 0;
-}
-
-function latin1(b: Uint8Array, start: number, end: number): string {
-  if (end - start > 64) return decodeLatin1(b, start, end);
-  let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(b[k]!);
-  return s;
-}
-
-/**
- * A cursor over one framed command.
+ * A cursor over one framed command: {@link Reader} with the command-only rules.
  *
  * @example
  * ```ts
@@ -95,33 +48,18 @@ function latin1(b: Uint8Array, start: number, end: number): string {
  * r.sequenceSet().toString(); // '1:4,7'
  * ```
  */
-export class CommandReader {
-  private li = 0;
-  private pos = 0;
-  private line: Uint8Array;
-  /** Deepest nesting allowed. */
-  readonly maxDepth: number;
+export class CommandReader extends Reader {
   /** Mailbox names are UTF-8 (UTF8=ACCEPT). */
   readonly utf8Accept: boolean;
 
-  constructor(
-    private readonly unit: FramedCommand,
-    options: CommandReaderOptions = {},
-  ) {
-    this.line = unit.lines[0] ?? new Uint8Array(0);
-    this.maxDepth = options.maxDepth ?? 100;
+  constructor(unit: FramedUnit, options: CommandReaderOptions = {}) {
+    super(unit, { maxDepth: options.maxDepth });
     this.utf8Accept = options.utf8Accept ?? false;
   }
 
-  /** The next byte, or -1 at the end of the current line. */
-  peek(): number {
-    return this.pos < this.line.length ? this.line[this.pos]! : -1;
-  }
-
-  /** The byte `k` places ahead on the current line, or -1. */
-  peekAt(k: number): number {
-    const p = this.pos + k;
-    return p < this.line.length ? this.line[p]! : -1;
+  /** Consumes `byte`; throws naming what it was for. */
+  override expect(byte: number, what?: string): void {
+    if (!this.accept(byte)) throw this.unexpected(`"${String.fromCharCode(byte)}"${what ? ` ${what}` : ''}`);
   }
 
   /** The position on the current line, to come back to with {@link CommandReader.reset}. */
@@ -134,93 +72,19 @@ export class CommandReader {
     this.pos = mark;
   }
 
-  /** The text of the current line from `mark` to the cursor (as read: Latin-1 for ASCII, UTF-8 otherwise). */
+  /** The text of the current line from `mark` to the cursor. */
   textSince(mark: number): string {
-    return this.text(mark, this.pos);
-  }
-
-  /**
-   * Skips a balanced parenthesised value on the current line (quoted strings inside may hold
-   * parentheses), for extension values kept as their wire text. Linear; depth bounded.
-   */
-  skipParenthesised(): void {
-    const l = this.line;
-    let depth = 0;
-    let i = this.pos;
-    while (i < l.length) {
-      const c = l[i++]!;
-      if (c === 0x22) {
-        while (i < l.length && l[i] !== 0x22) i += l[i] === BACKSLASH ? 2 : 1;
-        i++;
-      } else if (c === 0x28) {
-        if (++depth > this.maxDepth) {
-          this.pos = i;
-          throw this.error(`lists nested deeper than ${this.maxDepth}`, 'TOO_DEEP');
-        }
-      } else if (c === 0x29 && --depth === 0) {
-        this.pos = i;
-        return;
-      }
-    }
-    this.pos = l.length;
-    throw this.error('unbalanced parentheses');
-  }
-
-  /** True at the end of the last line. */
-  atEnd(): boolean {
-    return this.li === this.unit.lines.length - 1 && this.pos >= this.line.length;
-  }
-
-  /** A ProtocolError at the current position (offset counted over the lines). */
-  error(message: string, code: 'SYNTAX' | 'TOO_DEEP' | 'TOO_MANY' = 'SYNTAX'): ProtocolError {
-    let offset = this.pos;
-    for (let i = 0; i < this.li; i++) offset += this.unit.lines[i]!.length;
-    return new ProtocolError(code, message, { offset });
-  }
-
-  /** Consumes `byte` if it is next. */
-  accept(byte: number): boolean {
-    if (this.peek() !== byte) return false;
-    this.pos++;
-    return true;
-  }
-
-  /** Consumes `byte`; throws a ProtocolError when it is not next. */
-  expect(byte: number, what?: string): void {
-    if (!this.accept(byte)) throw this.error(`expected "${String.fromCharCode(byte)}"${what ? ` ${what}` : ''}`);
-  }
-
-  /** SP. */
-  sp(): void {
-    if (this.peek() !== SP) throw this.error('expected SP');
-    this.pos++;
+    return decodeText(this.slice(mark));
   }
 
   /** Throws unless the command ends here. */
   end(what: string): void {
-    if (!this.atEnd()) throw this.error(`unexpected text after ${what}`);
+    if (!this.atEnd()) throw this.unexpected(`the end of ${what}`);
   }
 
-  /** Consumes `word` (ASCII, case-insensitive) when it is next and not followed by an atom char. */
-  acceptWord(word: string): boolean {
-    const l = this.line;
-    const p = this.pos;
-    if (p + word.length > l.length) return false;
-    for (let k = 0; k < word.length; k++) if ((l[p + k]! | (l[p + k]! >= 0x41 && l[p + k]! <= 0x5a ? 0x20 : 0)) !== (word.charCodeAt(k) | (word.charCodeAt(k) >= 0x41 && word.charCodeAt(k) <= 0x5a ? 0x20 : 0))) return false;
-    const after = p + word.length < l.length ? l[p + word.length]! : -1;
-    if (after >= 0 && isAtomChar(after)) return false;
-    this.pos = p + word.length;
-    return true;
-  }
-
-  /** atom = 1*ATOM-CHAR (`''` when none is there). */
-  atom(): string {
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && (CLASS[l[i]!]! & ATOM) !== 0) i++;
-    this.pos = i;
-    return this.text(start, i);
+  /** 1*ASTRING-CHAR (`''` when none): a tag, before it is checked. */
+  astringAtom(): string {
+    return decodeText(this.runBytes(LENIENT_ASTRING));
   }
 
   /** ATOM-CHARs up to (not including) any of `stops` (`''` when none): the name before `[` in `BODY[...]`. */
@@ -228,123 +92,15 @@ export class CommandReader {
     const l = this.line;
     const start = this.pos;
     let i = start;
-    while (i < l.length && (CLASS[l[i]!]! & ATOM) !== 0 && !stops.includes(l[i]!)) i++;
+    while (i < l.length && ATOM_NAME[l[i]!] === 1 && !stops.includes(l[i]!)) i++;
     this.pos = i;
-    return this.text(start, i);
+    return decodeText(l.subarray(start, i));
   }
 
-  /** An atom that must be there, upper-cased: a command name, a keyword, an option name. */
-  keyword(what: string): string {
-    const a = this.atom();
-    if (a === '') throw this.error(`expected ${what}`);
-    return a.toUpperCase();
-  }
-
-  /** 1*ASTRING-CHAR (`''` when none). */
-  astringAtom(): string {
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && (CLASS[l[i]!]! & ASTRING) !== 0) i++;
-    this.pos = i;
-    return this.text(start, i);
-  }
-
-  /** tag = 1*<any ASTRING-CHAR except "+"> (`''` when none). */
-  tag(): string {
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && (CLASS[l[i]!]! & ASTRING) !== 0 && l[i] !== 0x2b && l[i]! < 0x80) i++;
-    this.pos = i;
-    return latin1(l, start, i);
-  }
-
-  /** ASCII as Latin-1 (fast), other octets as UTF-8. */
-  private text(start: number, end: number): string {
-    const l = this.line;
-    for (let k = start; k < end; k++) if (l[k]! >= 0x80) return decodeUtf8(l.subarray(start, end));
-    return latin1(l, start, end);
-  }
-
-  /** quoted = DQUOTE *QUOTED-CHAR DQUOTE; `\"` and `\\` are escapes. A view into the line when it has none. */
-  quoted(): Uint8Array {
-    const l = this.line;
-    this.expect(DQUOTE);
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && l[i] !== DQUOTE && l[i] !== BACKSLASH) i++;
-    if (i < l.length && l[i] === DQUOTE) {
-      this.pos = i + 1;
-      return l.subarray(start, i);
-    }
-    const out = new Uint8Array(l.length - start);
-    let o = 0;
-    for (let k = start; k < i; k++) out[o++] = l[k]!;
-    for (;;) {
-      if (i >= l.length) {
-        this.pos = i;
-        throw this.error('unterminated quoted string');
-      }
-      const c = l[i++]!;
-      if (c === DQUOTE) break;
-      if (c === BACKSLASH) {
-        if (i >= l.length) continue;
-        out[o++] = l[i++]!;
-        continue;
-      }
-      out[o++] = c;
-    }
-    this.pos = i;
-    return out.subarray(0, o);
-  }
-
-  /** True when a literal (`{` or `~{`) starts here. */
-  atLiteral(): boolean {
-    const c = this.peek();
-    return c === LBRACE || (c === 0x7e && this.peekAt(1) === LBRACE);
-  }
-
-  /** literal = "{" number64 ["+"] "}" CRLF *CHAR8, and literal8 = "~{" number64 ["+"] "}" CRLF *OCTET. */
-  literal(): ReadLiteral {
-    const binary = this.accept(0x7e);
-    this.expect(LBRACE);
-    const l = this.line;
-    const close = l.indexOf(RBRACE, this.pos);
-    if (close !== l.length - 1) throw this.error('a literal announcement must end the line');
-    const data = this.unit.literals[this.li];
-    if (data === undefined || this.li + 1 >= this.unit.lines.length) throw this.error('literal without its octets');
-    this.li++;
-    this.line = this.unit.lines[this.li]!;
-    this.pos = 0;
-    return { data, binary };
-  }
-
-  /** string = quoted / literal, as bytes (a streamed literal is refused: only APPEND messages stream). */
-  string(): Uint8Array {
-    if (this.peek() === DQUOTE) return this.quoted();
-    if (!this.atLiteral()) throw this.error('expected a string');
-    const { data } = this.literal();
-    if (!(data instanceof Uint8Array)) throw this.error('a streamed literal where a string was expected');
-    return data;
-  }
-
-  /** astring = 1*ASTRING-CHAR / string, as text (UTF-8). */
-  astring(): string {
-    const c = this.peek();
-    if (c === DQUOTE || c === LBRACE || c === 0x7e) {
-      if (c === 0x7e && this.peekAt(1) !== LBRACE) return this.astringAtom();
-      return decodeUtf8(this.string());
-    }
-    const a = this.astringAtom();
-    if (a === '') throw this.error('expected a string');
-    return a;
-  }
-
-  /** nstring = string / nil, as text; `null` for NIL. */
-  nstring(): string | null {
-    if (this.acceptWord('NIL')) return null;
-    return decodeUtf8(this.string());
+  /** literal / literal8, telling which: `{ data, binary }`. */
+  literalOrLiteral8(): ReadLiteral {
+    const binary = this.peek() === 0x7e;
+    return { data: this.literal(), binary };
   }
 
   /** mailbox = "INBOX" / astring: INBOX in any case is INBOX; modified UTF-7 decoded unless UTF8=ACCEPT. */
@@ -363,47 +119,39 @@ export class CommandReader {
     }
   }
 
-  /** list-mailbox = 1*list-char / string (list-char = ATOM-CHAR / list-wildcards / resp-specials). */
+  /** list-mailbox = 1*list-char / string. */
   listMailbox(): string {
-    const c = this.peek();
-    if (c === DQUOTE || this.atLiteral()) return this.mailboxName(decodeUtf8(this.string()));
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && (CLASS[l[i]!]! & LIST) !== 0) i++;
-    if (i === start) throw this.error('expected a mailbox pattern');
-    this.pos = i;
-    return this.mailboxName(this.text(start, i));
+    if (this.peek() === 0x22 || this.atLiteral()) return this.mailboxName(decodeText(this.stringBytes()));
+    const b = this.runBytes(LIST_NAME);
+    if (b.length === 0) throw this.unexpected('a mailbox pattern');
+    return this.mailboxName(decodeText(b));
   }
 
-  /** number = 1*DIGIT (an unsigned 32-bit value, or up to `max`). */
-  number(what: string, max = 0xffffffff, min = 0): number {
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    let n = 0;
-    while (i < l.length && l[i]! >= 0x30 && l[i]! <= 0x39 && i - start < 17) n = n * 10 + (l[i++]! - 0x30);
-    if (i === start || (i < l.length && l[i]! >= 0x30 && l[i]! <= 0x39) || n > max || n < min) throw this.error(`${what} needs a number`);
-    this.pos = i;
+  /** number = 1*DIGIT within `min`..`max` (an unsigned 32-bit value by default). */
+  numberIn(what: string, max = 0xffffffff, min = 0): number {
+    const at = this.pos;
+    const n = this.atDigit() ? this.number() : -1;
+    if (n < min || n > max) {
+      this.pos = at;
+      throw this.error(`${what} needs a number from ${min} to ${max}`);
+    }
     return n;
   }
 
-  /** nz-number = digit-nz *DIGIT. */
-  nzNumber(what: string, max = 0xffffffff): number {
+  /** nz-number = digit-nz *DIGIT, up to `max`. */
+  nzNumberIn(what: string, max = 0xffffffff): number {
     if (this.peek() === 0x30) throw this.error(`${what} needs a non-zero number`);
-    return this.number(what, max, 1);
+    return this.numberIn(what, max, 1);
   }
 
-  /** number64 / mod-sequence-value: up to 2^63-1 (or `max`), as a bigint. */
-  number64(what: string, min = 0n, max = 2n ** 63n - 1n): bigint {
-    const l = this.line;
-    const start = this.pos;
-    let i = start;
-    while (i < l.length && l[i]! >= 0x30 && l[i]! <= 0x39 && i - start < 21) i++;
-    if (i === start || (i < l.length && l[i]! >= 0x30 && l[i]! <= 0x39)) throw this.error(`${what} needs a number`);
-    const n = BigInt(latin1(l, start, i));
-    if (n < min || n > max) throw this.error(`${what} out of range`);
-    this.pos = i;
+  /** number64 / mod-sequence-value within `min`..`max` (default 0..2^63-1), as a bigint. */
+  number64In(what: string, min = 0n, max = 2n ** 63n - 1n): bigint {
+    const at = this.pos;
+    const n = this.atDigit() ? this.number64() : -1n;
+    if (n < min || n > max) {
+      this.pos = at;
+      throw this.error(`${what} out of range`);
+    }
     return n;
   }
 
@@ -413,8 +161,8 @@ export class CommandReader {
     const start = this.pos;
     let i = start;
     while (i < l.length && ((l[i]! >= 0x30 && l[i]! <= 0x3a) || l[i] === 0x2a || l[i] === 0x2c || l[i] === 0x24)) i++;
-    const t = latin1(l, start, i);
-    if (i < l.length && isAtomChar(l[i]!)) throw this.error(`"${t.slice(0, 20)}${String.fromCharCode(l[i]!)}" is not a sequence set`);
+    const t = decodeText(l.subarray(start, i));
+    if (i < l.length && ATOM_NAME[l[i]!] === 1) throw this.error(`"${t.slice(0, 20)}..." is not a sequence set`);
     this.pos = i;
     if (t === '$') return '$';
     const s = SequenceSet.parse(t);
@@ -429,40 +177,35 @@ export class CommandReader {
     return s;
   }
 
-  /** flag = "\Answered" / ... / flag-keyword / flag-extension: "\" atom, or an atom (`]` allowed: Gmail keywords). */
+  /** flag = "\" atom / atom (`]` allowed: Gmail keywords like `[Gmail]/x`). */
   flag(): string {
-    const start = this.pos;
-    const slash = this.accept(BACKSLASH);
-    const a = this.astringAtom();
-    if (a === '') {
-      this.pos = start;
-      throw this.error('expected a flag');
-    }
-    return slash ? `\\${a}` : a;
+    const slash = this.accept(0x5c);
+    const a = this.runBytes(LENIENT_ASTRING);
+    if (a.length === 0 || a[0] === 0x5c) throw this.unexpected('a flag');
+    return slash ? `\\${decodeText(a)}` : decodeText(a);
   }
 
   /** flag-list = "(" [flag *(SP flag)] ")". */
   flagList(): string[] {
-    this.expect(0x28, 'to open a flag list');
-    const out: string[] = [];
-    if (this.accept(0x29)) return out;
-    do out.push(this.flag());
-    while (this.accept(SP));
-    this.expect(0x29, 'to close the flag list');
-    return out;
+    return this.parenList(() => this.flag(), 'the flag list', true);
   }
 
-  /** "(" item *(SP item) ")" with at least one item, each read by `item`. */
+  /** "(" item *(SP item) ")" (exactly one SP between items), at least one item unless `allowEmpty`. */
   parenList<T>(item: () => T, what: string, allowEmpty = false): T[] {
     this.expect(0x28, `to open ${what}`);
+    this.enter();
     const out: T[] = [];
     if (this.accept(0x29)) {
       if (!allowEmpty) throw this.error(`${what} must not be empty`);
+      this.leave();
       return out;
     }
-    do out.push(item());
-    while (this.accept(SP));
+    do {
+      out.push(item());
+      if (out.length > this.maxListItems) throw this.error(`${what} longer than ${this.maxListItems} items`, 'TOO_MANY');
+    } while (this.accept(0x20));
     this.expect(0x29, `to close ${what}`);
+    this.leave();
     return out;
   }
 
@@ -476,27 +219,22 @@ export class CommandReader {
     for (;;) {
       const l = this.line;
       let end = l.length;
-      const lit = this.li < this.unit.literals.length ? this.unit.literals[this.li] : undefined;
-      let binary = false;
-      if (lit !== undefined && this.li + 1 < this.unit.lines.length) {
-        end = l.lastIndexOf(LBRACE);
-        if (end > 0 && l[end - 1] === 0x7e) {
-          binary = true;
-          end--;
-        }
+      const hasLiteral = this.lineIndex < this.unit.literals.length && this.lineIndex + 1 < this.unit.lines.length;
+      if (hasLiteral) {
+        end = l.lastIndexOf(0x7b);
+        if (end > 0 && l[end - 1] === 0x7e) end--;
       }
-      const piece = decodeUtf8(l.subarray(this.pos, end));
+      const piece = decodeText(l.subarray(this.pos, Math.max(end, this.pos)));
       if (literals.length === 0) text = piece;
       else literals[literals.length - 1]!.text = piece;
-      if (end === l.length) {
+      if (!hasLiteral) {
         this.pos = l.length;
         return { text, literals };
       }
-      if (!(lit instanceof Uint8Array)) throw this.error('a streamed literal in an unknown command');
-      literals.push({ data: lit, binary, text: '' });
-      this.li++;
-      this.line = this.unit.lines[this.li]!;
-      this.pos = 0;
+      this.pos = end;
+      const { data, binary } = this.literalOrLiteral8();
+      if (!(data instanceof Uint8Array)) throw this.error('a streamed literal in an unknown command');
+      literals.push({ data, binary, text: '' });
     }
   }
 }

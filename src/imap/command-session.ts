@@ -46,7 +46,7 @@ export function writeLogin(w: CommandWriter, c: LoginCommand): void {
 /** authenticate = "AUTHENTICATE" SP auth-type [SP initial-resp]; initial-resp = (base64 / "=") (RFC 4959). */
 export function readAuthenticate(r: CommandReader, h: CommandHead): AuthenticateCommand {
   r.sp();
-  const mechanism = r.keyword('a SASL mechanism');
+  const mechanism = r.keyword();
   let initialResponse: string | null = null;
   if (r.accept(0x20)) {
     initialResponse = r.atom();
@@ -118,7 +118,7 @@ export function writeId(w: CommandWriter, c: IdCommand): void {
 /** compress = "COMPRESS" SP algorithm (RFC 4978 4). */
 export function readCompress(r: CommandReader, h: CommandHead): CompressCommand {
   r.sp();
-  const mechanism = r.keyword('a compression mechanism');
+  const mechanism = r.keyword();
   r.end(h.name);
   return { tag: h.tag, command: 'COMPRESS', mechanism };
 }

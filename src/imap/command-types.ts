@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { StreamedCommandLiteral } from './command-reader';
+import type { StreamedLiteral as StreamedCommandLiteral } from './syntax';
 import type { FetchItem } from './fetch-items';
 import type { SearchKey, SearchReturnOption, SequenceSetOrSaved } from './search';
 import type { SequenceSet } from './sequence-set';

@@ -8,7 +8,7 @@
  */
 
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
-import { isAstringChar } from './command-reader';
+import { ASTRING_CHAR } from './syntax';
 import { encodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 
@@ -135,7 +135,7 @@ export class CommandWriter {
     let atom = bytes.length > 0;
     for (const c of bytes) {
       // "[" and "]" are legal in an astring atom but quoting them keeps readers simple.
-      if (c > 0x7e || c === 0x5b || !isAstringChar(c)) {
+      if (c === 0x5b || ASTRING_CHAR[c] !== 1) {
         atom = false;
         break;
       }

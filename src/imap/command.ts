@@ -7,13 +7,14 @@
  * @packageDocumentation
  */
 
-import { encodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 import { readAppend, readReplace, writeAppend, writeReplace } from './append';
 import { readAclIdentifier, readGetMetadata, readGetQuota, readSetAcl, readSetMetadata, readSetQuota, writeAclIdentifier, writeGetMetadata, writeGetQuota, writeSetAcl, writeSetMetadata, writeSetQuota } from './command-admin';
 import { readCreate, readList, readMailboxOnly, readRename, readSelect, readStatus, writeCreate, writeList, writeMailboxOnly, writeRename, writeSelect, writeStatus } from './command-mailbox';
 import { readCopy, readExpunge, readFetch, readStore, writeCopy, writeExpunge, writeFetch, writeStore } from './command-message';
-import { CommandReader, type CommandReaderOptions, type FramedCommand } from './command-reader';
+import { CommandReader, type CommandReaderOptions } from './command-reader';
+import { frameUnit } from './framer';
+import type { FramedUnit } from './syntax';
 import { readAuthenticate, readCompress, readEnable, readId, readLogin, readSimple, writeAuthenticate, writeCompress, writeEnable, writeId, writeLogin, writeSimple, type CommandHead } from './command-session';
 import type { Command, UnknownCommand, UnknownLiteral } from './command-types';
 import { CommandWriter, atomOrThrow, type CommandFragment, type EncodeCommandOptions } from './command-writer';
@@ -192,7 +193,7 @@ function readUnknown(r: CommandReader, h: CommandHead): UnknownCommand {
  * command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF:
  * reads one framed command; a ProtocolError carrying the tag (when read) for bad ones.
  */
-export function readCommand(unit: FramedCommand, options: ParseCommandOptions = {}): Command | ProtocolError {
+export function readCommand(unit: FramedUnit, options: ParseCommandOptions = {}): Command | ProtocolError {
   const r = new CommandReader(unit, options);
   let tag: string | undefined;
   try {
@@ -200,14 +201,14 @@ export function readCommand(unit: FramedCommand, options: ParseCommandOptions = 
     if (!isValidTag(t)) throw r.error('command must start with a tag');
     tag = t;
     r.sp();
-    let name = r.atom().toUpperCase();
+    if (r.atLineEnd()) throw r.error('command name missing');
+    let name = r.keyword();
     let uid = false;
     if (name === 'UID') {
       uid = true;
       r.sp();
-      name = r.atom().toUpperCase();
+      name = r.keyword();
     }
-    if (name === '') throw r.error('command name missing');
     const s = COMMANDS[name];
     if (uid && !s?.uid) throw r.error(`unknown command UID ${name.slice(0, 20)}`);
     const head = { tag, name, uid };
@@ -218,43 +219,8 @@ export function readCommand(unit: FramedCommand, options: ParseCommandOptions = 
   }
 }
 
-/** Frames one complete command given whole (CRLFs and literals inline) into lines and literals. */
-function frameWhole(bytes: Uint8Array): FramedCommand | ProtocolError {
-  const lines: Uint8Array[] = [];
-  const literals: Uint8Array[] = [];
-  let pos = 0;
-  for (;;) {
-    let lf = bytes.indexOf(0x0a, pos);
-    if (lf < 0) lf = bytes.length;
-    const end = lf > pos && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
-    const line = bytes.subarray(pos, end);
-    lines.push(line);
-    pos = lf + 1;
-    const size = announcedSize(line);
-    if (size < 0 || pos > bytes.length) break;
-    if (pos + size > bytes.length) return new ProtocolError('TRUNCATED', 'literal shorter than announced', { offset: pos });
-    literals.push(bytes.subarray(pos, pos + size));
-    pos += size;
-  }
-  return { lines, literals };
-}
-
-/** The size a line's closing literal announcement (`{n}`, `{n+}`, `{n-}`, `~{n}`) gives, or -1. */
-function announcedSize(line: Uint8Array): number {
-  let i = line.length - 1;
-  if (i < 2 || line[i] !== 0x7d) return -1;
-  i--;
-  if (line[i] === 0x2b || line[i] === 0x2d) i--;
-  const end = i;
-  let n = 0;
-  while (i >= 0 && line[i]! >= 0x30 && line[i]! <= 0x39) i--;
-  if (i === end || i < 0 || line[i] !== 0x7b || end - i > 15) return -1;
-  for (let k = i + 1; k <= end; k++) n = n * 10 + (line[k]! - 0x30);
-  return n;
-}
-
 /** Parses one complete command (CRLFs and literals inline), e.g. for tests and tools. */
 export function parseCommand(input: string | Uint8Array, options: ParseCommandOptions = {}): Command | ProtocolError {
-  const unit = frameWhole(typeof input === 'string' ? encodeUtf8(input) : input);
+  const unit = frameUnit(input);
   return unit instanceof ProtocolError ? unit : readCommand(unit, options);
 }

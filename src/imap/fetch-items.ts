@@ -140,10 +140,10 @@ export function formatFetchItem(i: FetchItem): string {
 
 /** section-part = nz-number *("." nz-number), after its first digit was seen. */
 function readSectionPart(r: CommandReader): number[] {
-  const part = [r.nzNumber('a section part')];
+  const part = [r.nzNumberIn('a section part')];
   while (r.peek() === 0x2e && r.peekAt(1) >= 0x30 && r.peekAt(1) <= 0x39) {
     r.accept(0x2e);
-    part.push(r.nzNumber('a section part'));
+    part.push(r.nzNumberIn('a section part'));
   }
   return part;
 }
@@ -159,7 +159,7 @@ export function readSectionSpec(r: CommandReader): FetchSection {
   const part = c >= 0x30 && c <= 0x39 ? readSectionPart(r) : [];
   if (r.peek() === 0x5d) return { part, text: null, fields: [] };
   if (part.length > 0) r.expect(0x2e, 'after the section part');
-  const text = r.keyword('a section text');
+  const text = r.keyword();
   if (text === 'HEADER' || text === 'TEXT') return { part, text, fields: [] };
   if (text === 'MIME') {
     if (part.length === 0) throw r.error('MIME needs a part number');
@@ -173,9 +173,9 @@ export function readSectionSpec(r: CommandReader): FetchSection {
 /** partial = "<" number64 "." nz-number64 ">". */
 function readPartial(r: CommandReader): FetchPartial | null {
   if (!r.accept(0x3c)) return null;
-  const offset = r.number('a partial offset', Number.MAX_SAFE_INTEGER);
+  const offset = r.numberIn('a partial offset', Number.MAX_SAFE_INTEGER);
   r.expect(0x2e, 'in the partial range');
-  const length = r.nzNumber('a partial length', Number.MAX_SAFE_INTEGER);
+  const length = r.nzNumberIn('a partial length', Number.MAX_SAFE_INTEGER);
   r.expect(0x3e, 'to close the partial range');
   return { offset, length };
 }

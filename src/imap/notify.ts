@@ -24,7 +24,7 @@ const EVENT_BY_UPPER = new Map(EVENTS.map((e) => [e.toUpperCase(), e]));
  * one-or-more-mailbox = mailbox / many-mailboxes; many-mailboxes = "(" mailbox *(SP mailbox) ")".
  */
 export function readFilterMailboxes(r: CommandReader): FilterMailboxes {
-  const kind = r.keyword('a mailbox filter').toLowerCase();
+  const kind = r.keyword().toLowerCase();
   if (NAMED.has(kind)) return { kind: kind as 'selected' };
   if (!LISTED.has(kind)) throw r.error(`unknown mailbox filter ${kind.slice(0, 20)}`);
   r.sp();

@@ -37,11 +37,11 @@ export function writeSearch(w: CommandWriter, c: SearchCommand): void {
 /** sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"; sort-criterion = ["REVERSE" SP] sort-key (RFC 5256 5). */
 function readSortCriteria(r: CommandReader): SortCriterion[] {
   return r.parenList(() => {
-    let k = r.keyword('a sort criterion');
+    let k = r.keyword();
     const reverse = k === 'REVERSE';
     if (reverse) {
       r.sp();
-      k = r.keyword('a sort criterion');
+      k = r.keyword();
     }
     if (!SORT_KEYS.has(k)) throw r.error(`unknown sort criterion ${k.slice(0, 20)}`);
     return { key: k as SortCriterion['key'], reverse };
@@ -77,7 +77,7 @@ export function writeSort(w: CommandWriter, c: SortCommand): void {
 /** thread = ["UID" SP] "THREAD" SP thread-alg SP search-charset 1*(SP search-key) (RFC 5256 5). */
 export function readThread(r: CommandReader, h: CommandHead): ThreadCommand {
   r.sp();
-  const algorithm = r.keyword('a THREAD algorithm');
+  const algorithm = r.keyword();
   r.sp();
   const charset = r.astring();
   r.sp();
@@ -103,7 +103,7 @@ function readScopeOption(r: CommandReader): EsearchScopeOption {
   if (r.peek() !== 0x20 || !((c >= 0x30 && c <= 0x39) || c === 0x2a || c === 0x24 || c === 0x28)) return { name, value: null };
   r.sp();
   const m = r.mark();
-  if (r.peek() === 0x28) r.skipParenthesised();
+  if (r.peek() === 0x28) r.skipValue();
   else r.sequenceSet();
   return { name, value: r.textSince(m) };
 }
@@ -142,7 +142,7 @@ function checkScopeValue(v: string): void {
   const r = new CommandReader({ lines: [encodeUtf8(v)], literals: [] });
   let ok = false;
   try {
-    if (r.peek() === 0x28) r.skipParenthesised();
+    if (r.peek() === 0x28) r.skipValue();
     else r.sequenceSet();
     ok = r.atEnd();
   } catch {

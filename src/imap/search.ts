@@ -9,6 +9,7 @@
 import type { CommandReader } from './command-reader';
 import { atomOrThrow, type CommandWriter } from './command-writer';
 import { SequenceSet } from './sequence-set';
+import { ATOM_CHAR } from './syntax';
 
 /** A sequence set, or `$`: the result saved by `SEARCH RETURN (SAVE)` (RFC 5182, RFC 9051). */
 export type SequenceSetOrSaved = SequenceSet | '$';
@@ -197,7 +198,7 @@ export function readSearchKey(r: CommandReader, depth = 0): SearchKey {
   if (DATE_KEYS.has(k)) return { key: k as SearchDateKey['key'], date: readDate(r, k) };
   if (NUMBER_KEYS.has(k)) {
     const older = k === 'OLDER' || k === 'YOUNGER';
-    return { key: k as SearchNumberKey['key'], value: older ? r.nzNumber(k) : r.number(k, Number.MAX_SAFE_INTEGER) };
+    return { key: k as SearchNumberKey['key'], value: older ? r.nzNumberIn(k) : r.numberIn(k, Number.MAX_SAFE_INTEGER) };
   }
   switch (k) {
     case 'HEADER': {
@@ -207,7 +208,7 @@ export function readSearchKey(r: CommandReader, depth = 0): SearchKey {
     }
     case 'KEYWORD':
     case 'UNKEYWORD': {
-      const flag = r.atom();
+      const flag = r.atom(ATOM_CHAR);
       if (flag === '') throw r.error(`${k} needs a keyword`);
       return { key: k, flag };
     }
@@ -232,11 +233,11 @@ export function readSearchKey(r: CommandReader, depth = 0): SearchKey {
         r.sp();
         entry = { name, type };
       }
-      return { key: 'MODSEQ', modseq: r.number64('MODSEQ'), entry };
+      return { key: 'MODSEQ', modseq: r.number64In('MODSEQ'), entry };
     }
     case 'X-GM-MSGID':
     case 'X-GM-THRID':
-      return { key: k, id: r.number64(k, 0n, 2n ** 64n - 1n) };
+      return { key: k, id: r.number64In(k, 0n, 2n ** 64n - 1n) };
     default:
       return { key: k as 'EMAILID', id: readObjectId(r, k) };
   }
@@ -271,7 +272,7 @@ export function readSearchReturnOpts(r: CommandReader): SearchReturnOption[] {
   const out: SearchReturnOption[] = [];
   if (r.accept(0x29)) return out;
   do {
-    const o = r.keyword('a search return option');
+    const o = r.keyword();
     if (RETURN_OPTIONS.has(o)) out.push(o as 'MIN');
     else if (o === 'PARTIAL') {
       r.sp();
@@ -285,10 +286,10 @@ export function readSearchReturnOpts(r: CommandReader): SearchReturnOption[] {
 /** partial-range = partial-range-first / partial-range-last; nz-number ":" nz-number or "-" nz-number ":" "-" nz-number (RFC 9394 6). */
 function readPartialRange(r: CommandReader): [number, number] {
   const neg = r.accept(0x2d);
-  const a = r.nzNumber('PARTIAL');
+  const a = r.nzNumberIn('PARTIAL');
   r.expect(0x3a, 'in the PARTIAL range');
   if (r.accept(0x2d) !== neg) throw r.error('PARTIAL needs a range like 1:100 or -1:-100');
-  const b = r.nzNumber('PARTIAL');
+  const b = r.nzNumberIn('PARTIAL');
   return neg ? [-a, -b] : [a, b];
 }
 

@@ -13,12 +13,12 @@ import type { UidBatchesCommand } from './command-types';
 /** uidbatches = "UIDBATCHES" SP nz-number [SP nz-number ":" nz-number]: the batch size, then which batches. */
 export function readUidBatches(r: CommandReader, h: CommandHead): UidBatchesCommand {
   r.sp();
-  const size = r.nzNumber('UIDBATCHES batch size');
+  const size = r.nzNumberIn('UIDBATCHES batch size');
   let batches: [number, number] | null = null;
   if (r.accept(0x20)) {
-    const first = r.nzNumber('UIDBATCHES batch range');
+    const first = r.nzNumberIn('UIDBATCHES batch range');
     r.expect(0x3a, 'in the batch range');
-    batches = [first, r.nzNumber('UIDBATCHES batch range')];
+    batches = [first, r.nzNumberIn('UIDBATCHES batch range')];
   }
   r.end(h.name);
   return { tag: h.tag, command: 'UIDBATCHES', size, batches };
