@@ -62,12 +62,23 @@ function readEvent(r: CommandReader): NotifyEvent {
   return { name };
 }
 
-/** event-group = "(" filter-mailboxes SP events ")"; events = ("(" event *(SP event) ")") / "NONE". */
+/**
+ * event-group = "(" filter-mailboxes SP events ")"; events = ("(" event *(SP event) ")") / "NONE".
+ * Leniency `notify-bare-events`: RFC 5465's own examples (section 8) write the events without
+ * their parentheses, `(selected MessageNew (uid) MessageExpunge)`; clients copied them, so the
+ * bare form reads as the parenthesised one.
+ */
 function readEventGroup(r: CommandReader): NotifyEventGroup {
   r.expect(0x28, 'to open a NOTIFY event group');
   const mailboxes = readFilterMailboxes(r);
   r.sp();
-  const events = r.acceptWord('NONE') ? null : r.parenList(() => readEvent(r), 'the NOTIFY events');
+  let events: NotifyEvent[] | null;
+  if (r.acceptWord('NONE')) events = null;
+  else if (r.peek() === 0x28) events = r.parenList(() => readEvent(r), 'the NOTIFY events');
+  else {
+    events = [readEvent(r)];
+    while (r.accept(0x20)) events.push(readEvent(r));
+  }
   r.expect(0x29, 'to close the NOTIFY event group');
   return { mailboxes, events };
 }
