@@ -10,9 +10,10 @@
  * @packageDocumentation
  */
 
+import { decodeLatin1 } from '../core/bytes';
 import { decodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
-import { ATOM_CHAR, LENIENT_ASTRING, LIST_CHAR, Reader, decodeText, type FramedUnit, type StreamedLiteral } from './syntax';
+import { ATOM_CHAR, LENIENT_ASTRING, LENIENT_ATOM, LIST_CHAR, Reader, decodeText, type FramedUnit, type StreamedLiteral } from './syntax';
 
 /** An APPEND literal above the streaming threshold: its octets went out as chunk items; this stands in its place. */
 export type StreamedCommandLiteral = StreamedLiteral;
@@ -27,6 +28,8 @@ export interface ReadLiteral {
 export interface CommandReaderOptions {
   /** Deepest nesting of parentheses (SEARCH criteria, NOTIFY). Default 100 (`TOO_DEEP`). */
   readonly maxDepth?: number;
+  /** Most items in one parenthesised list. Default 1,000,000 (`TOO_MANY`). */
+  readonly maxListItems?: number;
   /** UTF8=ACCEPT is enabled: mailbox names are UTF-8, not modified UTF-7. */
   readonly utf8Accept?: boolean;
 }
@@ -53,13 +56,23 @@ export class CommandReader extends Reader {
   readonly utf8Accept: boolean;
 
   constructor(unit: FramedUnit, options: CommandReaderOptions = {}) {
-    super(unit, { maxDepth: options.maxDepth });
+    super(unit, { maxDepth: options.maxDepth, maxListItems: options.maxListItems });
     this.utf8Accept = options.utf8Accept ?? false;
   }
 
   /** Consumes `byte`; throws naming what it was for. */
   override expect(byte: number, what?: string): void {
     if (!this.accept(byte)) throw this.unexpected(`"${String.fromCharCode(byte)}"${what ? ` ${what}` : ''}`);
+  }
+
+  /**
+   * An atom upper-cased (ASCII letters only). Built from the run's bytes at once: a hostile
+   * 1 MiB "atom" of `[` (`BODY[[[...`) costs one decode, not a million string appends.
+   */
+  override keyword(cls: Uint8Array = LENIENT_ATOM): string {
+    const b = this.runBytes(cls);
+    if (b.length === 0) throw this.unexpected('a keyword');
+    return decodeLatin1(b).replace(/[a-z]+/g, (m) => m.toUpperCase());
   }
 
   /** The position on the current line, to come back to with {@link CommandReader.reset}. */
