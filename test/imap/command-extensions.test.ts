@@ -128,7 +128,7 @@ describe('rfc5092 IMAP URLs', () => {
 
 describe('rfc6154 SPECIAL-USE classification', () => {
   it('rfc6154 5.1 LIST attributes, Gmail XLIST names, and the common names of servers without SPECIAL-USE', () => {
-    const list = imap.parseResponse('* LIST (\\Sent \\HasNoChildren) "/" "Sent Mail"\r\n') as { attributes: string[]; mailbox: string };
+    const list = imap.parseResponse('* LIST (\\Sent \\HasNoChildren) "/" "Sent Mail"\r\n') as unknown as { attributes: string[]; mailbox: string };
     expect(imap.specialUseOf({ name: list.mailbox, attributes: list.attributes })).toBe('\\Sent');
     expect(imap.specialUseOf({ name: '[Gmail]/Spam', attributes: ['\\Spam'] })).toBe('\\Junk');
     expect(imap.specialUseOf({ name: '[Gmail]/All Mail', attributes: ['\\AllMail'] })).toBe('\\All');
