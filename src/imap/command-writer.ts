@@ -8,7 +8,7 @@
  */
 
 import { assertNoLineBreak, encodeUtf8 } from '../core/bytes';
-import { ASTRING_CHAR } from './syntax';
+import { ASTRING_CHAR, TEXT_CHAR, isUtf8, stringForm } from './syntax';
 import { encodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
 
@@ -37,6 +37,15 @@ export const ATOM_RE = /^[^\s()"{}%*\\\]\x00-\x1f\x7f-\uffff]+$/;
 export function atomOrThrow(v: string, what: string): string {
   if (typeof v !== 'string' || !ATOM_RE.test(v)) throw new TypeError(`${what} "${String(v)}" is not a valid atom`);
   return v;
+}
+
+/** ASTRING-CHAR without `[`: the atoms the command writer writes. */
+const ASTRING_ATOM = /* @__PURE__ */ ASTRING_CHAR.map((v, c) => (c === 0x5b ? 0 : v));
+
+/** Valid UTF-8 whose ASCII octets are all TEXT-CHARs (no control characters). */
+function quotableUtf8(bytes: Uint8Array): boolean {
+  for (const c of bytes) if (c < 0x80 && (TEXT_CHAR[c] !== 1 || c < 0x20 || c === 0x7f)) return false;
+  return isUtf8(bytes);
 }
 
 /** Literals at least this long go out as their own fragment, referencing the caller's bytes. */
@@ -128,32 +137,25 @@ export class CommandWriter {
     return this;
   }
 
-  /** astring: atom when every char is an ASTRING-CHAR, quoted when printable, literal otherwise. */
+  /** astring: an atom of ASTRING-CHARs (but `[`, which quoting keeps simple for readers) when possible, else quoted or literal. */
   astring(value: string): this {
     if (typeof value !== 'string') throw new TypeError('expected a string');
     const bytes = encodeUtf8(value);
-    let atom = bytes.length > 0;
-    for (const c of bytes) {
-      // "[" and "]" are legal in an astring atom but quoting them keeps readers simple.
-      if (c === 0x5b || ASTRING_CHAR[c] !== 1) {
-        atom = false;
-        break;
-      }
-    }
-    if (atom && value.toUpperCase() !== 'NIL') return this.raw(value);
+    if (stringForm(bytes, ASTRING_ATOM) === 'atom') return this.raw(value);
     return this.string(bytes);
   }
 
-  /** string: quoted when printable (UTF-8 too under UTF8=ACCEPT) and short, a literal otherwise. */
+  /**
+   * string: the form syntax.ts's `stringForm` picks (quoted when every octet is a TEXT-CHAR and it
+   * is short, a literal otherwise); under UTF8=ACCEPT, short valid UTF-8 without controls is
+   * quoted too (RFC 9051 QUOTED-CHAR =/ UTF8-2 / UTF8-3 / UTF8-4).
+   */
   string(value: string | Uint8Array): this {
     const bytes = typeof value === 'string' ? encodeUtf8(value) : value;
     if (!(bytes instanceof Uint8Array)) throw new TypeError('expected a string');
-    let quoted = bytes.length < 1024;
-    for (let i = 0; i < bytes.length && quoted; i++) {
-      const c = bytes[i]!;
-      if (c < 0x20 || c === 0x7f || (c > 0x7f && !this.opts.utf8Accept)) quoted = false;
-    }
-    if (!quoted) return this.literal(bytes);
+    let form = stringForm(bytes);
+    if (form === 'literal' && this.opts.utf8Accept && bytes.length < 1000 && quotableUtf8(bytes)) form = 'quoted';
+    if (form === 'literal') return this.literal(bytes);
     // The bytes may be UTF-8: append them as they are rather than through the text buffer.
     this.flushText();
     const out = new Uint8Array(bytes.length * 2 + 2);
