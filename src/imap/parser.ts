@@ -136,8 +136,9 @@ export class ResponseParser {
    * `literalThreshold` octets).
    */
   private label(lines: readonly Uint8Array[], literals: readonly (Uint8Array | StreamedLiteral)[], binary: boolean, size: number): void {
-    const label: FetchLabel & { probe: boolean } = { item: null, field: null, seq: null, probe: true };
-    const unit = { lines: [...lines, EMPTY_BYTES], literals: [...literals, { kind: 'streamed' as const, size, binary }] };
+    const marker: StreamedLiteral = { kind: 'streamed', size, binary };
+    const label: FetchLabel & { probe: StreamedLiteral } = { item: null, field: null, seq: null, probe: marker };
+    const unit = { lines: [...lines, EMPTY_BYTES], literals: [...literals, marker] };
     readResponse(unit, this.opts, label);
     this.streamSeq = label.seq;
     this.streamItem = label.item;

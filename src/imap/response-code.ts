@@ -39,6 +39,13 @@ function codeWords(text: string): string[] {
  * The reader is left after the "]".
  */
 export function readRespTextCode(r: Reader): ResponseCode {
+  // Check the name ends where a code name can end before building its text: a line of a
+  // million "[" is no code, and is then read once more, as text, by the caller.
+  const start = r.pos;
+  r.run(CODE_NAME);
+  const after = r.peek();
+  if (r.pos === start || (after !== 0x20 && after !== RBRACKET)) throw r.unexpected('a response code');
+  r.pos = start;
   const name = r.keyword(CODE_NAME);
   let raw = '';
   if (r.accept(0x20)) {

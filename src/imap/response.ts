@@ -21,7 +21,7 @@ import { readQuota, readQuotaRoot } from './quota';
 import { readRespText } from './response-code';
 import { SequenceSet } from './sequence-set';
 import { readStatus } from './status';
-import { LENIENT_ATOM, Reader, TAG_CHAR, decodeText, type FramedUnit, type ReaderLimits } from './syntax';
+import { LENIENT_ATOM, Reader, TAG_CHAR, decodeText, type FramedUnit, type ReaderLimits, type StreamedLiteral } from './syntax';
 import type { Response, UnknownLiteral, UntaggedData } from './types';
 
 /** Options for reading responses. */
@@ -179,10 +179,11 @@ function readUntagged(r: Reader, opts: ReadResponseOptions, label: FetchLabel | 
 export function readResponse(unit: FramedUnit, options: ReadResponseOptions = {}, label?: FetchLabel): Response | ProtocolError {
   // Responses read quoted strings leniently (see ReaderLimits.unescapedQuotes) unless told not to.
   const r = new Reader(unit, { unescapedQuotes: true, ...options });
-  if (label && (label as { probe?: boolean }).probe) {
-    // The streaming parser's probe: stop at the first streamed literal, with the label set.
-    r.onStreamed = () => {
-      throw PROBE_DONE;
+  const target = label ? (label as { probe?: StreamedLiteral }).probe : undefined;
+  if (target) {
+    // The streaming parser's probe: stop at the literal it asks about, with the label set.
+    r.onStreamed = (lit) => {
+      if (lit === target) throw PROBE_DONE;
     };
   }
   try {

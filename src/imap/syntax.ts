@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 
-import { EMPTY_BYTES, decodeLatin1, describeBytes, encodeUtf8 } from '../core/bytes';
+import { EMPTY_BYTES, decodeLatin1, describeBytes, encodeUtf8, upperAscii } from '../core/bytes';
 import { ProtocolError, type ProtocolErrorCode } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -326,7 +326,9 @@ export class Reader {
   keyword(cls: Uint8Array = LENIENT_ATOM): string {
     const l = this.line;
     const start = this.pos;
-    if (this.run(cls) === 0) throw this.unexpected('a keyword');
+    const n = this.run(cls);
+    if (n === 0) throw this.unexpected('a keyword');
+    if (n > 32) return upperAscii(decodeLatin1(l, start, this.pos));
     let s = '';
     for (let i = start; i < this.pos; i++) {
       const c = l[i]!;
