@@ -6,7 +6,7 @@
  */
 
 import { decodeMailboxName, encodeMailboxName } from './mailbox-name';
-import { LENIENT_ASTRING, decodeText, isFlag, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
+import { ATOM_CHAR, LENIENT_ASTRING, decodeText, isFlag, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 
 /** Options shared by the response readers. */
 export interface MailboxReadOptions {
@@ -92,10 +92,23 @@ export function readMailboxList(r: Reader, opts: MailboxReadOptions): MailboxLis
   return { attributes, delimiter, mailbox, extended };
 }
 
-/** Writes a flag list `(\Seen $Junk)`; throws TypeError for a flag that is not one. */
+/** A flag as written: an ASCII flag, or one whose other characters are non-ASCII (written as raw UTF-8, read back the same by {@link readFlag}). */
+function writableFlag(f: string): boolean {
+  if (isFlag(f)) return true;
+  const body = f.charCodeAt(0) === 0x5c ? f.slice(1) : f;
+  if (body.length === 0) return false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c < 0x80 && ATOM_CHAR[c] !== 1) return false;
+    if (c >= 0xd800 && c <= 0xdfff) return false;
+  }
+  return true;
+}
+
+/** Writes a flag list `(\Seen $Junk)`; throws TypeError for a flag that would not read back as itself. */
 export function writeFlags(w: WireWriter, list: readonly string[]): void {
   if (!Array.isArray(list)) throw new TypeError('flags must be an array');
-  for (const f of list) if (typeof f !== 'string' || !isFlag(f)) throw new TypeError(`bad flag ${JSON.stringify(f)}`);
+  for (const f of list) if (typeof f !== 'string' || !writableFlag(f)) throw new TypeError(`bad flag ${JSON.stringify(f)}`);
   w.raw(`(${list.join(' ')})`);
 }
 
