@@ -281,7 +281,7 @@ export class LiteralFramer {
           q.skip(n);
           this.left -= n;
           if (this.left > 0) return null;
-          this.literals.push(new Uint8Array(0));
+          if (!this.failed) this.literals.push(new Uint8Array(0));
           this.endLiteral();
           continue;
         }
@@ -309,14 +309,16 @@ export class LiteralFramer {
         this.resetUnit();
         return ev;
       }
+      if (this.failed) {
+        // The unit already failed: its further literals are skipped whatever the caller says
+        // (no limit is computed: building an error per literal would cost more than the octets).
+        this.left = Number.isSafeInteger(ann.size) ? ann.size : 0;
+        this.mode = 'skip';
+        continue;
+      }
       const ev: LiteralEvent = { type: 'literal', announcement: ann, lines: this.lines, literals: this.literals, offset: this.lineFramer.lineOffset, limit: this.limitFor(ann), holdLimit: this.holdLimitFor(ann) };
       this.pending = ev;
       this.mode = 'decide';
-      if (this.failed) {
-        // The unit already failed: its further literals are skipped whatever the caller says.
-        this.skip(this.failed);
-        continue;
-      }
       return ev;
     }
   }

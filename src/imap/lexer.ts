@@ -9,19 +9,10 @@
 
 import { decodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
-import type { FramedUnit, StreamedLiteral } from './syntax';
+import type { FramedUnit, Value } from './syntax';
 
 export { frameUnit, literalAnnouncement } from './framer';
-export type { FramedUnit, StreamedLiteral } from './syntax';
-
-/** One lexical value. */
-export type Value =
-  | { readonly kind: 'atom'; readonly value: string }
-  | { readonly kind: 'number'; readonly value: number; readonly text: string }
-  | { readonly kind: 'string'; readonly value: Uint8Array; readonly form: 'quoted' | 'literal' | 'literal8' }
-  | { readonly kind: 'nil' }
-  | { readonly kind: 'list'; readonly items: readonly Value[] }
-  | StreamedLiteral;
+export type { FramedUnit, StreamedLiteral, Value } from './syntax';
 
 /** Limits the lexer enforces. */
 export interface LexerLimits {

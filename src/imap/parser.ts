@@ -7,19 +7,26 @@
  * @packageDocumentation
  */
 
-import { decodeLatin1 } from '../core/bytes';
 import { ProtocolError, errorItem, type ErrorItem } from '../core/errors';
+import { EMPTY_BYTES } from '../core/bytes';
+import type { FetchLabel } from './fetch';
 import { LiteralFramer } from './framer';
+import type { StreamedLiteral } from './syntax';
 import { readResponse, type ReadResponseOptions } from './response';
 import type { Response } from './types';
 
-/** A piece of a large literal, in stream order, before the response that holds it. */
+/**
+ * A piece of a large literal, in stream order, before the response that holds it. The labels
+ * come from the grammar: the response is read up to the literal to see where it sits.
+ */
 export interface LiteralChunkItem {
   readonly type: 'literal-chunk';
-  /** FETCH sequence number, when the literal is in a FETCH response. */
+  /** FETCH sequence number (UIDFETCH: the UID), when the literal is in a FETCH response. */
   readonly seq: number | null;
-  /** The FETCH item the literal is the value of (e.g. `BODY[]`), when known. */
+  /** The FETCH item the literal belongs to (e.g. `BODY[]`, `BODY[HEADER.FIELDS (A B)]`, `ENVELOPE`), when in one. */
   readonly item: string | null;
+  /** Inside an ENVELOPE: the field (`subject`, `from` ...); otherwise null. */
+  readonly field: string | null;
   readonly chunk: Uint8Array;
 }
 
@@ -28,6 +35,7 @@ export interface LiteralEndItem {
   readonly type: 'literal-end';
   readonly seq: number | null;
   readonly item: string | null;
+  readonly field: string | null;
   readonly size: number;
 }
 
@@ -65,6 +73,7 @@ export class ResponseParser {
   private readonly framer: LiteralFramer;
   private streamSeq: number | null = null;
   private streamItem: string | null = null;
+  private streamField: string | null = null;
 
   constructor(options: ResponseParserOptions = {}) {
     this.opts = { ...options };
@@ -101,17 +110,17 @@ export class ResponseParser {
           const size = ev.announcement.size;
           if (ev.limit) this.framer.skip(ev.limit);
           else if (size > (this.opts.literalThreshold ?? 1024 * 1024)) {
-            this.label(ev.lines);
+            this.label(ev.lines, ev.literals, ev.announcement.binary, size);
             this.framer.stream();
           } else if (ev.holdLimit) this.framer.skip(ev.holdLimit);
           else this.framer.hold();
           break;
         }
         case 'chunk':
-          out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, chunk: ev.chunk });
+          out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, field: this.streamField, chunk: ev.chunk });
           break;
         case 'literal-end':
-          out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, size: ev.size });
+          out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, field: this.streamField, size: ev.size });
           break;
         case 'error':
           out.push(errorItem(ev.error));
@@ -120,14 +129,20 @@ export class ResponseParser {
     }
   }
 
-  private label(lines: readonly Uint8Array[]): void {
-    const line = lines[lines.length - 1]!;
-    const text = decodeLatin1(line, Math.max(0, line.length - 4096), line.length);
-    const first = decodeLatin1(lines[0]!, 0, Math.min(lines[0]!.length, 64));
-    const m = /^\* (\d+) FETCH /i.exec(first);
-    this.streamSeq = m ? Number(m[1]) : null;
-    const item = /([^\s(]+) ~?\{\d+[+-]?\}$/.exec(text);
-    this.streamItem = item ? item[1]!.toUpperCase() : null;
+  /**
+   * Labels a literal about to stream by reading the response so far with the grammar, up to
+   * the literal (a marker stands in for it): the reader records the FETCH item and ENVELOPE
+   * field it is in. Costs one read of the lines held, once per streamed literal (each at least
+   * `literalThreshold` octets).
+   */
+  private label(lines: readonly Uint8Array[], literals: readonly (Uint8Array | StreamedLiteral)[], binary: boolean, size: number): void {
+    const marker: StreamedLiteral = { kind: 'streamed', size, binary };
+    const label: FetchLabel & { probe: StreamedLiteral } = { item: null, field: null, seq: null, probe: marker };
+    const unit = { lines: [...lines, EMPTY_BYTES], literals: [...literals, marker] };
+    readResponse(unit, this.opts, label);
+    this.streamSeq = label.seq;
+    this.streamItem = label.item;
+    this.streamField = label.field;
   }
 
   /** End of stream: `TRUNCATED` when a response or literal was cut short. */

@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 
-import { EMPTY_BYTES, decodeLatin1, describeBytes, encodeUtf8 } from '../core/bytes';
+import { EMPTY_BYTES, decodeLatin1, describeBytes, encodeUtf8, upperAscii } from '../core/bytes';
 import { ProtocolError, type ProtocolErrorCode } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -112,12 +112,27 @@ export interface FramedUnit {
   readonly literals: readonly (Uint8Array | StreamedLiteral)[];
 }
 
+/** A saved {@link Reader} position. */
+export interface ReaderMark {
+  readonly lineIndex: number;
+  readonly pos: number;
+  readonly lineBase: number;
+  readonly depth: number;
+}
+
 /** Limits a {@link Reader} enforces. */
 export interface ReaderLimits {
   /** Deepest list nesting. Default 100 (`TOO_DEEP`). */
   readonly maxDepth?: number;
   /** Most items in one list. Default 1,000,000 (`TOO_MANY`). */
   readonly maxListItems?: number;
+  /**
+   * Read a DQUOTE inside a quoted string as part of it unless SP, ")", "]" or the end of the
+   * line follows it: servers that copy header values without escaping them send
+   * `"MOUNDARY="x""` or `""""` (MailKit issue 485, go-imap issue 659), and the grammar never
+   * puts anything else right after a closing quote. Off by default; responses turn it on.
+   */
+  readonly unescapedQuotes?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,9 +219,11 @@ export class Reader {
    * can say what it belongs to. See the response parser's probe.
    */
   onStreamed: ((lit: StreamedLiteral) => void) | null = null;
+  private readonly unescapedQuotes: boolean;
 
   constructor(unit: FramedUnit, limits: ReaderLimits = {}) {
     this.unit = unit;
+    this.unescapedQuotes = limits.unescapedQuotes ?? false;
     this.line = unit.lines[0] ?? EMPTY_BYTES;
     this.maxDepth = limits.maxDepth ?? 100;
     this.maxListItems = limits.maxListItems ?? 1_000_000;
@@ -309,7 +326,9 @@ export class Reader {
   keyword(cls: Uint8Array = LENIENT_ATOM): string {
     const l = this.line;
     const start = this.pos;
-    if (this.run(cls) === 0) throw this.unexpected('a keyword');
+    const n = this.run(cls);
+    if (n === 0) throw this.unexpected('a keyword');
+    if (n > 32) return upperAscii(decodeLatin1(l, start, this.pos));
     let s = '';
     for (let i = start; i < this.pos; i++) {
       const c = l[i]!;
@@ -388,7 +407,7 @@ export class Reader {
     const start = this.pos;
     let p = start;
     while (p < l.length && l[p] !== DQUOTE && l[p] !== BACKSLASH) p++;
-    if (p < l.length && l[p] === DQUOTE) {
+    if (p < l.length && l[p] === DQUOTE && this.closes(p)) {
       this.pos = p + 1;
       return l.subarray(start, p);
     }
@@ -402,7 +421,7 @@ export class Reader {
         throw this.error('unterminated quoted string');
       }
       const c = l[p++]!;
-      if (c === DQUOTE) break;
+      if (c === DQUOTE && this.closes(p - 1)) break;
       if (c === BACKSLASH) {
         if (p >= l.length) {
           this.pos = p;
@@ -415,6 +434,13 @@ export class Reader {
     }
     this.pos = p;
     return out.subarray(0, o);
+  }
+
+  /** Whether the DQUOTE at `i` ends the quoted string (always, unless `unescapedQuotes`). */
+  private closes(i: number): boolean {
+    if (!this.unescapedQuotes) return true;
+    const n = this.line[i + 1];
+    return n === undefined || n === SP || n === RPAREN || n === 0x5d;
   }
 
   /** True when a literal announcement (`{`, `~{`) is next. */
@@ -547,6 +573,20 @@ export class Reader {
       return;
     }
     if (this.run(LENIENT_ASTRING) === 0) throw this.unexpected('a value');
+  }
+
+  /** A position to come back to with {@link Reader.restore} (also across literals): for a bounded look-ahead. */
+  save(): ReaderMark {
+    return { lineIndex: this.lineIndex, pos: this.pos, lineBase: this.lineBase, depth: this.depth };
+  }
+
+  /** Back to a position from {@link Reader.save}. */
+  restore(m: ReaderMark): void {
+    this.lineIndex = m.lineIndex;
+    this.line = this.unit.lines[m.lineIndex] ?? EMPTY_BYTES;
+    this.pos = m.pos;
+    this.lineBase = m.lineBase;
+    this.depth = m.depth;
   }
 
   /** The raw bytes of the current line between two positions (for values kept as sent). */
@@ -689,5 +729,98 @@ export class WireWriter {
       o += p.length;
     }
     return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values kept as sent (data a reader does not model)
+
+/**
+ * A value kept as it was sent, for data no typed reader models (unknown FETCH attributes, body
+ * extension data, unknown ESEARCH return data, LIST extended items): atoms, numbers, strings
+ * (octets, with the form they came in), NIL, lists, and streamed-literal markers.
+ */
+export type Value =
+  | { readonly kind: 'atom'; readonly value: string }
+  | { readonly kind: 'number'; readonly value: number; readonly text: string }
+  | { readonly kind: 'string'; readonly value: Uint8Array; readonly form: 'quoted' | 'literal' | 'literal8' }
+  | { readonly kind: 'nil' }
+  | { readonly kind: 'list'; readonly items: readonly Value[] }
+  | StreamedLiteral;
+
+const NIL_VALUE: Value = /* @__PURE__ */ Object.freeze({ kind: 'nil' as const });
+
+/**
+ * Reads any one value (list, quoted, literal, NIL, number or atom) as a {@link Value}. Only for
+ * data no grammar rule types; typed readers never build these.
+ */
+export function readValue(r: Reader): Value {
+  const c = r.peek();
+  if (c === LPAREN) return { kind: 'list', items: r.list(readValue) };
+  if (c === DQUOTE) return { kind: 'string', value: r.quoted(), form: 'quoted' };
+  if (r.atLiteral()) {
+    const binary = c === TILDE;
+    const lit = r.literal();
+    return lit instanceof Uint8Array ? { kind: 'string', value: lit, form: binary ? 'literal8' : 'literal' } : lit;
+  }
+  if (r.nil()) return NIL_VALUE;
+  const start = r.pos;
+  const n = r.run(LENIENT_ATOM);
+  if (n === 0) throw r.unexpected('a value');
+  const b = r.line.subarray(start, r.pos);
+  let digits = true;
+  for (let i = 0; i < n && digits; i++) digits = b[i]! >= 0x30 && b[i]! <= 0x39;
+  const text = decodeText(b);
+  if (digits && n <= 15) return { kind: 'number', value: Number(text), text };
+  return { kind: 'atom', value: text };
+}
+
+/** A string, atom or number {@link Value} as text (see {@link decodeText}); null for NIL, lists and streamed literals. */
+export function valueText(v: Value): string | null {
+  if (v.kind === 'string') return decodeText(v.value);
+  if (v.kind === 'atom') return v.value;
+  if (v.kind === 'number') return v.text;
+  return null;
+}
+
+/**
+ * Writes a {@link Value} as read: atoms and numbers as text (checked), strings in the form they
+ * came in (a quoted string that cannot stay quoted becomes a literal), lists recursively.
+ * Throws TypeError for what would read back differently (a bad atom, a streamed marker).
+ */
+export function writeValue(w: WireWriter, v: Value): void {
+  switch (v.kind) {
+    case 'nil':
+      w.raw('NIL');
+      return;
+    case 'number':
+      if (!/^[0-9]{1,15}$/.test(v.text) || Number(v.text) !== v.value) throw new TypeError(`bad number value "${v.text}"`);
+      w.raw(v.text);
+      return;
+    case 'atom': {
+      const b = encodeUtf8(v.value);
+      let ok = b.length > 0 && !(b.length === 3 && v.value.toUpperCase() === 'NIL');
+      for (let i = 0; i < b.length && ok; i++) ok = LENIENT_ATOM[b[i]!] === 1;
+      let digits = true;
+      for (let i = 0; i < b.length && digits; i++) digits = b[i]! >= 0x30 && b[i]! <= 0x39;
+      if (!ok || (digits && b.length <= 15)) throw new TypeError(`bad atom value ${JSON.stringify(v.value)}`);
+      w.raw(v.value);
+      return;
+    }
+    case 'string':
+      if (v.form === 'literal8') w.literal(v.value, true);
+      else if (v.form === 'literal') w.literal(v.value);
+      else w.string(v.value);
+      return;
+    case 'list':
+      w.raw('(');
+      v.items.forEach((item, i) => {
+        if (i > 0) w.raw(' ');
+        writeValue(w, item);
+      });
+      w.raw(')');
+      return;
+    default:
+      throw new TypeError('a streamed literal marker cannot be encoded; write its octets with a literal');
   }
 }
