@@ -359,7 +359,7 @@ export interface UrlFetchCommand {
   readonly urls: readonly string[];
 }
 /** An argument text that followed a literal of an unknown command. */
-export interface UnknownLiteral {
+export interface UnknownCommandLiteral {
   /** The literal's octets. */
   readonly data: Uint8Array;
   /** It was a `~{n}` literal8. */
@@ -377,7 +377,7 @@ export interface UnknownCommand {
   readonly name: string;
   readonly text: string;
   /** The literals the command carried, when it carried any. */
-  readonly literals?: readonly UnknownLiteral[];
+  readonly literals?: readonly UnknownCommandLiteral[];
 }
 
 /** Every IMAP command value. */

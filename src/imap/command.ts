@@ -16,7 +16,7 @@ import { CommandReader, type CommandReaderOptions } from './command-reader';
 import { frameUnit } from './framer';
 import type { FramedUnit } from './syntax';
 import { readAuthenticate, readCompress, readEnable, readId, readLogin, readSimple, writeAuthenticate, writeCompress, writeEnable, writeId, writeLogin, writeSimple, type CommandHead } from './command-session';
-import type { Command, UnknownCommand, UnknownLiteral } from './command-types';
+import type { Command, UnknownCommand, UnknownCommandLiteral } from './command-types';
 import { CommandWriter, atomOrThrow, type CommandFragment, type EncodeCommandOptions } from './command-writer';
 import { readNotify, writeNotify } from './notify';
 import { readEsearch, readSearch, readSort, readThread, writeEsearch, writeSearch, writeSort, writeThread } from './search-commands';
@@ -186,7 +186,7 @@ function readUnknown(r: CommandReader, h: CommandHead): UnknownCommand {
   r.accept(0x20);
   const { text, literals } = r.rest();
   const out: UnknownCommand = { tag: h.tag, command: 'UNKNOWN', name: h.name, text };
-  return literals.length > 0 ? { ...out, literals: literals as UnknownLiteral[] } : out;
+  return literals.length > 0 ? { ...out, literals: literals as UnknownCommandLiteral[] } : out;
 }
 
 /**
