@@ -226,8 +226,8 @@ export class CommandReader extends Reader {
    * The rest of the command, losslessly: the text up to the first literal, then each literal
    * with the text that followed it (an unknown command keeps everything it carried).
    */
-  rest(): { text: string; literals: { data: Uint8Array; binary: boolean; text: string }[] } {
-    const literals: { data: Uint8Array; binary: boolean; text: string }[] = [];
+  rest(): { text: string; literals: { octets: Uint8Array; binary: boolean; text: string }[] } {
+    const literals: { octets: Uint8Array; binary: boolean; text: string }[] = [];
     let text = '';
     for (;;) {
       const l = this.line;
@@ -247,7 +247,7 @@ export class CommandReader extends Reader {
       this.pos = end;
       const { data, binary } = this.literalOrLiteral8();
       if (!(data instanceof Uint8Array)) throw this.error('a streamed literal in an unknown command');
-      literals.push({ data, binary, text: '' });
+      literals.push({ octets: data, binary, text: '' });
     }
   }
 }

@@ -360,8 +360,8 @@ export interface UrlFetchCommand {
 }
 /** An argument text that followed a literal of an unknown command. */
 export interface UnknownCommandLiteral {
-  /** The literal's octets. */
-  readonly data: Uint8Array;
+  /** The literal's octets (the same field name as an unknown response's literal). */
+  readonly octets: Uint8Array;
   /** It was a `~{n}` literal8. */
   readonly binary: boolean;
   /** The text that followed the literal (up to the next literal or the end). */

@@ -174,7 +174,7 @@ function writeUnknown(w: CommandWriter, c: UnknownCommand): void {
   const literals = c.literals ?? [];
   if (c.text === '' && literals.length === 0) return;
   w.raw(' ').line(c.text, 'command text');
-  for (const l of literals) w.literal(l.data, l.binary).line(l.text, 'command text');
+  for (const l of literals) w.literal(l.octets, l.binary).line(l.text, 'command text');
 }
 
 /** Options for parsing commands. */

@@ -232,7 +232,7 @@ export function command(): fc.Arbitrary<Command> {
         command: fc.constant('UNKNOWN' as const),
         name: upperAtom(3, 10).filter((n) => n !== 'UID' && COMMANDS[n] === undefined),
         text: fc.constantFrom('', 'a b (c)', '"quoted" 1:*', 'X '),
-        literals: fc.option(fc.array(fc.record({ data: fc.uint8Array({ min: 1, maxLength: 20 }), binary: fc.constant(false), text: fc.constantFrom('', ' tail', ' (x)') }), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        literals: fc.option(fc.array(fc.record({ octets: fc.uint8Array({ min: 1, maxLength: 20 }), binary: fc.constant(false), text: fc.constantFrom('', ' tail', ' (x)') }), { minLength: 1, maxLength: 2 }), { nil: undefined }),
       })
       .map(({ literals, ...c }) => (literals ? { ...c, literals } : c)),
     r({ tag, command: fc.constant('REPLACE'), uid, number: fc.integer({ min: 1, max: 2 ** 32 - 1 }), mailbox: box, message: appendMessage() }),

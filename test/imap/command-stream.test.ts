@@ -55,7 +55,7 @@ describe('linear cost of hostile command lines (the CommandParser before login)'
 describe('unknown commands keep their literals (lossless), and encode with them', () => {
   it('a XFOO {3}\\r\\nabc: the literal is in the raw value', () => {
     const c = imap.parseCommand(enc('a XFOO {3}\r\nabc\r\n'));
-    expect(c).toEqual({ tag: 'a', command: 'UNKNOWN', name: 'XFOO', text: '', literals: [{ data: enc('abc'), binary: false, text: '' }] });
+    expect(c).toEqual({ tag: 'a', command: 'UNKNOWN', name: 'XFOO', text: '', literals: [{ octets: enc('abc'), binary: false, text: '' }] });
     expect(dec(concat(imap.encodeCommand(c as imap.Command, { literalPlus: true }).map((f) => f.data)))).toBe('a XFOO {3+}\r\nabc\r\n');
   });
 
@@ -70,9 +70,9 @@ describe('unknown commands keep their literals (lossless), and encode with them'
       name: 'XVENDOR',
       text: '1 (A ',
       literals: [
-        { data: enc('abc'), binary: false, text: ' B ' },
-        { data: Uint8Array.of(0, 1), binary: true, text: ') "q" ' },
-        { data: new Uint8Array(0), binary: false, text: '' },
+        { octets: enc('abc'), binary: false, text: ' B ' },
+        { octets: Uint8Array.of(0, 1), binary: true, text: ') "q" ' },
+        { octets: new Uint8Array(0), binary: false, text: '' },
       ],
     });
     const frags = imap.encodeCommand(cmd.command);
@@ -82,7 +82,7 @@ describe('unknown commands keep their literals (lossless), and encode with them'
 
   it('negative: an UNKNOWN value named like a known command, or text with CR/LF, is refused', () => {
     expect(() => imap.encodeCommand({ tag: 'a', command: 'UNKNOWN', name: 'LOGIN', text: 'x y' })).toThrow(TypeError);
-    expect(() => imap.encodeCommand({ tag: 'a', command: 'UNKNOWN', name: 'XFOO', text: '', literals: [{ data: enc('x'), binary: false, text: '\r\na2 LOGOUT' }] })).toThrow(TypeError);
+    expect(() => imap.encodeCommand({ tag: 'a', command: 'UNKNOWN', name: 'XFOO', text: '', literals: [{ octets: enc('x'), binary: false, text: '\r\na2 LOGOUT' }] })).toThrow(TypeError);
   });
 });
 
