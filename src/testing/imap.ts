@@ -47,12 +47,9 @@ export function envelope(): fc.Arbitrary<Envelope> {
   return fc.record({ date: ns, subject: ns, from: al, sender: al, replyTo: al, to: al, cc: al, bcc: al, inReplyTo: ns, messageId: ns });
 }
 
-const flag = fc.oneof(
-  fc.constantFrom('\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'),
-  atom(1, 8).map((a) => `$${a}`),
-  // Non-ASCII keywords: written as raw UTF-8 atoms, read back the same.
-  fc.constantFrom('café', 'Ärger', '重要'),
-);
+const flag = fc.oneof(fc.constantFrom('\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'), atom(1, 8).map((a) => `$${a}`));
+/** Flags in responses also come non-ASCII (written as raw UTF-8 atoms, read back the same). */
+const responseFlag = fc.oneof(flag, fc.constantFrom('café', 'Ärger', '重要'));
 
 const CODE_TEXTS = [
   'ALERT', 'PARSE', 'READ-ONLY', 'READ-WRITE', 'TRYCREATE', 'UIDNEXT 4392', 'UIDVALIDITY 3857529045', 'UNSEEN 12',
@@ -109,7 +106,7 @@ export function fetchAttributes(): fc.Arbitrary<FetchAttributes> {
   return fc.record(
     {
       uid: nz,
-      flags: fc.array(flag, { maxLength: 4 }),
+      flags: fc.array(responseFlag, { maxLength: 4 }),
       rfc822Size: fc.nat(1e9),
       envelope: envelope(),
       bodyStructure: bodyStructure(),
@@ -202,7 +199,7 @@ export function response(): fc.Arbitrary<Response> {
     fc.record({ type: fc.constant('continuation' as const), code: fc.constant(null), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const, 'BYE' as const, 'PREAUTH' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('CAPABILITY' as const, 'ENABLED' as const), capabilities: fc.array(atom(), { maxLength: 5 }) }),
-    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(flag, { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(responseFlag, { maxLength: 5 }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('LIST' as const, 'LSUB' as const), attributes: fc.array(fc.constantFrom('\\Noselect', '\\HasChildren', '\\Sent'), { maxLength: 2 }), delimiter: fc.constantFrom('/', '.', null), mailbox: mailboxName(), extended: fc.oneof(fc.constant({}), fc.record({ CHILDINFO: fc.constant(['SUBSCRIBED']) }), fc.record({ OLDNAME: mailboxName() })) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('SEARCH' as const, 'SORT' as const), numbers: fc.array(fc.integer({ min: 1, max: 1e6 }), { maxLength: 6 }), modseq: fc.option(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { nil: null }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('EXISTS' as const, 'RECENT' as const, 'EXPUNGE' as const), number: fc.integer({ min: 0, max: 1e9 }) }),
