@@ -25,8 +25,9 @@ type Raw = Record<string, Uint8Array>;
 function looseString(r: Reader, raw?: { map: Raw | null }, key?: string): string | null {
   const c = r.peek();
   if (c === DQUOTE || r.atLiteral()) {
-    const b = r.stringBytes();
-    return decodeText(b, raw && key !== undefined ? (bytes) => ((raw.map ??= {})[key] = bytes) : undefined);
+    const t = r.nstringText() ?? '';
+    if (r.invalid !== null && raw && key !== undefined) (raw.map ??= {})[key] = r.invalid;
+    return t;
   }
   if (c === LPAREN) {
     r.skipValue();

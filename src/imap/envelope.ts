@@ -17,18 +17,14 @@ export interface EnvelopeLabel {
   field: string | null;
 }
 
-/**
- * An nstring field; its octets go into `raw[key]` when they are not valid UTF-8. Lenient: a
- * field missing before ")" reads as NIL (short addresses from real servers).
- */
-function field(r: Reader, raw: Record<string, Uint8Array> | null, key: string): [string | null, Record<string, Uint8Array> | null] {
+/** A field missing before ")" reads as NIL (short addresses from real servers). */
+function field(r: Reader): string | null {
   r.spaces();
-  if (r.peek() === RPAREN) return [null, raw];
-  const b = r.nstringBytes();
-  if (b === null) return [null, raw];
-  let out = raw;
-  const text = decodeText(b, (bytes) => ((out ??= {})[key] = bytes));
-  return [text, out];
+  if (r.peek() === RPAREN) {
+    r.invalid = null;
+    return null;
+  }
+  return r.nstringText();
 }
 
 /**
@@ -38,14 +34,14 @@ function field(r: Reader, raw: Record<string, Uint8Array> | null, key: string): 
 export function readAddress(r: Reader): Address {
   r.expect(LPAREN);
   let raw: Record<string, Uint8Array> | null = null;
-  let name: string | null;
-  let adl: string | null;
-  let mailbox: string | null;
-  let host: string | null;
-  [name, raw] = field(r, raw, 'name');
-  [adl, raw] = field(r, raw, 'adl');
-  [mailbox, raw] = field(r, raw, 'mailbox');
-  [host, raw] = field(r, raw, 'host');
+  const name = field(r);
+  if (r.invalid) (raw ??= {}).name = r.invalid;
+  const adl = field(r);
+  if (r.invalid) (raw ??= {}).adl = r.invalid;
+  const mailbox = field(r);
+  if (r.invalid) (raw ??= {}).mailbox = r.invalid;
+  const host = field(r);
+  if (r.invalid) (raw ??= {}).host = r.invalid;
   r.spaces();
   r.expect(RPAREN);
   return raw === null ? { name, adl, mailbox, host } : { name, adl, mailbox, host, raw };
@@ -86,31 +82,34 @@ export function readEnvelope(r: Reader, label?: EnvelopeLabel): Envelope {
   r.expect(LPAREN);
   r.enter();
   let raw: Record<string, Uint8Array> | null = null;
-  const lab = label ?? { field: null };
-  lab.field = 'date';
-  let date: string | null;
-  let subject: string | null;
-  [date, raw] = field(r, raw, 'date');
-  lab.field = 'subject';
-  [subject, raw] = field(r, raw, 'subject');
-  const lists: (Address[] | null)[] = [];
-  for (const name of ['from', 'sender', 'replyTo', 'to', 'cc', 'bcc']) {
+  if (label) label.field = 'date';
+  const date = field(r);
+  if (r.invalid) (raw ??= {}).date = r.invalid;
+  if (label) label.field = 'subject';
+  const subject = field(r);
+  if (r.invalid) (raw ??= {}).subject = r.invalid;
+  const list = (name: string): Address[] | null => {
     r.spaces();
-    lab.field = name;
-    lists.push(r.peek() === RPAREN ? null : readAddressList(r));
-  }
-  lab.field = 'inReplyTo';
-  let inReplyTo: string | null;
-  let messageId: string | null;
-  [inReplyTo, raw] = field(r, raw, 'inReplyTo');
-  lab.field = 'messageId';
-  [messageId, raw] = field(r, raw, 'messageId');
-  lab.field = null;
+    if (label) label.field = name;
+    return r.peek() === RPAREN ? null : readAddressList(r);
+  };
+  const from = list('from');
+  const sender = list('sender');
+  const replyTo = list('replyTo');
+  const to = list('to');
+  const cc = list('cc');
+  const bcc = list('bcc');
+  if (label) label.field = 'inReplyTo';
+  const inReplyTo = field(r);
+  if (r.invalid) (raw ??= {}).inReplyTo = r.invalid;
+  if (label) label.field = 'messageId';
+  const messageId = field(r);
+  if (r.invalid) (raw ??= {}).messageId = r.invalid;
+  if (label) label.field = null;
   r.spaces();
   r.expect(RPAREN);
   r.leave();
-  const e: Envelope = { date, subject, from: lists[0]!, sender: lists[1]!, replyTo: lists[2]!, to: lists[3]!, cc: lists[4]!, bcc: lists[5]!, inReplyTo, messageId };
-  return raw === null ? e : { ...e, raw };
+  return raw === null ? { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId } : { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId, raw };
 }
 
 /** An nstring field written back: its raw octets when it was read from non-UTF-8 ones and the text is unchanged. */

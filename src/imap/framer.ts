@@ -58,7 +58,9 @@ export function literalAnnouncement(line: Uint8Array): LiteralAnnouncement | nul
  * `parseResponse` / `parseCommand`. Literals are views of the input.
  */
 export function frameUnit(input: string | Uint8Array): FramedUnit | ProtocolError {
-  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  let bytes = typeof input === 'string' ? encodeUtf8(input) : input;
+  // A subclass (Node's Buffer) makes every subarray() a slow subclass construction: read a plain view.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   const lines: Uint8Array[] = [];
   const literals: Uint8Array[] = [];
   let pos = 0;

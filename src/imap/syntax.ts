@@ -212,6 +212,11 @@ export class Reader {
   readonly maxDepth: number;
   /** Most items in one list. */
   readonly maxListItems: number;
+  /**
+   * Set by {@link Reader.nstringText} when the string it just read was not valid UTF-8: the
+   * original octets (the text returned is then Latin-1). Null otherwise.
+   */
+  invalid: Uint8Array | null = null;
   /** Current nesting depth, kept by {@link Reader.enter} / {@link Reader.leave}. */
   depth = 0;
   /**
@@ -504,6 +509,36 @@ export class Reader {
   nstringBytes(): Uint8Array | null {
     if (this.nil()) return null;
     return this.stringBytes();
+  }
+
+  /**
+   * nstring as text without an intermediate view for the common case (a quoted string without
+   * escapes is decoded straight from the line). When the octets are not valid UTF-8 the text is
+   * Latin-1 and {@link Reader.invalid} holds the octets; otherwise `invalid` is null.
+   */
+  nstringText(): string | null {
+    this.invalid = null;
+    const l = this.line;
+    const p0 = this.pos;
+    if (l[p0] === DQUOTE) {
+      let p = p0 + 1;
+      let ascii = true;
+      while (p < l.length) {
+        const c = l[p]!;
+        if (c === DQUOTE || c === BACKSLASH) break;
+        if (c >= 0x80) ascii = false;
+        p++;
+      }
+      if (ascii && p < l.length && l[p] === DQUOTE && this.closes(p) && p - p0 - 1 <= 64) {
+        let s = '';
+        for (let i = p0 + 1; i < p; i++) s += String.fromCharCode(l[i]!);
+        this.pos = p + 1;
+        return s;
+      }
+    }
+    const b = this.nstringBytes();
+    if (b === null) return null;
+    return decodeText(b, (bytes) => (this.invalid = bytes));
   }
 
   /** nstring as text; `onInvalid` receives the octets of a string that is not valid UTF-8. */

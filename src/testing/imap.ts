@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { SequenceSet } from '../imap/sequence-set';
 import { parseResponse } from '../imap/response';
-import type { Address, Envelope, Response, ResponseCode } from '../imap/types';
+import type { Address, BodyStructure, Envelope, FetchAttributes, Response, ResponseCode } from '../imap/types';
+import type { PartialResult, ThreadNode } from '../imap/esearch';
 
 const atomChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._';
 const atom = (min = 1, max = 10) => fc.string({ unit: fc.constantFrom(...atomChars.split('')), minLength: min, maxLength: max });
@@ -43,6 +44,8 @@ export function envelope(): fc.Arbitrary<Envelope> {
 }
 
 const flag = fc.oneof(fc.constantFrom('\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'), atom(1, 8).map((a) => `$${a}`));
+/** Flags in responses also come non-ASCII (written as raw UTF-8 atoms, read back the same). */
+const responseFlag = fc.oneof(flag, fc.constantFrom('café', 'Ärger', '重要'));
 
 const CODE_TEXTS = [
   'ALERT', 'PARSE', 'READ-ONLY', 'READ-WRITE', 'TRYCREATE', 'UIDNEXT 4392', 'UIDVALIDITY 3857529045', 'UNSEEN 12',
@@ -62,15 +65,137 @@ export function responseCode(): fc.Arbitrary<ResponseCode | null> {
 }
 
 const objectId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
+const modseqArb = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n });
 
-/** An IMAP response of the kinds the encoder covers. */
+const upper = (min = 1, max = 8) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')), minLength: min, maxLength: max }).filter((s) => s !== 'NIL');
+const nz = fc.integer({ min: 1, max: 2 ** 32 - 1 });
+/** Text without CR, LF or NUL that does not end in a literal announcement. */
+const lineText = fc.string({ maxLength: 20 }).filter((t) => !/[\r\n\0]/.test(t) && !/\{\d+[+-]?\}$/.test(t));
+
+const INTERNAL_DATES = ['17-Jul-1996 02:44:25 -0700', ' 7-Jul-1996 02:44:25 +0000', '01-Jan-2024 10:00:00 +0100', 'not a date'];
+
+/** A body part's wire text, from random parts (read once with parseResponse to get its value). */
+function bodyWire(depth: number): fc.Arbitrary<string> {
+  const q = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  const str = fc.oneof(atom(1, 8).map(q), fc.constant('NIL'), fc.constantFrom('"Görüntü"', '"a \\"b\\""', '{3}\r\nx y'));
+  const params = fc.oneof(fc.constant('NIL'), fc.array(fc.tuple(upper(1, 6), str.filter((x) => x !== 'NIL')), { minLength: 1, maxLength: 2 }).map((ps) => `(${ps.map(([k, v]) => `"${k}" ${v}`).join(' ')})`));
+  const ext = fc.oneof(
+    fc.constant(''),
+    fc.tuple(str, fc.oneof(fc.constant('NIL'), params.map((p) => `("ATTACHMENT" ${p})`)), fc.oneof(fc.constant('NIL'), fc.constant('("EN" "DE")')), str).map(([md5, d, l, loc]) => ` ${md5} ${d} ${l} ${loc}`),
+  );
+  const text = fc.tuple(atom(1, 6), params, str, str, fc.constantFrom('"7BIT"', '"BASE64"'), fc.nat(1e6), fc.nat(1e4), ext).map(([sub, p, id, desc, enc, size, lines, e]) => `("TEXT" "${sub}" ${p} ${id} ${desc} ${enc} ${size} ${lines}${e})`);
+  const basic = fc.tuple(upper(1, 6).filter((t) => t !== 'TEXT' && t !== 'MESSAGE'), atom(1, 6), params, str, fc.nat(1e6), ext).map(([t, sub, p, desc, size, e]) => `("${t}" "${sub}" ${p} NIL ${desc} "BASE64" ${size}${e})`);
+  const leaf = fc.oneof(text, basic);
+  if (depth <= 0) return leaf;
+  const inner = bodyWire(depth - 1);
+  const multi = fc.tuple(fc.array(inner, { minLength: 1, maxLength: 3 }), atom(1, 8), fc.oneof(fc.constant(''), params.map((p) => ` ${p} NIL NIL NIL`))).map(([parts, sub, e]) => `(${parts.join('')} "${sub}"${e})`);
+  return fc.oneof(leaf, multi);
+}
+
+/** A BODYSTRUCTURE value (single parts, multiparts, extension data, a Latin-1-free non-ASCII parameter). */
+export function bodyStructure(): fc.Arbitrary<BodyStructure> {
+  return bodyWire(2).map((w) => (parseResponse(`* 1 FETCH (BODYSTRUCTURE ${w})\r\n`) as { attributes: FetchAttributes }).attributes.bodyStructure!);
+}
+
+/** FETCH attributes: every modelled attribute, BODYSTRUCTURE and INTERNALDATE included. */
+export function fetchAttributes(): fc.Arbitrary<FetchAttributes> {
+  return fc.record(
+    {
+      uid: nz,
+      flags: fc.array(responseFlag, { maxLength: 4 }),
+      rfc822Size: fc.nat(1e9),
+      envelope: envelope(),
+      bodyStructure: bodyStructure(),
+      sections: fc.array(
+        fc.oneof(
+          fc.record({ name: fc.constant('BODY[]'), section: fc.constant(''), origin: fc.constant(null), data: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }),
+          fc.record({ name: fc.constant('BINARY[1]'), section: fc.constant('1'), origin: fc.constant(null), data: fc.uint8Array({ maxLength: 40 }) }),
+        ),
+        { minLength: 1, maxLength: 1 },
+      ),
+      modseq: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
+      emailId: objectId,
+      threadId: fc.option(objectId, { nil: null }),
+      saveDate: fc.option(fc.constant('01-Jan-2024 10:00:00 +0000'), { nil: null }),
+      preview: fc.option(text, { nil: null }),
+      gmailMessageId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
+      gmailThreadId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
+      gmailLabels: fc.array(fc.oneof(fc.constantFrom('\\Inbox', '\\Sent', '\\Important'), mailboxName()), { maxLength: 3 }),
+      binarySizes: fc.dictionary(fc.constantFrom('1', '2', '1.2'), fc.nat(1e9), { minKeys: 1, maxKeys: 2 }),
+    },
+    { requiredKeys: [] },
+  ).chain((a) =>
+    fc.option(fc.constantFrom(...INTERNAL_DATES), { nil: undefined }).map((d) =>
+      d === undefined ? a : { ...a, internalDateText: d, internalDate: (parseResponse(`* 1 FETCH (INTERNALDATE "${d}")\r\n`) as { attributes: FetchAttributes }).attributes.internalDate! },
+    ),
+  );
+}
+
+const nstr = fc.option(anyString, { nil: null });
+const threadTree: fc.Arbitrary<ThreadNode[]> = fc.array(fc.oneof(nz.map((n): ThreadNode => n), fc.array(nz, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 4 });
+const partialResult = fc
+  .tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.boolean(), fc.option(sequenceSet(), { nil: null }))
+  .map(([a, b, neg, set]): PartialResult => ({ kind: 'partial', start: neg ? -a : a, end: neg ? -b : b, set }));
+const namespace = fc.option(
+  fc.array(
+    fc.record(
+      { prefix: anyString, delimiter: fc.constantFrom('/', '.', null), extensions: fc.dictionary(fc.constantFrom('X-PARAM', 'TRANSLATION'), fc.array(anyString, { minLength: 1, maxLength: 2 }), { minKeys: 1, maxKeys: 2 }) },
+      { requiredKeys: ['prefix', 'delimiter'] },
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
+  { nil: null },
+);
+
+/** The untagged kinds beyond the basic ones: STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH. */
+function moreResponses(): fc.Arbitrary<Response> {
+  const u = <T extends object>(rec: fc.Arbitrary<T>) => rec.map((x) => ({ type: 'untagged' as const, ...x }));
+  return fc.oneof(
+    u(fc.record({ kind: fc.constant('STATUS' as const), mailbox: mailboxName(), attributes: fc.record({ MESSAGES: fc.nat(1e9), UIDNEXT: nz, HIGHESTMODSEQ: modseqArb, APPENDLIMIT: fc.option(fc.nat(1e9), { nil: null }), MAILBOXID: objectId }, { requiredKeys: [] }) })),
+    u(
+      fc.record({
+        kind: fc.constant('ESEARCH' as const),
+        tag: fc.option(anyString, { nil: null }),
+        uid: fc.boolean(),
+        results: fc.record({ MIN: nz, MAX: nz, COUNT: fc.nat(1e9), ALL: sequenceSet(), MODSEQ: modseqArb, PARTIAL: partialResult, RELEVANCY: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }) }, { requiredKeys: [] }),
+      }),
+    ),
+    u(fc.record({ kind: fc.constant('THREAD' as const), threads: fc.array(threadTree, { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('NAMESPACE' as const), personal: namespace, otherUsers: namespace, shared: namespace })),
+    u(fc.record({ kind: fc.constant('QUOTA' as const), root: anyString, resources: fc.array(fc.record({ name: upper(), usage: fc.nat(1e9), limit: fc.nat(1e9) }), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('QUOTAROOT' as const), mailbox: mailboxName(), roots: fc.array(anyString, { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('ID' as const), params: fc.option(fc.dictionary(anyString, nstr, { maxKeys: 3 }), { nil: null }) })),
+    u(fc.record({ kind: fc.constant('ACL' as const), mailbox: mailboxName(), rights: fc.array(fc.record({ identifier: anyString, rights: atom(1, 6) }), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('LISTRIGHTS' as const), mailbox: mailboxName(), identifier: anyString, required: atom(0, 4), optional: fc.array(atom(1, 4), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('MYRIGHTS' as const), mailbox: mailboxName(), rights: atom(0, 8) })),
+    u(
+      fc.oneof(
+        fc.record({ kind: fc.constant('METADATA' as const), mailbox: mailboxName(), entries: fc.array(fc.record({ entry: atom(1, 10).map((a) => `/shared/${a}`), value: fc.option(fc.uint8Array({ maxLength: 20 }), { nil: null }) }), { minLength: 1, maxLength: 3 }), names: fc.constant(null) }),
+        fc.record({ kind: fc.constant('METADATA' as const), mailbox: mailboxName(), entries: fc.constant(null), names: fc.array(atom(1, 10).map((a) => `/private/${a}`), { minLength: 1, maxLength: 3 }) }),
+      ),
+    ),
+    u(
+      fc
+        .record({ name: upper(1, 6).map((n) => `X${n}`), text: lineText, number: fc.option(fc.nat(1e6), { nil: undefined }), literals: fc.option(fc.array(fc.record({ octets: fc.uint8Array({ maxLength: 10 }), binary: fc.boolean(), text: lineText }), { minLength: 1, maxLength: 2 }), { nil: undefined }) })
+        .map(({ name, text, number, literals }) => {
+          const t = literals ? text : text.replace(/^ +/, '');
+          const base = { kind: 'UNKNOWN' as const, name, text: literals ? t : t.trimEnd() === '' ? '' : t };
+          return { ...base, ...(number === undefined ? {} : { number }), ...(literals ? { literals } : {}) };
+        }),
+    ),
+    u(fc.record({ kind: fc.constant('UIDFETCH' as const), uid: nz, attributes: fetchAttributes() })),
+  ) as fc.Arbitrary<Response>;
+}
+
+/** An IMAP response: every kind the encoder writes (STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH included), with non-ASCII strings and flags. */
 export function response(): fc.Arbitrary<Response> {
   return fc.oneof(
+    moreResponses(),
     fc.record({ type: fc.constant('tagged' as const), tag: fc.stringMatching(/^[A-Za-z0-9.\]]{1,6}$/), status: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('continuation' as const), code: fc.constant(null), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const, 'BYE' as const, 'PREAUTH' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('CAPABILITY' as const, 'ENABLED' as const), capabilities: fc.array(atom(), { maxLength: 5 }) }),
-    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(flag, { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(responseFlag, { maxLength: 5 }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('LIST' as const, 'LSUB' as const), attributes: fc.array(fc.constantFrom('\\Noselect', '\\HasChildren', '\\Sent'), { maxLength: 2 }), delimiter: fc.constantFrom('/', '.', null), mailbox: mailboxName(), extended: fc.oneof(fc.constant({}), fc.record({ CHILDINFO: fc.constant(['SUBSCRIBED']) }), fc.record({ OLDNAME: mailboxName() })) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('SEARCH' as const, 'SORT' as const), numbers: fc.array(fc.integer({ min: 1, max: 1e6 }), { maxLength: 6 }), modseq: fc.option(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { nil: null }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('EXISTS' as const, 'RECENT' as const, 'EXPUNGE' as const), number: fc.integer({ min: 0, max: 1e9 }) }),
@@ -79,31 +204,7 @@ export function response(): fc.Arbitrary<Response> {
       type: fc.constant('untagged' as const),
       kind: fc.constant('FETCH' as const),
       seq: fc.integer({ min: 1, max: 1e6 }),
-      attributes: fc.record(
-        {
-          uid: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
-          flags: fc.array(flag, { maxLength: 4 }),
-          rfc822Size: fc.nat(1e9),
-          envelope: envelope(),
-          sections: fc.array(
-            fc.oneof(
-              fc.record({ name: fc.constant('BODY[]'), section: fc.constant(''), origin: fc.constant(null), data: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }),
-              fc.record({ name: fc.constant('BINARY[1]'), section: fc.constant('1'), origin: fc.constant(null), data: fc.uint8Array({ maxLength: 40 }) }),
-            ),
-            { minLength: 1, maxLength: 1 },
-          ),
-          modseq: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
-          emailId: objectId,
-          threadId: fc.option(objectId, { nil: null }),
-          saveDate: fc.option(fc.constant('01-Jan-2024 10:00:00 +0000'), { nil: null }),
-          preview: fc.option(text, { nil: null }),
-          gmailMessageId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
-          gmailThreadId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
-          gmailLabels: fc.array(fc.oneof(fc.constantFrom('\\Inbox', '\\Sent', '\\Important'), mailboxName()), { maxLength: 3 }),
-          binarySizes: fc.dictionary(fc.constantFrom('1', '2', '1.2'), fc.nat(1e9), { minKeys: 1, maxKeys: 2 }),
-        },
-        { requiredKeys: [] },
-      ),
+      attributes: fetchAttributes(),
     }),
   ) as fc.Arbitrary<Response>;
 }
