@@ -52,6 +52,20 @@ describe('linear cost of hostile command lines (the CommandParser before login)'
   }
 });
 
+describe('the exact bytes of the issue', () => {
+  it('"a1 FETCH 1 (BODY" + "[" x 65000: one SYNTAX error with the tag, before login, through the CommandParser', () => {
+    const p = new imap.CommandParser();
+    const items = p.push(enc(`a1 FETCH 1 (BODY${'['.repeat(65000)}\r\n`));
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: 'error', error: { code: 'SYNTAX', tag: 'a1' } });
+    expect(p.push(enc('a2 NOOP\r\n'))).toMatchObject([{ type: 'command', command: { tag: 'a2', command: 'NOOP' } }]);
+  });
+
+  it('"a REPLACE 1 INBOX {3}\\r\\nabc": REPLACE is typed now, the literal is its message', () => {
+    expect(imap.parseCommand(enc('a REPLACE 1 INBOX {3}\r\nabc\r\n'))).toEqual({ tag: 'a', command: 'REPLACE', uid: false, number: 1, mailbox: 'INBOX', message: { flags: null, date: null, message: enc('abc'), binary: false } });
+  });
+});
+
 describe('unknown commands keep their literals (lossless), and encode with them', () => {
   it('a XFOO {3}\\r\\nabc: the literal is in the raw value', () => {
     const c = imap.parseCommand(enc('a XFOO {3}\r\nabc\r\n'));
