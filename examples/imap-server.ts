@@ -67,7 +67,10 @@ function answer(s: imap.ServerSession, c: Command, conn: { selected: null | { re
     }
     case 'APPEND': {
       if (c.mailbox.toUpperCase() !== 'INBOX') return s.no('no such mailbox', { name: 'TRYCREATE', raw: '' });
-      const uids = c.messages.map((m) => inbox.add(m.message, m.flags ?? []));
+      // CATENATE parts (RFC 4469) and streamed stand-ins are not plain bytes: this example refuses them.
+      const bodies = c.messages.map((m) => ('message' in m && m.message instanceof Uint8Array ? m.message : null));
+      if (bodies.includes(null)) return s.no('this example takes plain literal messages only');
+      const uids = c.messages.map((m, i) => inbox.add(bodies[i]!, m.flags ?? []));
       if (conn.selected) untagged({ kind: 'EXISTS', number: inbox.messages.length });
       return s.ok('APPEND completed', { name: 'APPENDUID', raw: `${inbox.uidValidity} ${imap.SequenceSet.from(uids)}` });
     }

@@ -8,10 +8,9 @@
 
 import { decodeLatin1, decodeUtf8 } from '../core/bytes';
 import { ProtocolError, type ErrorItem } from '../core/errors';
-import { LineFramer } from '../core/line-framer';
 import { readCommand, type ParseCommandOptions } from './command';
 import type { Command } from './command-types';
-import { literalAnnouncement } from './lexer';
+import { LiteralFramer, type LiteralEvent } from './framer';
 import { isValidTag } from './tag';
 
 /** A complete command. */
@@ -34,8 +33,25 @@ export interface LineItem {
   readonly type: 'line';
   readonly line: string;
 }
+/**
+ * A piece of an APPEND / REPLACE message literal above `appendStreamThreshold`, in stream
+ * order, before the command that holds it (whose message is then a `{ kind: 'streamed' }`
+ * stand-in). The chunk is a view of the bytes given to `push()`: copy it to keep it.
+ */
+export interface CommandLiteralChunkItem {
+  readonly type: 'literal-chunk';
+  /** The command's tag, when it could be read. */
+  readonly tag: string | null;
+  readonly chunk: Uint8Array;
+}
+/** The last chunk of a streamed message literal has been delivered. */
+export interface CommandLiteralEndItem {
+  readonly type: 'literal-end';
+  readonly tag: string | null;
+  readonly size: number;
+}
 /** Everything {@link CommandParser} yields. */
-export type CommandParserItem = CommandItem | ContinuationNeededItem | LineItem | ErrorItem;
+export type CommandParserItem = CommandItem | ContinuationNeededItem | LineItem | CommandLiteralChunkItem | CommandLiteralEndItem | ErrorItem;
 
 /** Options of {@link CommandParser}. */
 export interface CommandParserOptions extends ParseCommandOptions {
@@ -52,6 +68,37 @@ export interface CommandParserOptions extends ParseCommandOptions {
    * literals of 64 MiB each could make a server hold 64 GiB for one command.
    */
   readonly maxCommandSize?: number;
+  /**
+   * APPEND / REPLACE message literals (CATENATE TEXT parts included) of at least this many
+   * octets are not held: they come out as `literal-chunk` items as they arrive, then a
+   * `literal-end`, and the command holds a `{ kind: 'streamed', size, binary }` stand-in. They
+   * do not count against `maxCommandSize` (`maxLiteralSize` still applies). Default: never
+   * (every literal is held and handed out in the command).
+   */
+  readonly appendStreamThreshold?: number;
+}
+
+/**
+ * True when the literal announced at the end of `line` is a message of an APPEND or REPLACE
+ * (not its mailbox name): the command's first line names APPEND / REPLACE / UID REPLACE, and the
+ * literal is not the first one right after the name (and number, for REPLACE).
+ */
+function isMessageLiteral(first: Uint8Array, line: Uint8Array, literalsSoFar: number): boolean {
+  const words: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= first.length && words.length < 4; i++) {
+    if (i === first.length || first[i] === 0x20) {
+      words.push(decodeLatin1(first, start, Math.min(i, start + 16)).toUpperCase());
+      start = i + 1;
+    }
+  }
+  const uid = words[1] === 'UID';
+  const name = uid ? words[2] : words[1];
+  if (name !== 'APPEND' && name !== 'REPLACE') return false;
+  if (literalsSoFar > 0 || first !== line) return true;
+  // The mailbox name is a literal when the announcement comes right after the name (and number).
+  const mailboxAt = (uid ? 3 : 2) + (name === 'REPLACE' ? 1 : 0);
+  return words.length > mailboxAt && !words[mailboxAt]!.startsWith('{') && !words[mailboxAt]!.startsWith('~{');
 }
 
 /**
@@ -67,18 +114,26 @@ export interface CommandParserOptions extends ParseCommandOptions {
  */
 export class CommandParser {
   private readonly opts: CommandParserOptions;
-  private readonly framer: LineFramer;
-  private lines: Uint8Array[] = [];
-  private literals: Uint8Array[] = [];
-  private literalLeft = 0;
-  /** Octets of the current command held so far (lines and literals). */
-  private held = 0;
-  private mode: 'command' | 'literal' | 'skip' | 'line' | 'paused' = 'command';
+  private readonly framer: LiteralFramer;
+  private mode: 'command' | 'line' | 'paused' = 'command';
+  /** The current command failed at a literal (over a limit): its octets are read and dropped, and the command ends as this error. */
   private failed: ProtocolError | null = null;
+  /** The literal being streamed is dropped (the command already failed), not handed out. */
+  private discarding = false;
+  /** Tag of the command whose literal is streaming, for its chunk items. */
+  private streamTag: string | null = null;
 
   constructor(options: CommandParserOptions = {}) {
     this.opts = options;
-    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 64 * 1024, lineEndings: 'reject' });
+    const maxLiteralSize = options.maxLiteralSize ?? 64 * 1024 * 1024;
+    this.framer = new LiteralFramer({
+      maxLineLength: options.maxLineLength ?? 64 * 1024,
+      lineEndings: 'reject',
+      maxLiteralSize,
+      maxLiterals: options.maxLiterals ?? 1000,
+      maxUnitSize: options.maxCommandSize ?? maxLiteralSize + 1024 * 1024,
+      unitSizeCode: 'LITERAL_TOO_LARGE',
+    });
   }
 
   /** Bytes buffered and not yet parsed (a literal being collected included). */
@@ -108,7 +163,9 @@ export class CommandParser {
 
   /** After `OK` to STARTTLS: drops clear-text bytes pipelined after it (returns how many). */
   startTls(): number {
-    this.reset();
+    this.failed = null;
+    this.discarding = false;
+    this.mode = 'command';
     return this.framer.discardBuffered();
   }
 
@@ -120,111 +177,102 @@ export class CommandParser {
 
   /** End of stream: `TRUNCATED` when a command was cut short. */
   end(): CommandParserItem[] {
-    if (this.lines.length > 0 || this.mode === 'literal' || this.mode === 'skip') {
-      this.framer.queue.clear();
-      this.reset();
-      return [{ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a command') }];
-    }
-    const e = this.framer.end();
-    return e ? [{ type: 'error', error: e }] : [];
-  }
-
-  private tagOf(): string | null {
-    const first = this.lines[0];
-    if (!first) return null;
-    const sp = first.indexOf(0x20);
-    const t = decodeLatin1(first, 0, sp < 0 ? Math.min(first.length, 64) : Math.min(sp, 64));
-    return isValidTag(t) ? t : null;
-  }
-
-  private reset(): void {
-    this.lines = [];
-    this.literals = [];
-    this.held = 0;
+    const inCommand = this.framer.inUnit;
     this.failed = null;
-    this.mode = 'command';
+    this.discarding = false;
+    const e = this.framer.end();
+    if (!e) return [];
+    return [{ type: 'error', error: inCommand ? new ProtocolError('TRUNCATED', 'stream ended inside a command', { offset: e.offset }) : e }];
+  }
+
+  private withTag(e: ProtocolError, firstLine: Uint8Array | null | undefined): ProtocolError {
+    const tag = tagOf(firstLine);
+    return new ProtocolError(e.code, e.message, { offset: e.offset, tag: tag ?? undefined });
   }
 
   private run(): CommandParserItem[] {
     const out: CommandParserItem[] = [];
-    const q = this.framer.queue;
     for (;;) {
       if (this.mode === 'paused') return out;
-      if (this.mode === 'literal') {
-        if (q.length < this.literalLeft) return out;
-        this.literals.push(q.take(this.literalLeft));
-        this.mode = 'command';
-        this.framer.resync();
-      } else if (this.mode === 'skip') {
-        const n = Math.min(q.length, this.literalLeft);
-        q.skip(n);
-        this.literalLeft -= n;
-        if (this.literalLeft > 0) return out;
-        // Skipping means the command already failed: keep nothing more of it.
-        if (!this.failed) this.literals.push(new Uint8Array(0));
-        this.mode = 'command';
-        this.framer.resync();
-      }
-      const line = this.framer.readLine();
-      if (line === null) return out;
       if (this.mode === 'line') {
+        const line = this.framer.readRawLine();
+        if (line === null) return out;
         this.mode = 'paused';
         out.push(line instanceof ProtocolError ? { type: 'error', error: line } : { type: 'line', line: decodeUtf8(line) });
         continue;
       }
-      if (line instanceof ProtocolError) {
-        const tag = this.tagOf();
-        out.push({ type: 'error', error: new ProtocolError(line.code, line.message, { offset: line.offset, tag: tag ?? undefined }) });
-        this.reset();
-        continue;
-      }
-      // Once the command has failed only its first line (the tag) is kept, so a command that
-      // never ends costs no memory.
-      if (!this.failed || this.lines.length === 0) this.lines.push(line);
-      this.held += line.length;
-      const ann = literalAnnouncement(line);
-      if (!ann) {
-        if (this.failed) out.push({ type: 'error', error: this.failed });
-        else {
-          const c = readCommand({ lines: this.lines, literals: this.literals }, this.opts);
+      const ev = this.framer.next();
+      if (ev === null) return out;
+      switch (ev.type) {
+        case 'error':
+          this.failed = null;
+          out.push({ type: 'error', error: this.withTag(ev.error, ev.firstLine) });
+          continue;
+        case 'chunk':
+          if (!this.discarding) out.push({ type: 'literal-chunk', tag: this.streamTag, chunk: ev.chunk });
+          continue;
+        case 'literal-end':
+          if (!this.discarding) out.push({ type: 'literal-end', tag: this.streamTag, size: ev.size });
+          this.discarding = false;
+          continue;
+        case 'unit': {
+          if (this.failed) {
+            out.push({ type: 'error', error: this.failed });
+            this.failed = null;
+            continue;
+          }
+          const c = readCommand(ev.unit, this.opts);
           out.push(c instanceof ProtocolError ? { type: 'error', error: c } : { type: 'command', command: c });
-          this.reset();
           if (!(c instanceof ProtocolError) && (c.command === 'IDLE' || c.command === 'AUTHENTICATE')) this.mode = 'paused';
           continue;
         }
-        this.reset();
-        continue;
+        default:
+          this.decide(ev, out);
       }
-      const tag = this.tagOf();
-      const max = this.opts.maxLiteralSize ?? 64 * 1024 * 1024;
-      const maxCommand = this.opts.maxCommandSize ?? max + 1024 * 1024;
-      if (this.literals.length >= (this.opts.maxLiterals ?? 1000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one command', { tag: tag ?? undefined });
-      const overCommand = ann.size <= max && !(this.held + ann.size <= maxCommand);
-      if (!(ann.size <= max) || overCommand) {
-        const why = overCommand ? `command of over ${this.held + ann.size} octets exceeds the limit of ${maxCommand}` : `literal of ${ann.size} octets exceeds the limit of ${max}`;
-        const err = new ProtocolError('LITERAL_TOO_LARGE', why, { tag: tag ?? undefined, offset: this.framer.lineOffset });
-        if (!ann.nonSync) {
-          // The client waits for "+" and will not send the octets: drop the command now.
-          out.push({ type: 'error', error: err });
-          this.reset();
-          continue;
-        }
-        // RFC 7888 4: a non-synchronizing literal over the limit is read and thrown away.
-        this.failed ??= err;
-        this.literalLeft = Number.isSafeInteger(ann.size) ? ann.size : 0;
-        this.mode = 'skip';
-        continue;
-      }
-      if (this.failed && !ann.nonSync) {
-        // The command already failed (too many literals): refuse now rather than invite octets with "+".
-        out.push({ type: 'error', error: this.failed });
-        this.reset();
-        continue;
-      }
-      if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
-      this.literalLeft = ann.size;
-      if (!this.failed) this.held += ann.size;
-      this.mode = this.failed ? 'skip' : 'literal';
     }
   }
+
+  /** A literal was announced: hold it, stream it (a big APPEND message), drop it, or refuse the command. */
+  private decide(ev: LiteralEvent, out: CommandParserItem[]): void {
+    const ann = ev.announcement;
+    const tag = tagOf(ev.lines[0]);
+    const line = ev.lines[ev.lines.length - 1]!;
+    const stream = !this.failed && ann.size >= (this.opts.appendStreamThreshold ?? Number.POSITIVE_INFINITY) && isMessageLiteral(ev.lines[0]!, line, ev.literals.length);
+    // A streamed literal is not held, so only the literal caps bound it, not the command size.
+    let limit = ev.limit ?? (stream ? null : ev.holdLimit);
+    if (limit?.code === 'TOO_MANY') limit = new ProtocolError('TOO_MANY', 'too many literals in one command', { offset: limit.offset });
+    if (limit) this.failed ??= this.withTag(limit, ev.lines[0]);
+    if (this.failed) {
+      if (!ann.nonSync) {
+        // The client waits for "+" and will not send the octets: drop the command now.
+        out.push({ type: 'error', error: this.failed });
+        this.failed = null;
+        this.framer.refuse();
+        return;
+      }
+      // RFC 7888 4: a non-synchronizing literal the command cannot take is read and thrown away.
+      if (!Number.isSafeInteger(ann.size)) {
+        // Absurd sizes (2^64) cannot be counted down: skip nothing, the command fails at its end.
+        this.framer.skip(this.failed);
+        this.failed = null;
+        return;
+      }
+      this.discarding = true;
+      this.framer.stream();
+      return;
+    }
+    if (!ann.nonSync) out.push({ type: 'continuation-needed', tag, size: ann.size });
+    if (stream) {
+      this.streamTag = tag;
+      this.framer.stream();
+    } else this.framer.hold();
+  }
+}
+
+/** The tag at the start of a command's first line, when it is a valid one. */
+function tagOf(first: Uint8Array | null | undefined): string | null {
+  if (!first) return null;
+  const sp = first.indexOf(0x20);
+  const t = decodeLatin1(first, 0, sp < 0 ? Math.min(first.length, 64) : Math.min(sp, 64));
+  return isValidTag(t) ? t : null;
 }

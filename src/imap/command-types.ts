@@ -6,9 +6,12 @@
  * @packageDocumentation
  */
 
+import type { StreamedLiteral as StreamedCommandLiteral } from './syntax';
 import type { FetchItem } from './fetch-items';
 import type { SearchKey, SearchReturnOption, SequenceSetOrSaved } from './search';
 import type { SequenceSet } from './sequence-set';
+
+export type { CommandFragment } from './command-writer';
 
 /** Commands without arguments. UNAUTHENTICATE is RFC 8437. */
 export interface SimpleCommand {
@@ -103,14 +106,30 @@ export interface StatusCommand {
   readonly mailbox: string;
   readonly items: readonly string[];
 }
-/** One message of an APPEND. */
-export interface AppendMessage {
+/** One message of an APPEND given as one literal. */
+export interface AppendLiteralMessage {
   readonly flags: readonly string[] | null;
+  /** date-time as written, e.g. ` 7-Feb-1994 21:52:25 -0800` (see `formatImapDateTime`). */
   readonly date: string | null;
-  readonly message: Uint8Array;
+  /**
+   * The message. On the server side, a message above `CommandParser`'s `appendStreamThreshold`
+   * is a stand-in: its octets came before the command as `literal-chunk` items.
+   */
+  readonly message: Uint8Array | StreamedCommandLiteral;
   /** Sent as literal8 (`~{n}`, RFC 3516 BINARY). */
   readonly binary: boolean;
 }
+/** A part of a CATENATE message (RFC 4469 5): literal text, or an IMAP URL the server fetches. */
+export type CatenatePart = { readonly type: 'text'; readonly data: Uint8Array | StreamedCommandLiteral } | { readonly type: 'url'; readonly url: string };
+/** One message of an APPEND built by the server from parts (`CATENATE (...)`, RFC 4469). */
+export interface AppendCatenateMessage {
+  readonly flags: readonly string[] | null;
+  readonly date: string | null;
+  /** At least one part. */
+  readonly catenate: readonly CatenatePart[];
+}
+/** One message of an APPEND (or REPLACE). */
+export type AppendMessage = AppendLiteralMessage | AppendCatenateMessage;
 /** `APPEND mailbox [(flags)] [date-time] literal`, several messages with MULTIAPPEND (RFC 3502). */
 export interface AppendCommand {
   readonly tag: string;
@@ -118,6 +137,16 @@ export interface AppendCommand {
   readonly mailbox: string;
   /** At least one message. */
   readonly messages: readonly AppendMessage[];
+}
+/** `[UID] REPLACE number mailbox message` (RFC 8508): APPEND the message, then expunge the one it replaces. */
+export interface ReplaceCommand {
+  readonly tag: string;
+  readonly command: 'REPLACE';
+  readonly uid: boolean;
+  /** The sequence number (or UID with `uid`) of the message replaced. */
+  readonly number: number;
+  readonly mailbox: string;
+  readonly message: AppendMessage;
 }
 /** `[UID] FETCH set items [(CHANGEDSINCE n [VANISHED])]`. */
 export interface FetchCommand {
@@ -255,12 +284,100 @@ export interface CompressCommand {
   readonly command: 'COMPRESS';
   readonly mechanism: string;
 }
-/** Any other command, kept with its argument text. */
+/**
+ * One mailbox filter (RFC 5465 6 `filter-mailboxes`, RFC 7377 `subtree-one`): the selected
+ * mailbox, a named set, or listed mailboxes (and for subtree, their children).
+ */
+export type FilterMailboxes =
+  | { readonly kind: 'selected' | 'selected-delayed' | 'inboxes' | 'personal' | 'subscribed' }
+  | { readonly kind: 'subtree' | 'subtree-one' | 'mailboxes'; readonly mailboxes: readonly string[] };
+/** A scope option of an ESEARCH source (RFC 7377 2: `scope-option-name [SP scope-option-value]`); the value as its wire text. */
+export interface EsearchScopeOption {
+  readonly name: string;
+  /** tagged-ext-val as written (e.g. `1:5`, `(a b)`), or null. */
+  readonly value: string | null;
+}
+/** `ESEARCH [IN (sources [(scope)])] [RETURN (opts)] [CHARSET cs] criteria` (RFC 7377 MULTISEARCH). */
+export interface EsearchCommand {
+  readonly tag: string;
+  readonly command: 'ESEARCH';
+  /** The mailboxes to search (`IN (...)`), or null for the selected one. */
+  readonly source: { readonly mailboxes: readonly FilterMailboxes[]; readonly scope: readonly EsearchScopeOption[] } | null;
+  readonly returnOptions?: readonly SearchReturnOption[];
+  readonly charset: string | null;
+  readonly criteria: readonly SearchKey[];
+}
+/** One NOTIFY event (RFC 5465 5): `MessageNew` may carry FETCH items to send with it. */
+export interface NotifyEvent {
+  /** MessageNew, MessageExpunge, FlagChange, AnnotationChange, MailboxName, SubscriptionChange, MailboxMetadataChange, ServerMetadataChange, or an extension atom. */
+  readonly name: string;
+  /** For MessageNew: the fetch-att list, when given. */
+  readonly fetch?: readonly FetchItem[];
+}
+/** `(filter-mailboxes events)`: the events to report for some mailboxes; null events is `NONE`. */
+export interface NotifyEventGroup {
+  readonly mailboxes: FilterMailboxes;
+  readonly events: readonly NotifyEvent[] | null;
+}
+/** `NOTIFY NONE` / `NOTIFY SET [STATUS] groups` (RFC 5465 3). */
+export interface NotifyCommand {
+  readonly tag: string;
+  readonly command: 'NOTIFY';
+  /** The event groups, or null for `NOTIFY NONE`. */
+  readonly groups: readonly NotifyEventGroup[] | null;
+  /** `SET STATUS`: send STATUS for the mailboxes first. */
+  readonly status: boolean;
+}
+/** `UIDBATCHES batch-size [low:high]` (RFC 10022): UID ranges that cut the mailbox into batches. */
+export interface UidBatchesCommand {
+  readonly tag: string;
+  readonly command: 'UIDBATCHES';
+  /** Messages per batch. */
+  readonly size: number;
+  /** Which batches (1-based, `[first, last]`), or null for all. */
+  readonly batches: readonly [number, number] | null;
+}
+/** `GENURLAUTH (url mechanism)...` (RFC 4467 7.1): authorized URLs for the given URL rumps. */
+export interface GenUrlAuthCommand {
+  readonly tag: string;
+  readonly command: 'GENURLAUTH';
+  /** At least one; `mechanism` is INTERNAL or another registered name. */
+  readonly urls: readonly { readonly rump: string; readonly mechanism: string }[];
+}
+/** `RESETKEY [mailbox [mechanism...]]` (RFC 4467 7.2). */
+export interface ResetKeyCommand {
+  readonly tag: string;
+  readonly command: 'RESETKEY';
+  /** The mailbox whose access keys change, or null for all. */
+  readonly mailbox: string | null;
+  readonly mechanisms: readonly string[];
+}
+/** `URLFETCH url...` (RFC 4467 7.3). */
+export interface UrlFetchCommand {
+  readonly tag: string;
+  readonly command: 'URLFETCH';
+  readonly urls: readonly string[];
+}
+/** An argument text that followed a literal of an unknown command. */
+export interface UnknownCommandLiteral {
+  /** The literal's octets (the same field name as an unknown response's literal). */
+  readonly octets: Uint8Array;
+  /** It was a `~{n}` literal8. */
+  readonly binary: boolean;
+  /** The text that followed the literal (up to the next literal or the end). */
+  readonly text: string;
+}
+/**
+ * Any other command, kept losslessly: the argument text up to the first literal, and each
+ * literal with the text after it. `encodeCommand` writes it back the same way.
+ */
 export interface UnknownCommand {
   readonly tag: string;
   readonly command: 'UNKNOWN';
   readonly name: string;
   readonly text: string;
+  /** The literals the command carried, when it carried any. */
+  readonly literals?: readonly UnknownCommandLiteral[];
 }
 
 /** Every IMAP command value. */
@@ -291,11 +408,12 @@ export type Command =
   | GetMetadataCommand
   | SetMetadataCommand
   | CompressCommand
+  | ReplaceCommand
+  | EsearchCommand
+  | NotifyCommand
+  | UidBatchesCommand
+  | GenUrlAuthCommand
+  | ResetKeyCommand
+  | UrlFetchCommand
   | UnknownCommand;
 
-/** One piece of an encoded command: bytes to send, and whether to wait for a `+` continuation after them. */
-export interface CommandFragment {
-  readonly data: Uint8Array;
-  /** True after a synchronizing literal announcement: send nothing more until the server says `+`. */
-  readonly waitForContinuation: boolean;
-}

@@ -5,6 +5,10 @@
  * @packageDocumentation
  */
 
+import { encodeUtf8 } from '../core/bytes';
+import { ProtocolError } from '../core/errors';
+import { CommandReader } from './command-reader';
+
 /** The macros, each only valid as the whole item list: ALL, FAST, FULL. */
 export interface FetchMacroItem {
   readonly item: 'ALL' | 'FAST' | 'FULL';
@@ -36,6 +40,8 @@ export interface FetchAttributeItem {
     | 'X-GM-MSGID'
     | 'X-GM-THRID'
     | 'X-GM-LABELS';
+  /** `PREVIEW (LAZY)` (RFC 8970 3.2): only a preview the server has at hand. */
+  readonly lazy?: true;
 }
 /** `<offset.length>` of a partial fetch. */
 export interface FetchPartial {
@@ -124,73 +130,114 @@ export function formatFetchItem(i: FetchItem): string {
       return `BINARY.SIZE[${partPath(i.part)}]`;
     default:
       if (!ATTRIBUTES.has(i.item) && !MACROS.has(i.item)) throw new TypeError(`unknown FETCH item ${String(i.item)}`);
+      if ('lazy' in i && i.lazy !== undefined) {
+        if (i.item !== 'PREVIEW' || i.lazy !== true) throw new TypeError('only PREVIEW takes the LAZY modifier');
+        return 'PREVIEW (LAZY)';
+      }
       return i.item;
   }
 }
 
-function parsePath(text: string): number[] | null {
-  if (text === '') return [];
-  const out: number[] = [];
-  for (const p of text.split('.')) {
-    if (!/^[1-9]\d{0,9}$/.test(p) || Number(p) > 0xffffffff) return null;
-    out.push(Number(p));
+/** section-part = nz-number *("." nz-number), after its first digit was seen. */
+function readSectionPart(r: CommandReader): number[] {
+  const part = [r.nzNumberIn('a section part')];
+  while (r.peek() === 0x2e && r.peekAt(1) >= 0x30 && r.peekAt(1) <= 0x39) {
+    r.accept(0x2e);
+    part.push(r.nzNumberIn('a section part'));
   }
-  return out;
+  return part;
 }
 
-function parseFields(text: string): string[] | null {
-  const m = /^\((.*)\)$/.exec(text);
-  if (!m) return null;
-  const out: string[] = [];
-  const re = / ?(?:"((?:[^"\\]|\\.)*)"|([^\s()"\\]+))/gy;
-  let pos = 0;
-  const body = m[1]!;
-  while (pos < body.length) {
-    re.lastIndex = pos;
-    const t = re.exec(body);
-    if (!t || (pos === 0 && body[0] === ' ')) return null;
-    out.push(t[1] !== undefined ? t[1].replace(/\\(.)/g, '$1') : t[2]!);
-    pos = re.lastIndex;
+/**
+ * section-spec = section-msgtext / (section-part ["." section-text]);
+ * section-text = section-msgtext / "MIME";
+ * section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT";
+ * header-list = "(" header-fld-name *(SP header-fld-name) ")". Read up to the "]".
+ */
+export function readSectionSpec(r: CommandReader): FetchSection {
+  const c = r.peek();
+  const part = c >= 0x30 && c <= 0x39 ? readSectionPart(r) : [];
+  if (r.peek() === 0x5d) return { part, text: null, fields: [] };
+  if (part.length > 0) r.expect(0x2e, 'after the section part');
+  const text = r.keyword();
+  if (text === 'HEADER' || text === 'TEXT') return { part, text, fields: [] };
+  if (text === 'MIME') {
+    if (part.length === 0) throw r.error('MIME needs a part number');
+    return { part, text, fields: [] };
   }
-  return out.length > 0 ? out : null;
+  if (text !== 'HEADER.FIELDS' && text !== 'HEADER.FIELDS.NOT') throw r.error(`unknown section text ${text.slice(0, 20)}`);
+  r.sp();
+  return { part, text, fields: r.parenList(() => r.astring(), 'the header list') };
+}
+
+/** partial = "<" number64 "." nz-number64 ">". */
+function readPartial(r: CommandReader): FetchPartial | null {
+  if (!r.accept(0x3c)) return null;
+  const offset = r.numberIn('a partial offset', Number.MAX_SAFE_INTEGER);
+  r.expect(0x2e, 'in the partial range');
+  const length = r.nzNumberIn('a partial length', Number.MAX_SAFE_INTEGER);
+  r.expect(0x3e, 'to close the partial range');
+  return { offset, length };
+}
+
+/**
+ * fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".TEXT"] /
+ *   "RFC822.SIZE" / "BODY" ["STRUCTURE"] / "UID" / "BODY" section [partial] /
+ *   "BODY.PEEK" section [partial] / "BINARY" [".PEEK"] section-binary [partial] /
+ *   "BINARY.SIZE" section-binary, and the extension attributes; also the macros ALL, FAST,
+ *   FULL, which the caller allows only alone. Linear in the bytes it reads.
+ */
+export function readFetchAtt(r: CommandReader): FetchItem {
+  const name = r.atomUntil([0x5b, 0x3c]).toUpperCase();
+  if (name === '') throw r.error('expected a FETCH item');
+  if (r.peek() !== 0x5b) {
+    if (MACROS.has(name)) return { item: name as 'ALL' };
+    if (!ATTRIBUTES.has(name)) throw r.error(`unknown FETCH item "${name.slice(0, 30)}"`);
+    if (name === 'PREVIEW' && r.peek() === 0x20 && r.peekAt(1) === 0x28) {
+      // fetch-att =/ "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]; preview-mod = "LAZY" (RFC 8970 7)
+      const m = r.mark();
+      r.sp();
+      r.accept(0x28);
+      if (r.acceptWord('LAZY') && r.accept(0x29)) return { item: 'PREVIEW', lazy: true };
+      r.reset(m);
+    }
+    return { item: name as 'FLAGS' };
+  }
+  r.accept(0x5b);
+  if (name === 'BODY' || name === 'BODY.PEEK') {
+    const section = readSectionSpec(r);
+    r.expect(0x5d, 'to close the section');
+    return { item: 'BODY[]', peek: name === 'BODY.PEEK', section, partial: readPartial(r) };
+  }
+  if (name !== 'BINARY' && name !== 'BINARY.PEEK' && name !== 'BINARY.SIZE') throw r.error(`unknown FETCH item "${name.slice(0, 30)}["`);
+  const c = r.peek();
+  const part = c >= 0x30 && c <= 0x39 ? readSectionPart(r) : [];
+  r.expect(0x5d, 'to close the binary section');
+  if (name === 'BINARY.SIZE') return { item: 'BINARY.SIZE', part };
+  return { item: 'BINARY[]', peek: name === 'BINARY.PEEK', part, partial: readPartial(r) };
+}
+
+function readWhole<T>(text: string, read: (r: CommandReader) => T): T | null {
+  const r = new CommandReader({ lines: [encodeUtf8(text)], literals: [] });
+  try {
+    const v = read(r);
+    return r.atEnd() ? v : null;
+  } catch (e) {
+    if (e instanceof ProtocolError) return null;
+    throw e;
+  }
 }
 
 /** Reads a section-spec (the text between the brackets); null when malformed. */
 export function parseFetchSection(spec: string): FetchSection | null {
-  const m = /^(\d+(?:\.\d+)*)?(.*)$/s.exec(spec)!;
-  const part = parsePath(m[1] ?? '');
-  if (part === null) return null;
-  let rest = m[2]!;
-  if (rest === '') return { part, text: null, fields: [] };
-  if (part.length > 0) {
-    if (!rest.startsWith('.')) return null;
-    rest = rest.slice(1);
-  }
-  const up = rest.toUpperCase();
-  if (up === 'HEADER' || up === 'TEXT') return { part, text: up, fields: [] };
-  if (up === 'MIME') return part.length > 0 ? { part, text: 'MIME', fields: [] } : null;
-  const f = /^(HEADER\.FIELDS(?:\.NOT)?) (\(.*\))$/is.exec(rest);
-  if (!f) return null;
-  const fields = parseFields(f[2]!);
-  return fields === null ? null : { part, text: f[1]!.toUpperCase() as 'HEADER.FIELDS', fields };
+  return readWhole(`${spec}]`, (r) => {
+    const s = readSectionSpec(r);
+    r.expect(0x5d);
+    return s;
+  });
 }
 
 /** Reads one FETCH item from its wire form; null when it is not one. */
 export function parseFetchItem(text: string): FetchItem | null {
-  const up = text.toUpperCase();
-  if (MACROS.has(up)) return { item: up as 'ALL' };
-  if (ATTRIBUTES.has(up)) return { item: up as 'FLAGS' };
-  const m = /^(BODY|BODY\.PEEK|BINARY|BINARY\.PEEK|BINARY\.SIZE)\[(.*)\](?:<(\d{1,15})\.(\d{1,15})>)?$/is.exec(text);
-  if (!m) return null;
-  const name = m[1]!.toUpperCase();
-  const partial = m[3] !== undefined ? { offset: Number(m[3]), length: Number(m[4]) } : null;
-  if (partial && partial.length === 0) return null;
-  if (name.startsWith('BODY')) {
-    const section = parseFetchSection(m[2]!);
-    return section ? { item: 'BODY[]', peek: name === 'BODY.PEEK', section, partial } : null;
-  }
-  const part = parsePath(m[2]!);
-  if (part === null) return null;
-  if (name === 'BINARY.SIZE') return partial ? null : { item: 'BINARY.SIZE', part };
-  return { item: 'BINARY[]', peek: name === 'BINARY.PEEK', part, partial };
+  return readWhole(text, readFetchAtt);
 }

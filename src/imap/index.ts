@@ -7,10 +7,22 @@
 
 export * from './types';
 export * from './lexer';
+export * from './syntax';
+export * from './framer';
 export * from './sequence-set';
 export * from './mailbox-name';
 export * from './envelope';
-export * from './bodystructure';
+export * from './body';
+export * from './fetch';
+export * from './mailbox';
+export * from './status';
+export * from './esearch';
+export * from './namespace';
+export * from './quota';
+export * from './acl';
+export * from './metadata';
+export * from './id';
+export * from './response-code';
 export * from './response';
 export * from './parser';
 export * from './encoded-words';
@@ -37,6 +49,13 @@ export type {
 } from './search';
 export { SEARCH_DATE_RE, formatSequenceSet } from './search';
 export * from './fetch-items';
+export * from './command-reader';
+export { CommandWriter, ATOM_RE, atomOrThrow } from './command-writer';
+export type { CommandHead } from './command-session';
+export * from './date-time';
+export * from './url';
+export * from './special-use';
+export * from './sequence-set-algebra';
 export * from './command';
 export * from './command-parser';
 export * from './client';

@@ -7,32 +7,12 @@
  * @packageDocumentation
  */
 
-import { decodeUtf8, encodeUtf8 } from '../core/bytes';
+import { decodeUtf8 } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
+import type { FramedUnit, Value } from './syntax';
 
-/** A literal too large to hold in memory: its octets went out as chunk items; this stands in its place. */
-export interface StreamedLiteral {
-  readonly kind: 'streamed';
-  /** Announced size in octets. */
-  readonly size: number;
-  /** True for a `~{n}` literal8 (RFC 3516). */
-  readonly binary: boolean;
-}
-
-/** One lexical value. */
-export type Value =
-  | { readonly kind: 'atom'; readonly value: string }
-  | { readonly kind: 'number'; readonly value: number; readonly text: string }
-  | { readonly kind: 'string'; readonly value: Uint8Array; readonly form: 'quoted' | 'literal' | 'literal8' }
-  | { readonly kind: 'nil' }
-  | { readonly kind: 'list'; readonly items: readonly Value[] }
-  | StreamedLiteral;
-
-/** A framed unit: `lines[i]` (without CRLF) was followed by `literals[i]` when it ended in a literal announcement. */
-export interface FramedUnit {
-  readonly lines: readonly Uint8Array[];
-  readonly literals: readonly (Uint8Array | StreamedLiteral)[];
-}
+export { frameUnit, literalAnnouncement } from './framer';
+export type { FramedUnit, StreamedLiteral, Value } from './syntax';
 
 /** Limits the lexer enforces. */
 export interface LexerLimits {
@@ -308,52 +288,4 @@ export function stringValue(v: Value): string | null {
   if (v.kind === 'atom') return v.value;
   if (v.kind === 'number') return v.text;
   return null;
-}
-
-/**
- * Reads the literal announcement at the end of a line: `{n}`, `{n+}`, `{n-}` or `~{n}`.
- * Returns null when the line does not end in one; `size` is `Infinity` for absurd numbers.
- */
-export function literalAnnouncement(line: Uint8Array): { readonly size: number; readonly nonSync: boolean; readonly binary: boolean } | null {
-  const n = line.length;
-  if (n < 3 || line[n - 1] !== 0x7d) return null;
-  let i = n - 2;
-  let nonSync = false;
-  if (line[i] === 0x2b || line[i] === 0x2d) {
-    nonSync = true;
-    i--;
-  }
-  const end = i + 1;
-  while (i >= 0 && line[i]! >= 0x30 && line[i]! <= 0x39) i--;
-  if (i === end - 1 || i < 0 || line[i] !== LBRACE) return null;
-  let digits = '';
-  for (let k = i + 1; k < end; k++) digits += String.fromCharCode(line[k]!);
-  const size = digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
-  return { size, nonSync, binary: i > 0 && line[i - 1] === 0x7e };
-}
-
-/**
- * Frames one complete unit given whole (text or bytes with CRLFs and literals inline) into
- * lines and literals: what the streaming parsers do incrementally, for the one-shot
- * `parseResponse` / `parseCommand`.
- */
-export function frameUnit(input: string | Uint8Array): FramedUnit | ProtocolError {
-  const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
-  const lines: Uint8Array[] = [];
-  const literals: Uint8Array[] = [];
-  let pos = 0;
-  for (;;) {
-    let lf = bytes.indexOf(0x0a, pos);
-    if (lf < 0) lf = bytes.length;
-    const end = lf > pos && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
-    const line = bytes.subarray(pos, end);
-    lines.push(line);
-    pos = lf + 1;
-    const ann = literalAnnouncement(line);
-    if (!ann || pos > bytes.length) break;
-    if (pos + ann.size > bytes.length) return new ProtocolError('TRUNCATED', 'literal shorter than announced', { offset: pos });
-    literals.push(bytes.subarray(pos, pos + ann.size));
-    pos += ann.size;
-  }
-  return { lines, literals };
 }

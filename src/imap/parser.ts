@@ -7,20 +7,26 @@
  * @packageDocumentation
  */
 
-import { decodeLatin1 } from '../core/bytes';
-import { ProtocolError, type ErrorItem } from '../core/errors';
-import { LineFramer } from '../core/line-framer';
-import { literalAnnouncement, type StreamedLiteral } from './lexer';
+import { ProtocolError, errorItem, type ErrorItem } from '../core/errors';
+import { EMPTY_BYTES } from '../core/bytes';
+import type { FetchLabel } from './fetch';
+import { LiteralFramer } from './framer';
+import type { StreamedLiteral } from './syntax';
 import { readResponse, type ReadResponseOptions } from './response';
 import type { Response } from './types';
 
-/** A piece of a large literal, in stream order, before the response that holds it. */
+/**
+ * A piece of a large literal, in stream order, before the response that holds it. The labels
+ * come from the grammar: the response is read up to the literal to see where it sits.
+ */
 export interface LiteralChunkItem {
   readonly type: 'literal-chunk';
-  /** FETCH sequence number, when the literal is in a FETCH response. */
+  /** FETCH sequence number (UIDFETCH: the UID), when the literal is in a FETCH response. */
   readonly seq: number | null;
-  /** The FETCH item the literal is the value of (e.g. `BODY[]`), when known. */
+  /** The FETCH item the literal belongs to (e.g. `BODY[]`, `BODY[HEADER.FIELDS (A B)]`, `ENVELOPE`), when in one. */
   readonly item: string | null;
+  /** Inside an ENVELOPE: the field (`subject`, `from` ...); otherwise null. */
+  readonly field: string | null;
   readonly chunk: Uint8Array;
 }
 
@@ -29,6 +35,7 @@ export interface LiteralEndItem {
   readonly type: 'literal-end';
   readonly seq: number | null;
   readonly item: string | null;
+  readonly field: string | null;
   readonly size: number;
 }
 
@@ -63,22 +70,21 @@ export interface ResponseParserOptions extends ReadResponseOptions {
  */
 export class ResponseParser {
   private readonly opts: { -readonly [K in keyof ResponseParserOptions]: ResponseParserOptions[K] };
-  private readonly framer: LineFramer;
-  private lines: Uint8Array[] = [];
-  private literals: (Uint8Array | StreamedLiteral)[] = [];
-  private held = 0;
-  private literalLeft = 0;
-  private literalSize = 0;
-  private literalMode: 'none' | 'hold' | 'stream' | 'skip' = 'none';
-  private literalBinary = false;
+  private readonly framer: LiteralFramer;
   private streamSeq: number | null = null;
   private streamItem: string | null = null;
-  private failed: ProtocolError | null = null;
-  private startOffset = 0;
+  private streamField: string | null = null;
 
   constructor(options: ResponseParserOptions = {}) {
     this.opts = { ...options };
-    this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 1024 * 1024, lineEndings: 'accept' });
+    this.framer = new LiteralFramer({
+      maxLineLength: options.maxLineLength ?? 1024 * 1024,
+      lineEndings: 'accept',
+      maxLiteralSize: options.maxLiteralSize ?? Number.MAX_SAFE_INTEGER,
+      maxLiterals: options.maxLiterals ?? 100_000,
+      maxUnitSize: options.maxResponseSize ?? 64 * 1024 * 1024,
+      unitSizeCode: 'TOO_MANY',
+    });
   }
 
   /** Enables or disables UTF8=ACCEPT mailbox name decoding (after ENABLE UTF8=ACCEPT). */
@@ -90,108 +96,58 @@ export class ResponseParser {
   push(chunk: Uint8Array): ResponseParserItem[] {
     this.framer.push(chunk);
     const out: ResponseParserItem[] = [];
-    const q = this.framer.queue;
     for (;;) {
-      if (this.literalMode !== 'none') {
-        if (this.literalMode === 'hold') {
-          if (q.length < this.literalLeft) return out;
-          this.literals.push(q.take(this.literalLeft));
-          this.literalLeft = 0;
-        } else {
-          while (this.literalLeft > 0 && q.length > 0) {
-            const c = q.takeChunk(this.literalLeft);
-            this.literalLeft -= c.length;
-            if (this.literalMode === 'stream') out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, chunk: c });
-          }
-          if (this.literalLeft > 0) return out;
-          if (this.literalMode === 'stream') {
-            out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, size: this.literalSize });
-            this.literals.push({ kind: 'streamed', size: this.literalSize, binary: this.literalBinary });
-          } else this.literals.push(new Uint8Array(0));
+      const ev = this.framer.next();
+      if (ev === null) return out;
+      switch (ev.type) {
+        case 'unit': {
+          const r = readResponse(ev.unit, this.opts);
+          if (r instanceof ProtocolError) out.push(errorItem(new ProtocolError(r.code, r.message, { offset: ev.offset + Math.max(0, r.offset) })));
+          else out.push(r);
+          break;
         }
-        this.literalMode = 'none';
-        this.framer.resync();
+        case 'literal': {
+          const size = ev.announcement.size;
+          if (ev.limit) this.framer.skip(ev.limit);
+          else if (size > (this.opts.literalThreshold ?? 1024 * 1024)) {
+            this.label(ev.lines, ev.literals, ev.announcement.binary, size);
+            this.framer.stream();
+          } else if (ev.holdLimit) this.framer.skip(ev.holdLimit);
+          else this.framer.hold();
+          break;
+        }
+        case 'chunk':
+          out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, field: this.streamField, chunk: ev.chunk });
+          break;
+        case 'literal-end':
+          out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, field: this.streamField, size: ev.size });
+          break;
+        case 'error':
+          out.push(errorItem(ev.error));
+          break;
       }
-      const line = this.framer.readLine();
-      if (line === null) return out;
-      if (this.lines.length === 0) this.startOffset = this.framer.lineOffset;
-      if (line instanceof ProtocolError) {
-        // The rest of this response is lost with the overlong line; report once.
-        this.failed ??= line;
-        this.finish(out);
-        continue;
-      }
-      this.lines.push(line);
-      this.held += line.length;
-      const ann = literalAnnouncement(line);
-      if (!ann) {
-        this.finish(out);
-        continue;
-      }
-      this.startLiteral(ann.size, ann.binary, line);
     }
   }
 
-  private startLiteral(size: number, binary: boolean, line: Uint8Array): void {
-    const max = this.opts.maxLiteralSize ?? Number.MAX_SAFE_INTEGER;
-    this.literalBinary = binary;
-    this.literalSize = size;
-    if (!(size <= max) || !Number.isSafeInteger(size)) {
-      this.failed ??= new ProtocolError('LITERAL_TOO_LARGE', `literal of ${size} octets exceeds the limit of ${max}`, { offset: this.framer.lineOffset });
-      // Skip what was announced (when it is a real number) so the stream stays in sync.
-      this.literalLeft = Number.isSafeInteger(size) ? size : 0;
-      this.literalMode = this.literalLeft > 0 ? 'skip' : 'none';
-      if (this.literalMode === 'none') this.literals.push(new Uint8Array(0));
-      return;
-    }
-    if (this.literals.length >= (this.opts.maxLiterals ?? 100_000)) this.failed ??= new ProtocolError('TOO_MANY', 'too many literals in one response', { offset: this.framer.lineOffset });
-    this.literalLeft = size;
-    if (this.failed) this.literalMode = 'skip';
-    else if (size > (this.opts.literalThreshold ?? 1024 * 1024)) {
-      this.literalMode = 'stream';
-      const text = decodeLatin1(line, 0, Math.min(line.length, 4096));
-      const first = decodeLatin1(this.lines[0]!, 0, Math.min(this.lines[0]!.length, 64));
-      const m = /^\* (\d+) FETCH /i.exec(first);
-      this.streamSeq = m ? Number(m[1]) : null;
-      const item = /([^\s(]+) ~?\{\d+[+-]?\}$/.exec(text);
-      this.streamItem = item ? item[1]!.toUpperCase() : null;
-    } else {
-      this.held += size;
-      if (this.held > (this.opts.maxResponseSize ?? 64 * 1024 * 1024)) {
-        this.failed ??= new ProtocolError('TOO_MANY', 'response larger than maxResponseSize', { offset: this.framer.lineOffset });
-        this.literalMode = 'skip';
-      } else this.literalMode = 'hold';
-    }
-  }
-
-  private finish(out: ResponseParserItem[]): void {
-    if (this.failed) out.push({ type: 'error', error: this.failed });
-    else {
-      const r = readResponse({ lines: this.lines, literals: this.literals }, this.opts);
-      if (r instanceof ProtocolError) out.push({ type: 'error', error: new ProtocolError(r.code, r.message, { offset: this.startOffset + Math.max(0, r.offset) }) });
-      else out.push(r);
-    }
-    this.lines = [];
-    this.literals = [];
-    this.held = 0;
-    this.failed = null;
+  /**
+   * Labels a literal about to stream by reading the response so far with the grammar, up to
+   * the literal (a marker stands in for it): the reader records the FETCH item and ENVELOPE
+   * field it is in. Costs one read of the lines held, once per streamed literal (each at least
+   * `literalThreshold` octets).
+   */
+  private label(lines: readonly Uint8Array[], literals: readonly (Uint8Array | StreamedLiteral)[], binary: boolean, size: number): void {
+    const marker: StreamedLiteral = { kind: 'streamed', size, binary };
+    const label: FetchLabel & { probe: StreamedLiteral } = { item: null, field: null, seq: null, probe: marker };
+    const unit = { lines: [...lines, EMPTY_BYTES], literals: [...literals, marker] };
+    readResponse(unit, this.opts, label);
+    this.streamSeq = label.seq;
+    this.streamItem = label.item;
+    this.streamField = label.field;
   }
 
   /** End of stream: `TRUNCATED` when a response or literal was cut short. */
   end(): ResponseParserItem[] {
-    const out: ResponseParserItem[] = [];
-    if (this.literalMode !== 'none' || this.lines.length > 0) {
-      out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a response', { offset: this.framer.queue.end }) });
-      this.framer.queue.clear();
-      this.literalMode = 'none';
-      this.lines = [];
-      this.literals = [];
-      this.held = 0;
-      this.failed = null;
-    } else {
-      const e = this.framer.end();
-      if (e) out.push({ type: 'error', error: e });
-    }
-    return out;
+    const e = this.framer.end();
+    return e ? [errorItem(e)] : [];
   }
 }

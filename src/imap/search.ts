@@ -6,9 +6,10 @@
  * @packageDocumentation
  */
 
+import type { CommandReader } from './command-reader';
 import { atomOrThrow, type CommandWriter } from './command-writer';
-import { stringValue, type Lexer } from './lexer';
 import { SequenceSet } from './sequence-set';
+import { ATOM_CHAR } from './syntax';
 
 /** A sequence set, or `$`: the result saved by `SEARCH RETURN (SAVE)` (RFC 5182, RFC 9051). */
 export type SequenceSetOrSaved = SequenceSet | '$';
@@ -141,15 +142,7 @@ export const SEARCH_DATE_RE = /^(?:[1-9]|0[1-9]|[12]\d|3[01])-(?:jan|feb|mar|apr
 
 /** Nesting the encoder writes at most: as deep as a receiver with the default `maxDepth` reads. */
 const MAX_WRITE_DEPTH = 100;
-
-/** Reads a sequence set or `$` at the cursor. */
-export function readSequenceSet(lx: Lexer): SequenceSetOrSaved {
-  const t = lx.atom();
-  if (t === '$') return '$';
-  const s = SequenceSet.parse(t);
-  if (!s) throw lx.error(`"${t.slice(0, 20)}" is not a sequence set`);
-  return s;
-}
+const OBJECT_ID_RE = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** The wire form of a sequence set or `$`. */
 export function formatSequenceSet(s: SequenceSetOrSaved): string {
@@ -158,140 +151,155 @@ export function formatSequenceSet(s: SequenceSetOrSaved): string {
   return s.toString();
 }
 
-function readString(lx: Lexer): string {
-  const c = lx.peek();
-  if (c === 0x28 || c === 0x29 || c < 0) throw lx.error('expected a string');
-  const v = lx.value();
-  if (v.kind === 'nil') return 'NIL';
-  const s = stringValue(v);
-  if (s === null) throw lx.error('expected a string');
-  return s;
+/** date = date-text / DQUOTE date-text DQUOTE; date-text = date-day "-" date-month "-" date-year. */
+function readDate(r: CommandReader, k: string): string {
+  const date = r.peek() === 0x22 ? r.astring() : r.atom();
+  if (!SEARCH_DATE_RE.test(date)) throw r.error(`${k} needs a date like 1-Feb-1994`);
+  return date;
 }
 
-function readNumber(lx: Lexer, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  const t = lx.atom();
-  if (!/^\d{1,16}$/.test(t) || Number(t) > max) throw lx.error(`${what} needs a number`);
-  return Number(t);
-}
-
-function readBig(lx: Lexer, what: string, max: bigint): bigint {
-  const t = lx.atom();
-  if (!/^\d{1,20}$/.test(t) || BigInt(t) > max) throw lx.error(`${what} needs a number`);
-  return BigInt(t);
-}
-
-/** Reads one search-key at the cursor (RFC 3501 9 `search-key`, with the extensions above). */
-export function readSearchKey(lx: Lexer, depth = 0): SearchKey {
-  if (depth > lx.maxDepth) throw lx.error(`search criteria nested deeper than ${lx.maxDepth}`, 'TOO_DEEP');
-  if (lx.accept(0x28)) {
-    const criteria = [readSearchKey(lx, depth + 1)];
-    while (lx.accept(0x20)) criteria.push(readSearchKey(lx, depth + 1));
-    lx.expect(0x29);
-    return { key: 'AND', criteria };
-  }
-  return searchKeyFrom(lx, lx.atom(), depth);
-}
-
-/** The rest of a search key whose first word (`word`) was already read. */
-function searchKeyFrom(lx: Lexer, word: string, depth: number): SearchKey {
-  if (word === '') throw lx.error('expected a search key');
-  const k = word.toUpperCase();
-  if (/^[\d*:,$]+$/.test(word)) {
-    if (word === '$') return { key: 'SEQUENCE', set: '$' };
-    const set = SequenceSet.parse(word);
-    if (!set) throw lx.error(`"${word.slice(0, 20)}" is not a sequence set`);
-    return { key: 'SEQUENCE', set };
-  }
-  if (FLAG_KEYS.has(k)) return { key: k as SearchFlagKey['key'] };
-  if (!STRING_KEYS.has(k) && !DATE_KEYS.has(k) && !NUMBER_KEYS.has(k) && !OTHER_KEYS.has(k)) throw lx.error(`unknown search key ${word.slice(0, 30)}`);
-  lx.sp();
-  if (STRING_KEYS.has(k)) return { key: k as SearchStringKey['key'], value: readString(lx) };
-  if (DATE_KEYS.has(k)) {
-    const date = readString(lx);
-    if (!SEARCH_DATE_RE.test(date)) throw lx.error(`${k} needs a date like 1-Feb-1994`);
-    return { key: k as SearchDateKey['key'], date };
-  }
-  if (NUMBER_KEYS.has(k)) {
-    const value = readNumber(lx, k);
-    if ((k === 'OLDER' || k === 'YOUNGER') && value === 0) throw lx.error(`${k} needs a positive number`);
-    return { key: k as SearchNumberKey['key'], value };
-  }
-  switch (k) {
-    case 'HEADER': {
-      const field = readString(lx);
-      lx.sp();
-      return { key: 'HEADER', field, value: readString(lx) };
-    }
-    case 'KEYWORD':
-    case 'UNKEYWORD': {
-      const flag = lx.atom();
-      if (flag === '' || flag.startsWith('\\')) throw lx.error(`${k} needs a keyword`);
-      return { key: k, flag };
-    }
-    case 'UID':
-      return { key: 'UID', set: readSequenceSet(lx) };
-    case 'NOT':
-    case 'FUZZY':
-      return { key: k, criterion: readSearchKey(lx, depth + 1) };
-    case 'OR': {
-      const left = readSearchKey(lx, depth + 1);
-      lx.sp();
-      return { key: 'OR', left, right: readSearchKey(lx, depth + 1) };
-    }
-    case 'MODSEQ': {
-      let entry: SearchModseqKey['entry'] = null;
-      if (lx.peek() === 0x22) {
-        const name = readString(lx);
-        lx.sp();
-        const type = lx.atom().toLowerCase();
-        if (type !== 'priv' && type !== 'shared' && type !== 'all') throw lx.error('MODSEQ entry type must be priv, shared or all');
-        lx.sp();
-        entry = { name, type };
-      }
-      return { key: 'MODSEQ', modseq: readBig(lx, 'MODSEQ', 2n ** 63n - 1n), entry };
-    }
-    case 'X-GM-MSGID':
-    case 'X-GM-THRID':
-      return { key: k, id: readBig(lx, k, 2n ** 64n - 1n) };
-    case 'EMAILID':
-    case 'THREADID': {
-      const id = lx.atom();
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(id)) throw lx.error(`${k} needs an object id`);
-      return { key: k, id };
-    }
-    default:
-      throw lx.error(`unknown search key ${word.slice(0, 30)}`);
-  }
+/** objectid = 1*255(ALPHA / DIGIT / "_" / "-") (RFC 8474 7). */
+function readObjectId(r: CommandReader, k: string): string {
+  const id = r.atom();
+  if (!OBJECT_ID_RE.test(id)) throw r.error(`${k} needs an object id`);
+  return id;
 }
 
 /**
- * Reads `search-key *(SP search-key)` up to the end of the command. `firstWord` is the first
- * key's word when the caller already read it (looking for RETURN or CHARSET).
+ * search-key = "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring /
+ *   "CC" SP astring / "DELETED" / "FLAGGED" / "FROM" SP astring / "KEYWORD" SP flag-keyword /
+ *   "NEW" / "OLD" / "ON" SP date / "RECENT" / "SEEN" / "SINCE" SP date / "SUBJECT" SP astring /
+ *   "TEXT" SP astring / "TO" SP astring / "UNANSWERED" / "UNDELETED" / "UNFLAGGED" /
+ *   "UNKEYWORD" SP flag-keyword / "UNSEEN" / "DRAFT" / "HEADER" SP header-fld-name SP astring /
+ *   "LARGER" SP number64 / "NOT" SP search-key / "OR" SP search-key SP search-key /
+ *   "SENTBEFORE" SP date / "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 /
+ *   "UID" SP sequence-set / "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")"
+ * plus OLDER/YOUNGER (RFC 5032), MODSEQ (RFC 7162), FUZZY (RFC 6203), SAVED* (RFC 8514),
+ * EMAILID/THREADID (RFC 8474) and Gmail's X-GM-*.
  */
-export function readSearchCriteria(lx: Lexer, firstWord?: string): SearchKey[] {
-  const keys = [firstWord === undefined ? readSearchKey(lx) : searchKeyFrom(lx, firstWord, 0)];
-  while (lx.accept(0x20)) keys.push(readSearchKey(lx));
-  if (!lx.atEnd()) throw lx.error('unexpected text after the search criteria');
+export function readSearchKey(r: CommandReader, depth = 0): SearchKey {
+  if (depth > r.maxDepth) throw r.error(`search criteria nested deeper than ${r.maxDepth}`, 'TOO_DEEP');
+  const c = r.peek();
+  if (c === 0x28) {
+    r.accept(0x28);
+    const criteria = [readSearchKey(r, depth + 1)];
+    while (r.accept(0x20)) criteria.push(readSearchKey(r, depth + 1));
+    r.expect(0x29, 'to close the search group');
+    return { key: 'AND', criteria };
+  }
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2a || c === 0x24) return { key: 'SEQUENCE', set: r.sequenceSet() };
+  const word = r.atom();
+  if (word === '') throw r.error('expected a search key');
+  const k = word.toUpperCase();
+  if (FLAG_KEYS.has(k)) return { key: k as SearchFlagKey['key'] };
+  if (!STRING_KEYS.has(k) && !DATE_KEYS.has(k) && !NUMBER_KEYS.has(k) && !OTHER_KEYS.has(k)) throw r.error(`unknown search key ${word.slice(0, 30)}`);
+  r.sp();
+  if (STRING_KEYS.has(k)) return { key: k as SearchStringKey['key'], value: r.astring() };
+  if (DATE_KEYS.has(k)) return { key: k as SearchDateKey['key'], date: readDate(r, k) };
+  if (NUMBER_KEYS.has(k)) {
+    const older = k === 'OLDER' || k === 'YOUNGER';
+    return { key: k as SearchNumberKey['key'], value: older ? r.nzNumberIn(k) : r.numberIn(k, Number.MAX_SAFE_INTEGER) };
+  }
+  switch (k) {
+    case 'HEADER': {
+      const field = r.astring();
+      r.sp();
+      return { key: 'HEADER', field, value: r.astring() };
+    }
+    case 'KEYWORD':
+    case 'UNKEYWORD': {
+      const flag = r.atom(ATOM_CHAR);
+      if (flag === '') throw r.error(`${k} needs a keyword`);
+      return { key: k, flag };
+    }
+    case 'UID':
+      return { key: 'UID', set: r.sequenceSet() };
+    case 'NOT':
+    case 'FUZZY':
+      return { key: k, criterion: readSearchKey(r, depth + 1) };
+    case 'OR': {
+      const left = readSearchKey(r, depth + 1);
+      r.sp();
+      return { key: 'OR', left, right: readSearchKey(r, depth + 1) };
+    }
+    case 'MODSEQ': {
+      // search-modsequence = "MODSEQ" [search-modseq-ext] SP mod-sequence-valzer (RFC 7162 7)
+      let entry: SearchModseqKey['entry'] = null;
+      if (r.peek() === 0x22) {
+        const name = r.astring();
+        r.sp();
+        const type = r.atom().toLowerCase();
+        if (type !== 'priv' && type !== 'shared' && type !== 'all') throw r.error('MODSEQ entry type must be priv, shared or all');
+        r.sp();
+        entry = { name, type };
+      }
+      return { key: 'MODSEQ', modseq: r.number64In('MODSEQ'), entry };
+    }
+    case 'X-GM-MSGID':
+    case 'X-GM-THRID':
+      return { key: k, id: r.number64In(k, 0n, 2n ** 64n - 1n) };
+    default:
+      return { key: k as 'EMAILID', id: readObjectId(r, k) };
+  }
+}
+
+/** search-program = ["CHARSET" SP charset SP] search-key *(SP search-key), up to the end of the command. */
+export function readSearchProgram(r: CommandReader, charsetAllowed = true): { charset: string | null; criteria: SearchKey[] } {
+  let charset: string | null = null;
+  if (charsetAllowed && r.acceptWord('CHARSET')) {
+    r.sp();
+    charset = r.astring();
+    r.sp();
+  }
+  return { charset, criteria: readSearchCriteria(r) };
+}
+
+/** search-key *(SP search-key), up to the end of the command. */
+export function readSearchCriteria(r: CommandReader): SearchKey[] {
+  const keys = [readSearchKey(r)];
+  while (r.accept(0x20)) keys.push(readSearchKey(r));
+  r.end('the search criteria');
   return keys;
 }
 
-/** Reads `RETURN (opts)` after the word RETURN and its SP. */
-export function readSearchReturn(lx: Lexer): SearchReturnOption[] {
-  lx.expect(0x28);
+/**
+ * search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")",
+ * read after the word RETURN and its SP; search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" /
+ * "SAVE" (RFC 5182) / "PARTIAL" SP partial-range (RFC 9394).
+ */
+export function readSearchReturnOpts(r: CommandReader): SearchReturnOption[] {
+  r.expect(0x28, 'to open the RETURN options');
   const out: SearchReturnOption[] = [];
-  if (lx.accept(0x29)) return out;
+  if (r.accept(0x29)) return out;
   do {
-    const o = lx.atom().toUpperCase();
+    const o = r.keyword();
     if (RETURN_OPTIONS.has(o)) out.push(o as 'MIN');
     else if (o === 'PARTIAL') {
-      lx.sp();
-      const m = /^(-?)([1-9]\d{0,9}):(-?)([1-9]\d{0,9})$/.exec(lx.atom());
-      if (!m || m[1] !== m[3]) throw lx.error('PARTIAL needs a range like 1:100 or -1:-100');
-      out.push({ partial: [Number(m[1] + m[2]), Number(m[3] + m[4])] });
-    } else throw lx.error(`unknown search return option ${o.slice(0, 20)}`);
-  } while (lx.accept(0x20));
-  lx.expect(0x29);
+      r.sp();
+      out.push({ partial: readPartialRange(r) });
+    } else throw r.error(`unknown search return option ${o.slice(0, 20)}`);
+  } while (r.accept(0x20));
+  r.expect(0x29, 'to close the RETURN options');
   return out;
+}
+
+/** partial-range = partial-range-first / partial-range-last; nz-number ":" nz-number or "-" nz-number ":" "-" nz-number (RFC 9394 6). */
+function readPartialRange(r: CommandReader): [number, number] {
+  const neg = r.accept(0x2d);
+  const a = r.nzNumberIn('PARTIAL');
+  r.expect(0x3a, 'in the PARTIAL range');
+  if (r.accept(0x2d) !== neg) throw r.error('PARTIAL needs a range like 1:100 or -1:-100');
+  const b = r.nzNumberIn('PARTIAL');
+  return neg ? [-a, -b] : [a, b];
+}
+
+/** `[RETURN (opts) SP]` before a search program: the options, or undefined when absent. */
+export function readOptionalReturn(r: CommandReader): SearchReturnOption[] | undefined {
+  if (!r.acceptWord('RETURN')) return undefined;
+  r.sp();
+  const opts = readSearchReturnOpts(r);
+  r.sp();
+  return opts;
 }
 
 /** Writes one search key. Throws TypeError for values that cannot be sent. */

@@ -202,7 +202,8 @@ export class ServerSession {
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
-    this.parser = new CommandParser(options.parser);
+    // The session does not forward streamed APPEND chunks (yet): every literal is held.
+    this.parser = new CommandParser({ ...options.parser, appendStreamThreshold: undefined });
     this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
     this._state = options.preauth ? 'authenticated' : 'not-authenticated';
     const caps = this.capabilities();
@@ -494,6 +495,7 @@ export class ServerSession {
       this.auto(e.tag ?? null, tooBig ? 'NO' : 'BAD', refusalText(e), `command refused: ${e.code}`, events, tooBig ? { name: 'TOOBIG', raw: '' } : null);
       return;
     }
+    if (it.type === 'literal-chunk' || it.type === 'literal-end') return; // not produced: streaming is off above
     this.command(it.command, events);
   }
 

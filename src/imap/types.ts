@@ -5,8 +5,10 @@
  * @packageDocumentation
  */
 
-import type { StreamedLiteral, Value } from './lexer';
+import type { StreamedLiteral, Value } from './syntax';
+import type { EsearchValue, ThreadNode } from './esearch';
 import type { SequenceSet } from './sequence-set';
+import type { StatusValue } from './status';
 
 /** A response code `[NAME args]` (RFC 3501 7.1, RFC 5530, extensions). Typed fields for the known ones; `raw` always. */
 export interface ResponseCode {
@@ -58,12 +60,21 @@ export interface ContinuationResponse {
   readonly text: string;
 }
 
+/**
+ * The original octets of string fields that were not valid UTF-8, by field name (their text
+ * fields hold a Latin-1 best effort). Present only when some field needed it; the encoder
+ * writes these octets back instead of the text.
+ */
+export type RawStrings = Readonly<Record<string, Uint8Array>>;
+
 /** An address in an ENVELOPE, lossless (RFC 3501 7.4.2). A group start has `host` null; a group end has `mailbox` null too. */
 export interface Address {
   readonly name: string | null;
   readonly adl: string | null;
   readonly mailbox: string | null;
   readonly host: string | null;
+  /** Octets of `name` / `adl` / `mailbox` / `host` that were not valid UTF-8. */
+  readonly raw?: RawStrings;
 }
 
 /** ENVELOPE (RFC 3501 7.4.2). Strings are decoded as UTF-8; encoded words are left as sent (see `decodeEncodedWords`). */
@@ -78,12 +89,16 @@ export interface Envelope {
   readonly bcc: readonly Address[] | null;
   readonly inReplyTo: string | null;
   readonly messageId: string | null;
+  /** Octets of `date` / `subject` / `inReplyTo` / `messageId` that were not valid UTF-8 (a Latin-1 subject literal). */
+  readonly raw?: RawStrings;
 }
 
 /** Content-Disposition from BODYSTRUCTURE extension data. */
 export interface Disposition {
   readonly type: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Octets of parameter values that were not valid UTF-8, by parameter name. */
+  readonly rawParams?: RawStrings;
 }
 
 /** One part of a BODYSTRUCTURE (RFC 3501 7.4.2 body). */
@@ -113,6 +128,10 @@ export interface SinglePart {
   readonly location?: string | null;
   /** body-extension data after the location (RFC 3501 7.4.2: for future extensions), as read. */
   readonly extensions?: readonly Value[];
+  /** Octets of parameter values that were not valid UTF-8 (a Latin-1 filename `G\xF6r\xFCnt\xFC1`), by parameter name. */
+  readonly rawParams?: RawStrings;
+  /** Octets of `id` / `description` / `md5` / `location` that were not valid UTF-8. */
+  readonly raw?: RawStrings;
 }
 
 /** A multipart body. */
@@ -128,6 +147,8 @@ export interface MultiPart {
   readonly location?: string | null;
   /** body-extension data after the location, as read. */
   readonly extensions?: readonly Value[];
+  /** Octets of parameter values that were not valid UTF-8, by parameter name. */
+  readonly rawParams?: RawStrings;
 }
 
 /** A body section value of FETCH: `BODY[section]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.HEADER`, `RFC822.TEXT`. */
@@ -176,13 +197,15 @@ export type UntaggedData =
   | { readonly kind: 'CAPABILITY' | 'ENABLED'; readonly capabilities: readonly string[] }
   | { readonly kind: 'FLAGS'; readonly flags: readonly string[] }
   | { readonly kind: 'LIST' | 'LSUB'; readonly attributes: readonly string[]; readonly delimiter: string | null; readonly mailbox: string; readonly extended: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'STATUS'; readonly mailbox: string; readonly attributes: Readonly<Record<string, number | bigint | string>> }
+  | { readonly kind: 'STATUS'; readonly mailbox: string; readonly attributes: Readonly<Record<string, StatusValue>> }
   | { readonly kind: 'SEARCH' | 'SORT'; readonly numbers: readonly number[]; readonly modseq: bigint | null }
-  | { readonly kind: 'ESEARCH'; readonly tag: string | null; readonly uid: boolean; readonly results: Readonly<Record<string, number | bigint | SequenceSet | string>> }
-  | { readonly kind: 'THREAD'; readonly threads: readonly unknown[] }
+  | { readonly kind: 'ESEARCH'; readonly tag: string | null; readonly uid: boolean; readonly results: Readonly<Record<string, EsearchValue>> }
+  | { readonly kind: 'THREAD'; readonly threads: readonly ThreadNode[] }
   | { readonly kind: 'EXISTS' | 'RECENT' | 'EXPUNGE'; readonly number: number }
   | { readonly kind: 'VANISHED'; readonly earlier: boolean; readonly uids: SequenceSet }
   | { readonly kind: 'FETCH'; readonly seq: number; readonly attributes: FetchAttributes }
+  /** RFC 9586 UIDONLY: `* 3 UIDFETCH (...)`, where the number is the message's UID. */
+  | { readonly kind: 'UIDFETCH'; readonly uid: number; readonly attributes: FetchAttributes }
   | { readonly kind: 'NAMESPACE'; readonly personal: readonly NamespaceEntry[] | null; readonly otherUsers: readonly NamespaceEntry[] | null; readonly shared: readonly NamespaceEntry[] | null }
   | { readonly kind: 'QUOTA'; readonly root: string; readonly resources: readonly { readonly name: string; readonly usage: number; readonly limit: number }[] }
   | { readonly kind: 'QUOTAROOT'; readonly mailbox: string; readonly roots: readonly string[] }
@@ -196,12 +219,25 @@ export type UntaggedData =
   /** RFC 5464 METADATA: entries with values (NIL = no value), or entry names only (unsolicited). */
   | { readonly kind: 'METADATA'; readonly mailbox: string; readonly entries: readonly { readonly entry: string; readonly value: Uint8Array | null }[] | null; readonly names: readonly string[] | null }
   /** Any other response, e.g. `* NOOP` or `* 99 XFOO bar`: the number before the name (if any) and the text after it. */
-  | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string; readonly number?: number };
+  | { readonly kind: 'UNKNOWN'; readonly name: string; readonly text: string; readonly number?: number; readonly literals?: readonly UnknownLiteral[] };
+
+/**
+ * A literal inside an unknown response (`* XFOO {3}\r\nabc`): its octets (or the streamed
+ * marker), whether it was a literal8, and the text of the line that followed it. The response's
+ * `text` then ends where the first literal announcement began.
+ */
+export interface UnknownLiteral {
+  readonly octets: Uint8Array | StreamedLiteral;
+  readonly binary: boolean;
+  readonly text: string;
+}
 
 /** One namespace `(prefix delimiter)` (RFC 2342). */
 export interface NamespaceEntry {
   readonly prefix: string;
   readonly delimiter: string | null;
+  /** Namespace-Response-Extensions (RFC 2342 `"X-PARAM" ("FLAG1" "FLAG2")`, RFC 5255 `"TRANSLATION" ("name")`), names upper-cased. */
+  readonly extensions?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `* ...` — server data. */

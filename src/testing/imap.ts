@@ -1,7 +1,6 @@
 /**
- * fast-check arbitraries for IMAP responses (the kinds `encodeResponse` writes), commands
- * (every kind `encodeCommand` writes, search criteria trees, FETCH items), sequence sets and
- * mailbox names.
+ * fast-check arbitraries for IMAP responses (the kinds `encodeResponse` writes), sequence
+ * sets and mailbox names. The command arbitraries are in `imap-command.ts`.
  *
  * @packageDocumentation
  */
@@ -9,10 +8,8 @@
 import fc from 'fast-check';
 import { SequenceSet } from '../imap/sequence-set';
 import { parseResponse } from '../imap/response';
-import type { Address, Envelope, Response, ResponseCode } from '../imap/types';
-import type { Command } from '../imap/command-types';
-import type { FetchItem, FetchSection } from '../imap/fetch-items';
-import type { SearchKey, SearchReturnOption, SequenceSetOrSaved } from '../imap/search';
+import type { Address, BodyStructure, Envelope, FetchAttributes, Response, ResponseCode } from '../imap/types';
+import type { PartialResult, ThreadNode } from '../imap/esearch';
 
 const atomChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._';
 const atom = (min = 1, max = 10) => fc.string({ unit: fc.constantFrom(...atomChars.split('')), minLength: min, maxLength: max });
@@ -47,6 +44,8 @@ export function envelope(): fc.Arbitrary<Envelope> {
 }
 
 const flag = fc.oneof(fc.constantFrom('\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'), atom(1, 8).map((a) => `$${a}`));
+/** Flags in responses also come non-ASCII (written as raw UTF-8 atoms, read back the same). */
+const responseFlag = fc.oneof(flag, fc.constantFrom('café', 'Ärger', '重要'));
 
 const CODE_TEXTS = [
   'ALERT', 'PARSE', 'READ-ONLY', 'READ-WRITE', 'TRYCREATE', 'UIDNEXT 4392', 'UIDVALIDITY 3857529045', 'UNSEEN 12',
@@ -66,15 +65,140 @@ export function responseCode(): fc.Arbitrary<ResponseCode | null> {
 }
 
 const objectId = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
+const modseqArb = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n });
 
-/** An IMAP response of the kinds the encoder covers. */
+const upper = (min = 1, max = 8) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')), minLength: min, maxLength: max }).filter((s) => s !== 'NIL');
+const nz = fc.integer({ min: 1, max: 2 ** 32 - 1 });
+/** Text without CR, LF or NUL that does not end in a literal announcement. */
+const lineText = fc.string({ maxLength: 20 }).filter((t) => !/[\r\n\0]/.test(t) && !/\{\d+[+-]?\}$/.test(t));
+
+const INTERNAL_DATES = ['17-Jul-1996 02:44:25 -0700', ' 7-Jul-1996 02:44:25 +0000', '01-Jan-2024 10:00:00 +0100', 'not a date'];
+
+/** A body part's wire text, from random parts (read once with parseResponse to get its value). */
+function bodyWire(depth: number): fc.Arbitrary<string> {
+  const q = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  const str = fc.oneof(atom(1, 8).map(q), fc.constant('NIL'), fc.constantFrom('"Görüntü"', '"a \\"b\\""', '{3}\r\nx y'));
+  const params = fc.oneof(fc.constant('NIL'), fc.array(fc.tuple(upper(1, 6), str.filter((x) => x !== 'NIL')), { minLength: 1, maxLength: 2 }).map((ps) => `(${ps.map(([k, v]) => `"${k}" ${v}`).join(' ')})`));
+  const ext = fc.oneof(
+    fc.constant(''),
+    fc.tuple(str, fc.oneof(fc.constant('NIL'), params.map((p) => `("ATTACHMENT" ${p})`)), fc.oneof(fc.constant('NIL'), fc.constant('("EN" "DE")')), str).map(([md5, d, l, loc]) => ` ${md5} ${d} ${l} ${loc}`),
+  );
+  const text = fc.tuple(atom(1, 6), params, str, str, fc.constantFrom('"7BIT"', '"BASE64"'), fc.nat(1e6), fc.nat(1e4), ext).map(([sub, p, id, desc, enc, size, lines, e]) => `("TEXT" "${sub}" ${p} ${id} ${desc} ${enc} ${size} ${lines}${e})`);
+  const basic = fc.tuple(upper(1, 6).filter((t) => t !== 'TEXT' && t !== 'MESSAGE'), atom(1, 6), params, str, fc.nat(1e6), ext).map(([t, sub, p, desc, size, e]) => `("${t}" "${sub}" ${p} NIL ${desc} "BASE64" ${size}${e})`);
+  const leaf = fc.oneof(text, basic);
+  if (depth <= 0) return leaf;
+  const inner = bodyWire(depth - 1);
+  const multi = fc.tuple(fc.array(inner, { minLength: 1, maxLength: 3 }), atom(1, 8), fc.oneof(fc.constant(''), params.map((p) => ` ${p} NIL NIL NIL`))).map(([parts, sub, e]) => `(${parts.join('')} "${sub}"${e})`);
+  return fc.oneof(leaf, multi);
+}
+
+/** A BODYSTRUCTURE value (single parts, multiparts, extension data, a Latin-1-free non-ASCII parameter). */
+export function bodyStructure(): fc.Arbitrary<BodyStructure> {
+  return bodyWire(2).map((w) => (parseResponse(`* 1 FETCH (BODYSTRUCTURE ${w})\r\n`) as { attributes: FetchAttributes }).attributes.bodyStructure!);
+}
+
+/** FETCH attributes: every modelled attribute, BODYSTRUCTURE and INTERNALDATE included. */
+export function fetchAttributes(): fc.Arbitrary<FetchAttributes> {
+  return fc.record(
+    {
+      uid: nz,
+      flags: fc.array(responseFlag, { maxLength: 4 }),
+      rfc822Size: fc.nat(1e9),
+      envelope: envelope(),
+      bodyStructure: bodyStructure(),
+      sections: fc.array(
+        fc.oneof(
+          fc.record({ name: fc.constant('BODY[]'), section: fc.constant(''), origin: fc.constant(null), data: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }),
+          fc.record({ name: fc.constant('BINARY[1]'), section: fc.constant('1'), origin: fc.constant(null), data: fc.uint8Array({ maxLength: 40 }) }),
+        ),
+        { minLength: 1, maxLength: 1 },
+      ),
+      modseq: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
+      emailId: objectId,
+      threadId: fc.option(objectId, { nil: null }),
+      saveDate: fc.option(fc.constant('01-Jan-2024 10:00:00 +0000'), { nil: null }),
+      preview: fc.option(text, { nil: null }),
+      gmailMessageId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
+      gmailThreadId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
+      gmailLabels: fc.array(fc.oneof(fc.constantFrom('\\Inbox', '\\Sent', '\\Important'), mailboxName()), { maxLength: 3 }),
+      binarySizes: fc.dictionary(fc.constantFrom('1', '2', '1.2'), fc.nat(1e9), { minKeys: 1, maxKeys: 2 }),
+    },
+    { requiredKeys: [] },
+  ).chain((a) =>
+    fc.option(fc.constantFrom(...INTERNAL_DATES), { nil: undefined }).map((d) =>
+      d === undefined ? a : { ...a, internalDateText: d, internalDate: (parseResponse(`* 1 FETCH (INTERNALDATE "${d}")\r\n`) as { attributes: FetchAttributes }).attributes.internalDate! },
+    ),
+  );
+}
+
+const nstr = fc.option(anyString, { nil: null });
+const threadTree: fc.Arbitrary<ThreadNode[]> = fc.array(fc.oneof(nz.map((n): ThreadNode => n), fc.array(nz, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 4 });
+const partialResult = fc
+  .tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), fc.boolean(), fc.option(sequenceSet(), { nil: null }))
+  .map(([a, b, neg, set]): PartialResult => ({ kind: 'partial', start: neg ? -a : a, end: neg ? -b : b, set }));
+const namespace = fc.option(
+  fc.array(
+    fc.record(
+      { prefix: anyString, delimiter: fc.constantFrom('/', '.', null), extensions: fc.dictionary(fc.constantFrom('X-PARAM', 'TRANSLATION'), fc.array(anyString, { minLength: 1, maxLength: 2 }), { minKeys: 1, maxKeys: 2 }) },
+      { requiredKeys: ['prefix', 'delimiter'] },
+    ),
+    { minLength: 1, maxLength: 2 },
+  ),
+  { nil: null },
+);
+
+/** The untagged kinds beyond the basic ones: STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH. */
+function moreResponses(): fc.Arbitrary<Response> {
+  const u = <T extends object>(rec: fc.Arbitrary<T>) => rec.map((x) => ({ type: 'untagged' as const, ...x }));
+  return fc.oneof(
+    u(fc.record({ kind: fc.constant('STATUS' as const), mailbox: mailboxName(), attributes: fc.record({ MESSAGES: fc.nat(1e9), UIDNEXT: nz, HIGHESTMODSEQ: modseqArb, APPENDLIMIT: fc.option(fc.nat(1e9), { nil: null }), MAILBOXID: objectId }, { requiredKeys: [] }) })),
+    u(
+      fc.record({
+        kind: fc.constant('ESEARCH' as const),
+        tag: fc.option(anyString, { nil: null }),
+        uid: fc.boolean(),
+        results: fc.record({ MIN: nz, MAX: nz, COUNT: fc.nat(1e9), ALL: sequenceSet(), MODSEQ: modseqArb, PARTIAL: partialResult, RELEVANCY: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }) }, { requiredKeys: [] }),
+      }),
+    ),
+    u(fc.record({ kind: fc.constant('THREAD' as const), threads: fc.array(threadTree, { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('NAMESPACE' as const), personal: namespace, otherUsers: namespace, shared: namespace })),
+    u(fc.record({ kind: fc.constant('QUOTA' as const), root: anyString, resources: fc.array(fc.record({ name: upper(), usage: fc.nat(1e9), limit: fc.nat(1e9) }), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('QUOTAROOT' as const), mailbox: mailboxName(), roots: fc.array(anyString, { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('ID' as const), params: fc.option(fc.dictionary(anyString, nstr, { maxKeys: 3 }), { nil: null }) })),
+    u(fc.record({ kind: fc.constant('ACL' as const), mailbox: mailboxName(), rights: fc.array(fc.record({ identifier: anyString, rights: atom(1, 6) }), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('LISTRIGHTS' as const), mailbox: mailboxName(), identifier: anyString, required: atom(0, 4), optional: fc.array(atom(1, 4), { maxLength: 3 }) })),
+    u(fc.record({ kind: fc.constant('MYRIGHTS' as const), mailbox: mailboxName(), rights: atom(0, 8) })),
+    u(
+      fc.oneof(
+        fc.record({ kind: fc.constant('METADATA' as const), mailbox: mailboxName(), entries: fc.array(fc.record({ entry: atom(1, 10).map((a) => `/shared/${a}`), value: fc.option(fc.uint8Array({ maxLength: 20 }), { nil: null }) }), { minLength: 1, maxLength: 3 }), names: fc.constant(null) }),
+        fc.record({ kind: fc.constant('METADATA' as const), mailbox: mailboxName(), entries: fc.constant(null), names: fc.array(atom(1, 10).map((a) => `/private/${a}`), { minLength: 1, maxLength: 3 }) }),
+      ),
+    ),
+    u(
+      fc
+        .record({ name: upper(1, 6).map((n) => `X${n}`), text: lineText, number: fc.option(fc.nat(1e6), { nil: undefined }), literals: fc.option(fc.array(fc.record({ octets: fc.uint8Array({ maxLength: 10 }), binary: fc.boolean(), text: lineText }), { minLength: 1, maxLength: 2 }), { nil: undefined }) })
+        .map(({ name, text, number, literals: lits }) => {
+          // Text before a plain literal does not end in "~" (that would announce literal8): the encoder refuses it.
+          const literals = lits?.map((l, i, all) => (!(all[i + 1]?.binary ?? true) ? { ...l, text: l.text.replace(/~+$/, '') } : l));
+          const first = literals && !literals[0]!.binary ? text.replace(/~+$/, '') : text;
+          const t = literals ? first : first.replace(/^ +/, '');
+          const base = { kind: 'UNKNOWN' as const, name, text: literals ? t : t.trimEnd() === '' ? '' : t };
+          return { ...base, ...(number === undefined ? {} : { number }), ...(literals ? { literals } : {}) };
+        }),
+    ),
+    u(fc.record({ kind: fc.constant('UIDFETCH' as const), uid: nz, attributes: fetchAttributes() })),
+  ) as fc.Arbitrary<Response>;
+}
+
+/** An IMAP response: every kind the encoder writes (STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH included), with non-ASCII strings and flags. */
 export function response(): fc.Arbitrary<Response> {
   return fc.oneof(
+    moreResponses(),
     fc.record({ type: fc.constant('tagged' as const), tag: fc.stringMatching(/^[A-Za-z0-9.\]]{1,6}$/), status: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('continuation' as const), code: fc.constant(null), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('OK' as const, 'NO' as const, 'BAD' as const, 'BYE' as const, 'PREAUTH' as const), code: responseCode(), text }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('CAPABILITY' as const, 'ENABLED' as const), capabilities: fc.array(atom(), { maxLength: 5 }) }),
-    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(flag, { maxLength: 5 }) }),
+    fc.record({ type: fc.constant('untagged' as const), kind: fc.constant('FLAGS' as const), flags: fc.array(responseFlag, { maxLength: 5 }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('LIST' as const, 'LSUB' as const), attributes: fc.array(fc.constantFrom('\\Noselect', '\\HasChildren', '\\Sent'), { maxLength: 2 }), delimiter: fc.constantFrom('/', '.', null), mailbox: mailboxName(), extended: fc.oneof(fc.constant({}), fc.record({ CHILDINFO: fc.constant(['SUBSCRIBED']) }), fc.record({ OLDNAME: mailboxName() })) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('SEARCH' as const, 'SORT' as const), numbers: fc.array(fc.integer({ min: 1, max: 1e6 }), { maxLength: 6 }), modseq: fc.option(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { nil: null }) }),
     fc.record({ type: fc.constant('untagged' as const), kind: fc.constantFrom('EXISTS' as const, 'RECENT' as const, 'EXPUNGE' as const), number: fc.integer({ min: 0, max: 1e9 }) }),
@@ -83,226 +207,7 @@ export function response(): fc.Arbitrary<Response> {
       type: fc.constant('untagged' as const),
       kind: fc.constant('FETCH' as const),
       seq: fc.integer({ min: 1, max: 1e6 }),
-      attributes: fc.record(
-        {
-          uid: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
-          flags: fc.array(flag, { maxLength: 4 }),
-          rfc822Size: fc.nat(1e9),
-          envelope: envelope(),
-          sections: fc.array(
-            fc.oneof(
-              fc.record({ name: fc.constant('BODY[]'), section: fc.constant(''), origin: fc.constant(null), data: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }),
-              fc.record({ name: fc.constant('BINARY[1]'), section: fc.constant('1'), origin: fc.constant(null), data: fc.uint8Array({ maxLength: 40 }) }),
-            ),
-            { minLength: 1, maxLength: 1 },
-          ),
-          modseq: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
-          emailId: objectId,
-          threadId: fc.option(objectId, { nil: null }),
-          saveDate: fc.option(fc.constant('01-Jan-2024 10:00:00 +0000'), { nil: null }),
-          preview: fc.option(text, { nil: null }),
-          gmailMessageId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
-          gmailThreadId: fc.bigInt({ min: 1n, max: 2n ** 64n - 1n }),
-          gmailLabels: fc.array(fc.oneof(fc.constantFrom('\\Inbox', '\\Sent', '\\Important'), mailboxName()), { maxLength: 3 }),
-          binarySizes: fc.dictionary(fc.constantFrom('1', '2', '1.2'), fc.nat(1e9), { minKeys: 1, maxKeys: 2 }),
-        },
-        { requiredKeys: [] },
-      ),
+      attributes: fetchAttributes(),
     }),
   ) as fc.Arbitrary<Response>;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Commands
-
-/** A string for command arguments: any Unicode text, with CR, LF, quotes and specials often (never NUL). */
-export function commandString(maxLength = 16): fc.Arbitrary<string> {
-  const unit = fc.oneof(
-    fc.constantFrom('\r', '\n', '\r\n', '"', '\\', ' ', '(', ')', '{', '}', '%', '*', '[', ']', '~', '+'),
-    fc.integer({ min: 1, max: 0x7f }).map((c) => String.fromCharCode(c)),
-    fc.constantFrom('é', 'Ж', '日本', '😀'),
-  );
-  return fc.string({ unit, maxLength });
-}
-
-const upperAtom = (min = 1, max = 10) => fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ-'.split('')), minLength: min, maxLength: max }).filter((s) => s !== 'NIL');
-const keyword = atom(1, 8).map((a) => `$${a}`);
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const searchDate = fc.tuple(fc.integer({ min: 1, max: 31 }), fc.constantFrom(...MONTHS, 'MAR', 'dec'), fc.integer({ min: 1970, max: 2100 })).map(([d, m, y]) => `${d}-${m}-${y}`);
-const modseq = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n });
-const seqOrSaved: fc.Arbitrary<SequenceSetOrSaved> = fc.oneof({ weight: 5, arbitrary: sequenceSet() }, { weight: 1, arbitrary: fc.constant('$' as const) });
-const partPath = fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 3 });
-const partial = fc.option(fc.record({ offset: fc.nat(1e9), length: fc.integer({ min: 1, max: 1e9 }) }), { nil: null });
-
-/** A search key tree (every key kind except RAW), nested up to a few levels. */
-export function searchKey(): fc.Arbitrary<SearchKey> {
-  const leaf: fc.Arbitrary<SearchKey> = fc.oneof(
-    fc.record({ key: fc.constantFrom('ALL', 'ANSWERED', 'DELETED', 'DRAFT', 'FLAGGED', 'NEW', 'OLD', 'RECENT', 'SEEN', 'UNANSWERED', 'UNDELETED', 'UNDRAFT', 'UNFLAGGED', 'UNSEEN', 'SAVEDATESUPPORTED') }),
-    fc.record({ key: fc.constantFrom('BCC', 'BODY', 'CC', 'FROM', 'SUBJECT', 'TEXT', 'TO', 'X-GM-RAW'), value: commandString() }),
-    fc.record({ key: fc.constant('HEADER' as const), field: commandString(), value: commandString() }),
-    fc.record({ key: fc.constantFrom('KEYWORD', 'UNKEYWORD'), flag: keyword }),
-    fc.record({ key: fc.constantFrom('BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTON', 'SENTSINCE', 'SAVEDBEFORE', 'SAVEDON', 'SAVEDSINCE'), date: searchDate }),
-    fc.record({ key: fc.constantFrom('LARGER', 'SMALLER'), value: fc.nat(2 ** 40) }),
-    fc.record({ key: fc.constantFrom('OLDER', 'YOUNGER'), value: fc.integer({ min: 1, max: 1e9 }) }),
-    fc.record({ key: fc.constantFrom('UID', 'SEQUENCE'), set: seqOrSaved }),
-    fc.record({ key: fc.constant('MODSEQ' as const), modseq, entry: fc.option(fc.record({ name: fc.constantFrom('/flags/\\draft', '/flags/$label', '/flags/\\seen'), type: fc.constantFrom('priv' as const, 'shared' as const, 'all' as const) }), { nil: null }) }),
-    fc.record({ key: fc.constantFrom('X-GM-MSGID', 'X-GM-THRID'), id: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
-    fc.record({ key: fc.constantFrom('EMAILID', 'THREADID'), id: objectId }),
-  ) as fc.Arbitrary<SearchKey>;
-  const { key } = fc.letrec<{ key: SearchKey }>((tie) => ({
-    key: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      leaf,
-      fc.record({ key: fc.constantFrom('NOT' as const, 'FUZZY' as const), criterion: tie('key') }),
-      fc.record({ key: fc.constant('OR' as const), left: tie('key'), right: tie('key') }),
-      fc.record({ key: fc.constant('AND' as const), criteria: fc.array(tie('key'), { minLength: 1, maxLength: 3 }) }),
-    ) as fc.Arbitrary<SearchKey>,
-  }));
-  return key;
-}
-
-const searchReturn: fc.Arbitrary<SearchReturnOption[] | undefined> = fc.option(
-  fc.array(
-    fc.oneof(
-      fc.constantFrom('MIN' as const, 'MAX' as const, 'ALL' as const, 'COUNT' as const, 'SAVE' as const),
-      fc.tuple(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1e6 }), fc.boolean()).map(([a, b, neg]) => ({ partial: (neg ? [-a, -b] : [a, b]) as [number, number] })),
-    ),
-    { maxLength: 3 },
-  ),
-  { nil: undefined },
-);
-
-/** A FETCH item (not a macro). */
-export function fetchItem(): fc.Arbitrary<FetchItem> {
-  const field = fc.constantFrom('DATE', 'From', 'subject', 'X-Mailer', 'Message-ID', 'List-Id');
-  const section: fc.Arbitrary<FetchSection> = fc.oneof(
-    fc.record({ part: partPath, text: fc.constant(null), fields: fc.constant([]) }),
-    fc.record({ part: partPath, text: fc.constantFrom('HEADER' as const, 'TEXT' as const), fields: fc.constant([]) }),
-    fc.record({ part: partPath.filter((p) => p.length > 0), text: fc.constant('MIME' as const), fields: fc.constant([]) }),
-    fc.record({ part: partPath, text: fc.constantFrom('HEADER.FIELDS' as const, 'HEADER.FIELDS.NOT' as const), fields: fc.array(field, { minLength: 1, maxLength: 3 }) }),
-  );
-  return fc.oneof(
-    fc.record({ item: fc.constantFrom('FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'UID', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'MODSEQ', 'EMAILID', 'THREADID', 'SAVEDATE', 'PREVIEW', 'X-GM-MSGID', 'X-GM-THRID', 'X-GM-LABELS') }),
-    fc.record({ item: fc.constant('BODY[]' as const), peek: fc.boolean(), section, partial }),
-    fc.record({ item: fc.constant('BINARY[]' as const), peek: fc.boolean(), part: partPath, partial }),
-    fc.record({ item: fc.constant('BINARY.SIZE' as const), part: partPath }),
-  ) as fc.Arbitrary<FetchItem>;
-}
-
-const appendDate = fc.tuple(fc.integer({ min: 1, max: 31 }), fc.constantFrom(...MONTHS), fc.integer({ min: 1970, max: 2099 }), fc.constantFrom('+0000', '-0800', '+0530')).map(([d, m, y, z]) => `${String(d).padStart(2, ' ')}-${m}-${y} 21:52:25 ${z}`);
-
-/**
- * An IMAP command of any kind `encodeCommand` writes, with values that survive
- * `parseCommand(encodeCommand(c))` unchanged (keywords upper-case, as the parser returns them).
- */
-export function command(): fc.Arbitrary<Command> {
-  const tag = fc.stringMatching(/^[A-Za-z0-9.\]]{1,8}$/);
-  const box = mailboxName();
-  const str = commandString();
-  const uid = fc.boolean();
-  const flags = fc.array(flag, { maxLength: 4 });
-  const ids = fc.oneof(atom(1, 12), str);
-  const criteria = fc.array(searchKey(), { minLength: 1, maxLength: 3 });
-  const charset = fc.constantFrom('UTF-8', 'US-ASCII', 'ISO-8859-1');
-  const r = <T>(x: { [K in keyof T]: fc.Arbitrary<T[K]> }) => fc.record(x as never) as fc.Arbitrary<never>;
-  const kinds: fc.Arbitrary<Command>[] = [
-    r({ tag, command: fc.constantFrom('CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'IDLE', 'CHECK', 'CLOSE', 'UNSELECT', 'NAMESPACE', 'EXPUNGE', 'UNAUTHENTICATE') }),
-    r({ tag, command: fc.constant('LOGIN'), user: str, password: str }),
-    r({ tag, command: fc.constant('AUTHENTICATE'), mechanism: fc.constantFrom('PLAIN', 'XOAUTH2', 'SCRAM-SHA-256'), initialResponse: fc.option(fc.constantFrom('=', 'dGVzdAB0ZXN0AHRlc3Q='), { nil: null }) }),
-    r({ tag, command: fc.constant('ENABLE'), capabilities: fc.array(fc.constantFrom('CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'IMAP4rev2'), { minLength: 1, maxLength: 3 }) }),
-    fc
-      .record({
-        tag,
-        command: fc.constantFrom('SELECT' as const, 'EXAMINE' as const),
-        mailbox: box,
-        condstore: fc.boolean(),
-        qresync: fc.option(
-          fc.record({
-            uidValidity: fc.integer({ min: 1, max: 2 ** 32 - 1 }),
-            modseq,
-            knownUids: fc.option(sequenceSet(), { nil: null }),
-            seqMatch: fc.option(fc.record({ sequences: sequenceSet(), uids: sequenceSet() }), { nil: null }),
-          }),
-          { nil: undefined },
-        ),
-      })
-      .map(({ condstore, qresync, ...c }) => ({
-        ...c,
-        ...(condstore ? { condstore } : {}),
-        ...(qresync ? { qresync: qresync.knownUids === null ? { ...qresync, seqMatch: null } : qresync } : {}),
-      })),
-    fc.record({ tag, command: fc.constant('CREATE' as const), mailbox: box, use: fc.option(fc.array(fc.constantFrom('\\Drafts', '\\Sent', '\\Archive', '\\Junk', '\\Trash', '\\All', '\\Flagged', '\\Important'), { maxLength: 2 }), { nil: undefined }) }).map(({ use, ...c }) => (use ? { ...c, use } : c)),
-    r({ tag, command: fc.constantFrom('DELETE', 'SUBSCRIBE', 'UNSUBSCRIBE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL'), mailbox: box }),
-    r({ tag, command: fc.constant('RENAME'), from: box, to: box }),
-    fc
-      .record({
-        tag,
-        command: fc.constant('LIST' as const),
-        selection: fc.option(fc.uniqueArray(fc.constantFrom('SUBSCRIBED' as const, 'REMOTE' as const, 'RECURSIVEMATCH' as const, 'SPECIAL-USE' as const), { maxLength: 3 }), { nil: undefined }),
-        reference: fc.oneof(fc.constant(''), box),
-        pattern: fc.oneof(fc.constantFrom('*', '%', 'INBOX/%'), box, fc.array(fc.oneof(fc.constantFrom('*', '%'), box), { minLength: 1, maxLength: 3 })),
-        returnOptions: fc.option(fc.array(fc.oneof(fc.constantFrom('SUBSCRIBED' as const, 'CHILDREN' as const, 'SPECIAL-USE' as const, 'MYRIGHTS' as const), fc.record({ status: fc.array(fc.constantFrom('MESSAGES', 'UNSEEN', 'UIDNEXT', 'SIZE'), { minLength: 1, maxLength: 3 }) })), { maxLength: 3 }), { nil: undefined }),
-      })
-      .map(({ selection, returnOptions, ...c }) => ({ ...c, ...(selection ? { selection } : {}), ...(returnOptions ? { returnOptions } : {}) })),
-    r({ tag, command: fc.constant('LSUB'), reference: fc.oneof(fc.constant(''), box), pattern: fc.oneof(fc.constantFrom('*', '%'), box) }),
-    r({ tag, command: fc.constant('STATUS'), mailbox: box, items: fc.array(fc.constantFrom('MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'MAILBOXID'), { minLength: 1, maxLength: 4 }) }),
-    r({
-      tag,
-      command: fc.constant('APPEND'),
-      mailbox: box,
-      messages: fc.array(
-        fc.oneof(
-          fc.record({ flags: fc.option(flags, { nil: null }), date: fc.option(appendDate, { nil: null }), message: fc.uint8Array({ min: 1, maxLength: 60 }), binary: fc.constant(false) }),
-          fc.record({ flags: fc.option(flags, { nil: null }), date: fc.option(appendDate, { nil: null }), message: fc.uint8Array({ maxLength: 60 }), binary: fc.constant(true) }),
-        ),
-        { minLength: 1, maxLength: 3 },
-      ),
-    }),
-    fc
-      .record({
-        tag,
-        command: fc.constant('FETCH' as const),
-        uid,
-        set: seqOrSaved,
-        items: fc.oneof({ weight: 1, arbitrary: fc.constantFrom('ALL' as const, 'FAST' as const, 'FULL' as const).map((item) => [{ item }] as FetchItem[]) }, { weight: 5, arbitrary: fc.array(fetchItem(), { minLength: 1, maxLength: 4 }) }),
-        changedSince: fc.option(modseq, { nil: undefined }),
-        vanished: fc.boolean(),
-      })
-      .map(({ changedSince, vanished, ...c }) => ({ ...c, ...(changedSince !== undefined ? { changedSince } : {}), ...(vanished && c.uid && changedSince !== undefined ? { vanished } : {}) })),
-    r({ tag, command: fc.constant('STORE'), uid, set: seqOrSaved, operation: fc.constantFrom('set', 'add', 'remove'), silent: fc.boolean(), flags, unchangedSince: fc.option(fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), { nil: null }) }),
-    r({ tag, command: fc.constantFrom('COPY', 'MOVE'), uid, set: seqOrSaved, mailbox: box }),
-    fc.record({ tag, command: fc.constant('SEARCH' as const), uid, returnOptions: searchReturn, charset: fc.option(charset, { nil: null }), criteria }).map(({ returnOptions, ...c }) => (returnOptions ? { ...c, returnOptions } : c)),
-    fc
-      .record({
-        tag,
-        command: fc.constant('SORT' as const),
-        uid,
-        returnOptions: searchReturn,
-        sort: fc.array(fc.record({ key: fc.constantFrom('ARRIVAL' as const, 'CC' as const, 'DATE' as const, 'FROM' as const, 'SIZE' as const, 'SUBJECT' as const, 'TO' as const, 'DISPLAYFROM' as const, 'DISPLAYTO' as const), reverse: fc.boolean() }), { minLength: 1, maxLength: 3 }),
-        charset,
-        criteria,
-      })
-      .map(({ returnOptions, ...c }) => (returnOptions ? { ...c, returnOptions } : c)),
-    r({ tag, command: fc.constant('THREAD'), uid, algorithm: fc.constantFrom('ORDEREDSUBJECT', 'REFERENCES', 'REFS'), charset, criteria }),
-    r({ tag, command: fc.constant('UID EXPUNGE'), set: seqOrSaved }),
-    r({ tag, command: fc.constant('ID'), params: fc.option(fc.dictionary(atom(1, 10), fc.option(str, { nil: null }), { maxKeys: 4 }), { nil: null }) }),
-    r({ tag, command: fc.constant('GETQUOTA'), root: str }),
-    r({ tag, command: fc.constant('SETQUOTA'), root: str, limits: fc.array(fc.record({ resource: fc.constantFrom('STORAGE', 'MESSAGE', 'MAILBOX', 'ANNOTATION-STORAGE'), limit: fc.nat(2 ** 50) }), { maxLength: 3 }) }),
-    r({ tag, command: fc.constant('SETACL'), mailbox: box, identifier: ids, mode: fc.constantFrom('set', 'add', 'remove'), rights: fc.string({ unit: fc.constantFrom(...'lrswipkxtecdan'.split('')), minLength: 1, maxLength: 8 }) }),
-    r({ tag, command: fc.constantFrom('DELETEACL', 'LISTRIGHTS'), mailbox: box, identifier: ids }),
-    r({
-      tag,
-      command: fc.constant('GETMETADATA'),
-      mailbox: fc.oneof(fc.constant(''), box),
-      entries: fc.array(fc.oneof(fc.constantFrom('/shared/comment', '/private/comment', '/shared/vendor/x'), str.map((s) => `/private/${s}`)), { minLength: 1, maxLength: 3 }),
-      maxSize: fc.option(fc.nat(1e9), { nil: null }),
-      depth: fc.constantFrom('0' as const, '1' as const, 'infinity' as const, null),
-    }),
-    r({ tag, command: fc.constant('SETMETADATA'), mailbox: fc.oneof(fc.constant(''), box), entries: fc.array(fc.record({ entry: fc.oneof(fc.constantFrom('/shared/comment', '/private/comment'), str.map((s) => `/shared/${s}`)), value: fc.option(fc.uint8Array({ maxLength: 40 }), { nil: null }) }), { minLength: 1, maxLength: 3 }) }),
-    r({ tag, command: fc.constant('COMPRESS'), mechanism: fc.constant('DEFLATE') }),
-    r({ tag, command: fc.constant('UNKNOWN'), name: upperAtom(3, 10).filter((n) => !KNOWN_COMMANDS.has(n)), text: fc.constantFrom('', 'a b (c)', '"quoted" 1:*') }),
-  ];
-  return fc.oneof(...kinds);
-}
-
-const KNOWN_COMMANDS = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'IDLE', 'CHECK', 'CLOSE', 'UNSELECT', 'NAMESPACE', 'EXPUNGE', 'UNAUTHENTICATE', 'LOGIN', 'AUTHENTICATE', 'ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'SUBSCRIBE', 'UNSUBSCRIBE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'RENAME', 'LIST', 'LSUB', 'STATUS', 'APPEND', 'FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'SORT', 'THREAD', 'UID', 'ID', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS']);

@@ -8,4 +8,4 @@
 
 export * as smtp from './smtp';
 export * as pop3 from './pop3';
-export * as imap from './imap';
+export * as imap from './imap-namespace';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ProtocolError, imap } from '../../src/index';
-import * as arb from '../../src/testing/imap';
+import * as arb from '../../src/testing/imap-namespace';
 import { concat, enc, splitAt } from '../helpers/bytes';
 
 const S = imap.SequenceSet.from([1]);

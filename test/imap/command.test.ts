@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ProtocolError, imap } from '../../src/index';
-import * as arb from '../../src/testing/imap';
+import * as arb from '../../src/testing/imap-namespace';
 import { bytewise, concat, dec, enc, splitAt } from '../helpers/bytes';
 
 const wire = (frags: imap.CommandFragment[]) => frags.map((f) => [dec(f.data), f.waitForContinuation] as const);
@@ -33,7 +33,7 @@ describe('rfc3501 6 commands: parse', () => {
     const msg = 'Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\nSubject: afternoon meeting\r\n\r\nHello Joe\r\n';
     const c = parse(`A003 APPEND saved-messages (\\Seen) "07-Feb-1994 21:52:25 -0800" {${msg.length}}\r\n${msg}`) as imap.AppendCommand;
     expect(c).toMatchObject({ command: 'APPEND', mailbox: 'saved-messages', messages: [{ flags: ['\\Seen'], date: '07-Feb-1994 21:52:25 -0800', binary: false }] });
-    expect(dec(c.messages[0]!.message)).toBe(msg);
+    expect(dec((c.messages[0] as imap.AppendLiteralMessage).message as Uint8Array)).toBe(msg);
   });
 
   it('6.4 FETCH, STORE, COPY, UID variants, SEARCH, UID EXPUNGE, MOVE', () => {

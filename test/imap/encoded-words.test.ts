@@ -40,3 +40,27 @@ describe('resolveAddresses', () => {
     ]);
   });
 });
+
+describe('rfc2047 6.2 adjacent encoded words and rfc2231 parameters (issue 15)', () => {
+  it('a character split across two adjacent words joins before decoding: =?UTF-8?Q?=C3?= =?UTF-8?Q?=A9?=', () => {
+    expect(imap.decodeEncodedWords('=?UTF-8?Q?=C3?= =?UTF-8?Q?=A9?=')).toBe('é');
+    expect(imap.decodeEncodedWords('Re: =?UTF-8?B?w6k=?=\r\n =?UTF-8?Q?t=C3?=\t=?utf-8?Q?=A9_ok?= end')).toBe('Re: été ok end');
+    // Different charsets are decoded apart; plain text between words is kept.
+    expect(imap.decodeEncodedWords('=?ISO-8859-1?Q?=E9?= =?UTF-8?Q?=C3=A9?=')).toBe('éé');
+    expect(imap.decodeEncodedWords('=?UTF-8?Q?a?= b =?UTF-8?Q?c?=')).toBe('a b c');
+    expect(imap.decodeEncodedWords('=?X-UNKNOWN?Q?a?= =?UTF-8?Q?b?=')).toBe('=?X-UNKNOWN?Q?a?= b');
+  });
+
+  it("rfc2231 continuations and charsets: FILENAME*0*=utf-8''... FILENAME*1*=...", () => {
+    expect(imap.decodeParameters({ 'FILENAME*0*': "utf-8''G%C3%B6r", 'FILENAME*1*': '%C3%BCnt%C3%BC1.pdf' })).toEqual({ FILENAME: 'Görüntü1.pdf' });
+    expect(imap.decodeParameters({ 'NAME*': "iso-8859-1'de'G%F6r.txt", CHARSET: 'x' })).toEqual({ NAME: 'Gör.txt', CHARSET: 'x' });
+    expect(imap.decodeParameters({ 'TITLE*1': ' world', 'TITLE*0': 'hello' })).toEqual({ TITLE: 'hello world' });
+    expect(imap.decodeParameters({ FILENAME: 'plain.txt', 'FILENAME*': "utf-8''%E2%82%AC.txt" })).toEqual({ FILENAME: '€.txt' });
+  });
+
+  it('rfc2231 from a real BODYSTRUCTURE', () => {
+    const r = imap.parseResponse('* 1 FETCH (BODYSTRUCTURE ("APPLICATION" "PDF" NIL NIL NIL "BASE64" 10 NIL ("ATTACHMENT" ("FILENAME*0*" "utf-8\'\'%E2%82%AC" "FILENAME*1" " rates.pdf")) NIL NIL))') as imap.UntaggedResponse & { kind: 'FETCH' };
+    const b = r.attributes.bodyStructure as imap.SinglePart;
+    expect(imap.decodeParameters(b.disposition!.params)).toEqual({ FILENAME: '€ rates.pdf' });
+  });
+});

@@ -30,6 +30,13 @@ describe('imap.encodeResponse', () => {
     );
   });
 
+  it('rfc3516: unknown-response text ending in "~" before a plain literal is refused (it would read back as literal8); found by the round-trip property', () => {
+    const r: imap.Response = { type: 'untagged', kind: 'UNKNOWN', name: 'XA', text: '~', literals: [{ octets: new Uint8Array(0), binary: false, text: '' }] };
+    expect(() => imap.encodeResponse(r)).toThrow(TypeError);
+    const binary: imap.Response = { type: 'untagged', kind: 'UNKNOWN', name: 'XA', text: 'a', literals: [{ octets: Uint8Array.of(0, 1), binary: true, text: '' }] };
+    expect(new imap.ResponseParser().push(imap.encodeResponse(binary))).toEqual([binary]);
+  });
+
   it('strings with CR, LF or NUL become literals, never raw line breaks', () => {
     const wire = imap.encodeResponse({ type: 'untagged', kind: 'LIST', attributes: [], delimiter: '/', mailbox: 'a\r\nA1 OK injected', extended: {} }, { utf8Accept: true });
     expect(dec(wire)).toBe('* LIST () "/" {17}\r\na\r\nA1 OK injected\r\n');

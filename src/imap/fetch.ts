@@ -1,0 +1,335 @@
+/**
+ * FETCH response data (RFC 9051 7.5.2, RFC 3501 7.4.2 and extensions: CONDSTORE MODSEQ,
+ * BINARY, OBJECTID, SAVEDATE, PREVIEW, Gmail X-GM-*): `msg-att`, read straight from the bytes
+ * into {@link FetchAttributes}, and written back.
+ *
+ * @packageDocumentation
+ */
+
+import { readBody, writeBody } from './body';
+import { readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
+import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
+import { decodeText, readValue, valueText, writeValue, type Reader, type StreamedLiteral, type Value, type WireWriter } from './syntax';
+import type { BodySection, FetchAttributes } from './types';
+
+const DQUOTE = 0x22;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const LT = 0x3c;
+const GT = 0x3e;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+/** Attribute names: atom characters up to "[" (a section follows) — "]" and "[" end the name. */
+const ATT_NAME: Uint8Array = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0x21; c < 0x7f; c++) if (!'(){"[]'.includes(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
+/** What the reader is inside of, for labelling streamed literals: the FETCH item name and the ENVELOPE field. */
+export interface FetchLabel extends EnvelopeLabel {
+  /** The FETCH item being read, e.g. `BODY[HEADER.FIELDS (A B)]` or `ENVELOPE`. */
+  item: string | null;
+  /** The FETCH message number (or UID of a UIDFETCH). */
+  seq: number | null;
+}
+
+/** Reads the value of a body section: nstring (lenient: an atom or number stands for its text). */
+function sectionData(r: Reader): Uint8Array | StreamedLiteral | null {
+  const c = r.peek();
+  // Yandex answers `BODY[2] )` with no value at all: the section is NIL (named leniency
+  // "section without a value").
+  if (c === RPAREN || c < 0) return null;
+  if (r.nil()) return null;
+  if (c === DQUOTE || r.atLiteral()) return r.string();
+  const v = readValue(r);
+  return new TextEncoder().encode(valueText(v) ?? '');
+}
+
+/**
+ * section = "[" [section-spec] "]", section-binary = "[" [section-part] "]": the text inside
+ * the brackets, read forward to the "]" that closes it (the header list of
+ * `HEADER.FIELDS (A B)` may hold spaces; its parentheses are counted). Returns the text.
+ */
+function readSectionText(r: Reader): string {
+  r.expect(LBRACKET);
+  const l = r.line;
+  const start = r.pos;
+  let p = start;
+  let depth = 0;
+  for (; p < l.length; p++) {
+    const c = l[p]!;
+    if (c === RBRACKET && depth === 0) break;
+    if (c === DQUOTE) {
+      // a quoted header name inside the list
+      p++;
+      while (p < l.length && l[p] !== DQUOTE) p += l[p] === 0x5c ? 2 : 1;
+    } else if (c === LPAREN) depth++;
+    else if (c === RPAREN) depth--;
+  }
+  if (p >= l.length) {
+    r.pos = l.length;
+    throw r.error('unterminated section');
+  }
+  r.pos = p + 1;
+  let s = '';
+  for (let i = start; i < p; i++) {
+    const c = l[i]!;
+    s += String.fromCharCode(c >= 0x61 && c <= 0x7a ? c - 0x20 : c);
+  }
+  return s;
+}
+
+/** `<` number `>` after a section: the origin of a partial fetch. */
+function readOrigin(r: Reader): number | null {
+  if (!r.accept(LT)) return null;
+  const n = r.number();
+  r.expect(GT);
+  return n;
+}
+
+/** A number where one belongs; lenient: anything else reads as 0 (kept as the old reader did). */
+function looseNumber(r: Reader): number {
+  if (r.atDigit()) return r.number();
+  readValue(r);
+  return 0;
+}
+
+/** A bigint: `n` or `(n)`; anything else 0n. */
+function looseBig(r: Reader): bigint {
+  if (r.peek() === LPAREN) {
+    const items = r.list((x) => (x.atDigit() ? x.number64() : (readValue(x), 0n)));
+    return items[0] ?? 0n;
+  }
+  if (r.atDigit()) return r.number64();
+  readValue(r);
+  return 0n;
+}
+
+/** objectid in parentheses `(id)` (RFC 8474), or a bare one; null for NIL. */
+function objectIdValue(r: Reader): string | null {
+  if (r.nil()) return null;
+  if (r.peek() === LPAREN) {
+    const items = r.list((x) => x.astring());
+    return items[0] ?? '';
+  }
+  return r.astring();
+}
+
+/**
+ * msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"
+ * msg-att-dynamic = "FLAGS" SP "(" [flag-fetch *(SP flag-fetch)] ")" / "MODSEQ" SP "(" mod-sequence-value ")"
+ * msg-att-static = "ENVELOPE" SP envelope / "INTERNALDATE" SP date-time / "RFC822.SIZE" SP number64 /
+ *     "BODY" ["STRUCTURE"] SP body / "BODY" section ["<" number ">"] SP nstring /
+ *     "BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE" section-binary SP number /
+ *     "UID" SP uniqueid / "EMAILID" SP "(" objectid ")" / "THREADID" SP ("(" objectid ")" / nil) /
+ *     "SAVEDATE" SP (date-time / nil) / "PREVIEW" SP nstring / "X-GM-MSGID" / "X-GM-THRID" / "X-GM-LABELS" ...
+ *
+ * Lenient: Domino 9 wraps items in extra parentheses (`(UID 14935 (ENVELOPE (...)) BODYSTRUCTURE
+ * (...))`): an item list where a name belongs is read into the same attributes (named leniency
+ * "nested msg-att"). Unknown attributes are kept as values in `other`.
+ */
+export function readMsgAtt(r: Reader, opts: MailboxReadOptions = {}, label?: FetchLabel): FetchAttributes {
+  const acc: Acc = { a: {}, sections: [], other: null, binarySizes: null };
+  readItems(r, acc, opts, label);
+  const a = acc.a;
+  if (acc.sections.length > 0) a.sections = acc.sections;
+  if (acc.binarySizes) a.binarySizes = acc.binarySizes;
+  if (acc.other) a.other = acc.other;
+  return a as FetchAttributes;
+}
+
+interface Acc {
+  a: Record<string, unknown>;
+  sections: BodySection[];
+  other: Record<string, unknown> | null;
+  binarySizes: Record<string, number> | null;
+}
+
+function readItems(r: Reader, acc: Acc, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+  r.expect(LPAREN);
+  r.enter();
+  r.spaces();
+  while (!r.accept(RPAREN)) {
+    if (r.atLineEnd()) throw r.error('unterminated FETCH data');
+    if (r.peek() === LPAREN) {
+      readItems(r, acc, opts, label);
+      r.spaces();
+      continue;
+    }
+    let name = r.keyword(ATT_NAME);
+    let section: string | null = null;
+    let origin: number | null = null;
+    if (r.peek() === LBRACKET) {
+      section = readSectionText(r);
+      name += `[${section}]`;
+      const o = r.pos;
+      origin = readOrigin(r);
+      if (origin !== null) name += decodeText(r.slice(o));
+    }
+    if (label) label.item = name;
+    r.spaces();
+    readItem(r, acc, name, section, origin, opts, label);
+    if (label) (label.item = null), (label.field = null);
+    r.spaces();
+  }
+  r.leave();
+}
+
+function readItem(r: Reader, acc: Acc, name: string, section: string | null, origin: number | null, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+  const a = acc.a;
+  if (section !== null) {
+    const base = name.slice(0, name.indexOf('['));
+    if (base === 'BODY' || base === 'BINARY' || base === 'BODY.PEEK' || base === 'BINARY.PEEK') {
+      acc.sections.push({ name, section, origin, data: sectionData(r) });
+      return;
+    }
+    if (base === 'BINARY.SIZE') {
+      (acc.binarySizes ??= {})[section] = looseNumber(r);
+      return;
+    }
+    if (base === 'RFC822' && section === '') {
+      // Some servers answer RFC822 as "RFC822[]" (net-imap's fixtures); it is RFC822.
+      acc.sections.push({ name: 'RFC822', section: '', origin: null, data: sectionData(r) ?? null });
+      return;
+    }
+    (acc.other ??= {})[name] = readValue(r);
+    return;
+  }
+  switch (name) {
+    case 'FLAGS':
+      a.flags = r.peek() === LPAREN ? r.list(readFlag) : (readValue(r), []);
+      return;
+    case 'UID':
+      a.uid = looseNumber(r);
+      return;
+    case 'INTERNALDATE': {
+      const t = r.peek() === DQUOTE || r.atLiteral() ? decodeText(r.stringBytes()) : (valueText(readValue(r)) ?? '');
+      a.internalDateText = t;
+      a.internalDate = parseInternalDate(t);
+      return;
+    }
+    case 'RFC822.SIZE':
+      a.rfc822Size = looseNumber(r);
+      return;
+    case 'ENVELOPE':
+      if (r.peek() !== LPAREN) throw r.unexpected('an ENVELOPE list');
+      a.envelope = readEnvelope(r, label);
+      return;
+    case 'BODY':
+    case 'BODYSTRUCTURE':
+      if (r.peek() !== LPAREN) throw r.unexpected('a body structure list');
+      a.bodyStructure = readBody(r);
+      return;
+    case 'RFC822':
+    case 'RFC822.HEADER':
+    case 'RFC822.TEXT':
+      acc.sections.push({ name, section: name === 'RFC822' ? '' : name.slice(7), origin: null, data: sectionData(r) });
+      return;
+    case 'MODSEQ':
+      a.modseq = looseBig(r);
+      return;
+    case 'EMAILID':
+      a.emailId = objectIdValue(r) ?? '';
+      return;
+    case 'THREADID':
+      a.threadId = objectIdValue(r);
+      return;
+    case 'SAVEDATE':
+      a.saveDate = r.nil() ? null : decodeText(r.astringBytes());
+      return;
+    case 'PREVIEW':
+      a.preview = r.nil() ? null : decodeText(r.astringBytes());
+      return;
+    case 'X-GM-MSGID':
+      a.gmailMessageId = looseBig(r);
+      return;
+    case 'X-GM-THRID':
+      a.gmailThreadId = looseBig(r);
+      return;
+    case 'X-GM-LABELS':
+      a.gmailLabels = r.peek() === LPAREN ? r.list((x) => readMailbox(x, opts)) : (readValue(r), []);
+      return;
+    default:
+      (acc.other ??= {})[name] = r.peek() === RPAREN ? { kind: 'nil' } : readValue(r);
+  }
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE; null when malformed. */
+export function parseInternalDate(text: string): Date | null {
+  const m = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[2]!.toUpperCase());
+  if (month < 0) return null;
+  const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const offset = (Number(m[8]) * 60 + Number(m[9])) * (m[7] === '+' ? 1 : -1);
+  return new Date(utc - offset * 60_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+function objectId(id: unknown): string {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(id)) throw new TypeError(`bad object id ${JSON.stringify(id)} (RFC 8474 objectid)`);
+  return id;
+}
+
+const SECTION_NAME = /^(?:BODY|BINARY|BODY\.PEEK|BINARY\.PEEK)\[[^\]\r\n\0]*\](?:<\d+>)?$|^RFC822(?:\.HEADER|\.TEXT)?$/;
+
+/** Writes msg-att (the inverse of {@link readMsgAtt}); throws TypeError / RangeError for fields that would not read back. */
+export function writeMsgAtt(w: WireWriter, a: FetchAttributes, utf8 = false): void {
+  const items: (() => void)[] = [];
+  if (a.uid !== undefined) items.push(() => w.raw('UID ').number(a.uid!));
+  if (a.flags) items.push(() => (w.raw('FLAGS '), writeFlags(w, a.flags!)));
+  if (a.internalDateText !== undefined) items.push(() => w.raw('INTERNALDATE ').string(a.internalDateText!));
+  if (a.rfc822Size !== undefined) items.push(() => w.raw('RFC822.SIZE ').number(a.rfc822Size!));
+  if (a.envelope) items.push(() => (w.raw('ENVELOPE '), writeEnvelope(w, a.envelope!)));
+  if (a.bodyStructure) items.push(() => (w.raw('BODYSTRUCTURE '), writeBody(w, a.bodyStructure!)));
+  if (a.modseq !== undefined) items.push(() => w.raw('MODSEQ (').number(a.modseq!).raw(')'));
+  if (a.emailId !== undefined) items.push(() => w.raw(`EMAILID (${objectId(a.emailId)})`));
+  if (a.threadId !== undefined) items.push(() => w.raw(a.threadId === null ? 'THREADID NIL' : `THREADID (${objectId(a.threadId)})`));
+  if (a.saveDate !== undefined) items.push(() => w.raw('SAVEDATE ').nstring(a.saveDate));
+  if (a.preview !== undefined) items.push(() => w.raw('PREVIEW ').nstring(a.preview));
+  if (a.gmailMessageId !== undefined) items.push(() => w.raw('X-GM-MSGID ').number(a.gmailMessageId!));
+  if (a.gmailThreadId !== undefined) items.push(() => w.raw('X-GM-THRID ').number(a.gmailThreadId!));
+  if (a.gmailLabels !== undefined) {
+    items.push(() => {
+      w.raw('X-GM-LABELS (');
+      a.gmailLabels!.forEach((l, i) => {
+        if (i > 0) w.raw(' ');
+        // Labels are astrings; system labels (\Inbox, \Sent) go as atoms.
+        if (/^\\[A-Za-z]+$/.test(l)) w.raw(l);
+        else writeMailbox(w, l, utf8);
+      });
+      w.raw(')');
+    });
+  }
+  for (const [section, size] of Object.entries(a.binarySizes ?? {})) {
+    // section-binary = "[" [section-part] "]" (RFC 3516): part numbers only.
+    if (!/^(?:[1-9][0-9]*(?:\.[1-9][0-9]*)*)?$/.test(section)) throw new TypeError(`bad BINARY.SIZE section "${section}"`);
+    items.push(() => w.raw(`BINARY.SIZE[${section}] `).number(size));
+  }
+  for (const [name, v] of Object.entries(a.other ?? {})) {
+    if (!/^[A-Z0-9.\-_]+(?:\[[^\]\r\n\0]*\](?:<\d+>)?)?$/i.test(name)) throw new TypeError(`bad FETCH attribute name ${JSON.stringify(name)}`);
+    items.push(() => (w.raw(`${name} `), writeValue(w, v as Value)));
+  }
+  for (const s of a.sections ?? []) {
+    if (typeof s.name !== 'string' || !SECTION_NAME.test(s.name)) throw new TypeError(`bad body section name ${JSON.stringify(s.name)}`);
+    items.push(() => {
+      w.raw(`${s.name} `);
+      if (s.data === null) w.raw('NIL');
+      else if (s.data instanceof Uint8Array) w.literal(s.data, s.name.startsWith('BINARY') && s.data.includes(0));
+      else throw new TypeError('a streamed literal marker cannot be encoded; write its octets with a literal');
+    });
+  }
+  w.raw('(');
+  items.forEach((f, i) => {
+    if (i > 0) w.raw(' ');
+    f();
+  });
+  w.raw(')');
+}
+
