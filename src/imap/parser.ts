@@ -25,8 +25,8 @@ export interface LiteralChunkItem {
   readonly seq: number | null;
   /** The FETCH item the literal belongs to (e.g. `BODY[]`, `BODY[HEADER.FIELDS (A B)]`, `ENVELOPE`), when in one. */
   readonly item: string | null;
-  /** Inside an ENVELOPE: the field (`subject`, `from` ...); otherwise null. */
-  readonly field: string | null;
+  /** Inside an ENVELOPE: the field (`subject`, `from` ...); absent otherwise. */
+  readonly field?: string;
   readonly chunk: Uint8Array;
 }
 
@@ -35,7 +35,8 @@ export interface LiteralEndItem {
   readonly type: 'literal-end';
   readonly seq: number | null;
   readonly item: string | null;
-  readonly field: string | null;
+  /** Inside an ENVELOPE: the field; absent otherwise. */
+  readonly field?: string;
   readonly size: number;
 }
 
@@ -117,10 +118,10 @@ export class ResponseParser {
           break;
         }
         case 'chunk':
-          out.push({ type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, field: this.streamField, chunk: ev.chunk });
+          out.push(this.streamField === null ? { type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, chunk: ev.chunk } : { type: 'literal-chunk', seq: this.streamSeq, item: this.streamItem, field: this.streamField, chunk: ev.chunk });
           break;
         case 'literal-end':
-          out.push({ type: 'literal-end', seq: this.streamSeq, item: this.streamItem, field: this.streamField, size: ev.size });
+          out.push(this.streamField === null ? { type: 'literal-end', seq: this.streamSeq, item: this.streamItem, size: ev.size } : { type: 'literal-end', seq: this.streamSeq, item: this.streamItem, field: this.streamField, size: ev.size });
           break;
         case 'error':
           out.push(errorItem(ev.error));

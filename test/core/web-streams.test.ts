@@ -69,7 +69,7 @@ describe('toTransformStream: a parser as a TransformStream<Uint8Array, Item>', (
     const items = await collect(source(splitAt(wire, [10, 100, 4000, 7000, 8030])).stream.pipeThrough(toTransformStream(new imap.ResponseParser({ literalThreshold: 1024 }))));
     const chunks = items.flatMap((i) => (i.type === 'literal-chunk' ? [i.chunk] : []));
     expect(dec(concat(chunks))).toBe(dec(body));
-    expect(items.filter((i) => i.type === 'literal-end')).toEqual([{ type: 'literal-end', seq: 3, item: 'BODY[]', field: null, size: body.length }]);
+    expect(items.filter((i) => i.type === 'literal-end')).toEqual([{ type: 'literal-end', seq: 3, item: 'BODY[]', size: body.length }]);
     expect(items.at(-1)).toMatchObject({ type: 'tagged', tag: 'A2', status: 'OK' });
   });
 

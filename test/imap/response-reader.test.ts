@@ -136,8 +136,8 @@ describe('streamed literals labelled by the grammar (issue 15)', () => {
     for (const items of [stream(wire), stream(wire, bytewise(wire))]) {
       const ends = items.filter((i) => i.type === 'literal-end');
       expect(ends).toEqual([
-        { type: 'literal-end', seq: 5, item: 'BODY[HEADER.FIELDS (A B)]', field: null, size: 10 },
-        { type: 'literal-end', seq: 5, item: 'BODY[1]<0>', field: null, size: 5 },
+        { type: 'literal-end', seq: 5, item: 'BODY[HEADER.FIELDS (A B)]', size: 10 },
+        { type: 'literal-end', seq: 5, item: 'BODY[1]<0>', size: 5 },
       ]);
     }
   });
