@@ -6,7 +6,6 @@
  */
 
 export * from './types';
-export * from './lexer';
 export * from './syntax';
 export * from './framer';
 export * from './sequence-set';

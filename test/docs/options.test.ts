@@ -82,10 +82,10 @@ describe('docs/options.md lists every option in src/', () => {
 
   it('finds the option interfaces of all three protocols and core', () => {
     // A guard against the extraction itself going blind.
-    for (const name of ['LineFramerOptions', 'smtp.ServerSessionOptions', 'pop3.ResponseParserOptions', 'imap.CommandParserOptions', 'imap.LexerLimits']) {
+    for (const name of ['LineFramerOptions', 'smtp.ServerSessionOptions', 'pop3.ResponseParserOptions', 'imap.CommandParserOptions', 'imap.ReaderLimits']) {
       expect(code.has(name), name).toBe(true);
     }
-    expect(code.get('imap.CommandParserOptions')).toContain('maxDepth'); // inherited from LexerLimits
+    expect(code.get('imap.CommandParserOptions')).toContain('maxDepth'); // inherited from the reader limits
     expect(code.size).toBeGreaterThanOrEqual(20);
   });
 
@@ -156,8 +156,8 @@ describe('documented defaults are the real ones', () => {
     expect(autos[0]!.type === 'auto-reply' && autos[0]!.reply.code).toBe(452);
   });
 
-  it('imap.LexerLimits.maxDepth', () => {
-    const max = sizeOf(documentedDefault('imap.LexerLimits', 'maxDepth'));
+  it('imap.ReaderLimits.maxDepth', () => {
+    const max = sizeOf(documentedDefault('imap.ReaderLimits', 'maxDepth'));
     // FETCH (X-A ( ... )): the attribute list is depth 1, each "(" inside one more.
     const nested = (depth: number) => `* 1 FETCH (X-A ${'('.repeat(depth - 1)}x${')'.repeat(depth - 1)})\r\n`;
     const code = (depth: number) => {
