@@ -3,7 +3,8 @@
 // 'mailwire/smtp' are the same type). Then every relative specifier gets the extension Node's
 // resolution needs ('./xtext' -> './xtext.js'), and each file gets a .d.cts twin pointing at
 // .cjs files, for the `require` condition (the package is "type": "module", so a .d.ts is read
-// as ESM). Run by `npm run build` after tsup.
+// as ESM). Run by `npm run build` after tsup; quiet on success (`npm run demo` and `npm run size`
+// build first and print only their own output).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +23,6 @@ function declarations(dir) {
 }
 
 const SPECIFIER = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]*|\.{1,2})\2/g;
-let files = 0;
 for (const file of declarations(dist)) {
   const text = readFileSync(file, 'utf8');
   const withExt = (ext) =>
@@ -34,6 +34,4 @@ for (const file of declarations(dist)) {
     });
   writeFileSync(file, withExt('.js'));
   writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), withExt('.cjs'));
-  files++;
 }
-console.log(`declarations: ${files} files, .d.ts and .d.cts`);

@@ -20,6 +20,8 @@ export type CommandOf<E> = Extract<E, { readonly type: 'command' }> extends { re
 export type CommandHandler<S extends WireSession<E>, E extends { readonly type: string } = EventOf<S>> = (
   command: CommandOf<E>,
   conn: SocketSession<S, E>,
+  /** The whole event, for what it carries besides the command (POP3: the USER name before PASS). */
+  event: Extract<E, { readonly type: 'command' }>,
 ) => void | Promise<void>;
 
 /** Options of {@link serve}. */
@@ -72,7 +74,7 @@ export function serve<S extends WireSession<E>, E extends { readonly type: strin
           if (event.type === 'command') {
             const command = (event as unknown as { command: CommandOf<E> }).command;
             const handler = options.commands[commandName(command)] ?? options.commands['*'];
-            if (handler) await handler(command, conn);
+            if (handler) await handler(command, conn, event as Extract<E, { readonly type: 'command' }>);
           } else {
             await options.onEvent?.(event, conn);
             if (event.type === 'closed') conn.close();

@@ -23,7 +23,7 @@ export interface WireSession<E extends { readonly type: string }> {
   end(): readonly E[];
   /** Bytes to write, in order. */
   takeOutput(): Uint8Array[];
-  /** The TLS handshake after a `starttls` event completed. */
+  /** The TLS handshake after a `starttls` event completed (called when the session has it). */
   tlsEstablished?(): unknown;
 }
 
@@ -298,10 +298,7 @@ export class SocketSession<S extends WireSession<E>, E extends { readonly type: 
   }
 
   private upgrade(): void {
-    if (this.upgrading || typeof this.session.tlsEstablished !== 'function') {
-      this.failure ??= new Error('the session asked for STARTTLS but has no tlsEstablished()');
-      return;
-    }
+    if (this.upgrading) return;
     const plain = this.current;
     const server = (this.options.role ?? (this.options.serverTls ? 'server' : 'client')) === 'server';
     this.upgrading = true;
@@ -318,7 +315,8 @@ export class SocketSession<S extends WireSession<E>, E extends { readonly type: 
     this.attach(secure);
     secure.once(server ? 'secure' : 'secureConnect', () => {
       this.upgrading = false;
-      const more = this.session.tlsEstablished!();
+      // A session without tlsEstablished() reset itself at the starttls event.
+      const more = typeof this.session.tlsEstablished === 'function' ? this.session.tlsEstablished() : [];
       this.handle(Array.isArray(more) ? (more as readonly E[]) : []); // also wakes whenEncrypted()
     });
   }

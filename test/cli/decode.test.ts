@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeImap, decodePop3, decodeSmtp, toJsonLine } from '../../src/cli/decode';
+import { execFileSync } from 'node:child_process';
+import { decodeBoth, decodeImap, decodePop3, decodeSmtp, lfToCrlf, parseTranscript, toHumanLine, toJsonLine } from '../../src/cli/decode';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(__dirname, '..', '..', 'fixtures', 'transcripts', name)));
 const collect = (f: (print: (x: unknown) => void) => void) => {
@@ -27,5 +28,70 @@ describe('mailwire decode (CLI core)', () => {
     const items = collect((p) => decodeImap(new TextEncoder().encode('* OK [HIGHESTMODSEQ 715194045007] x\r\nbogus\r\n'), false, p));
     expect(items[0]).toMatchObject({ type: 'untagged', code: { modseq: '715194045007' } });
     expect(items[1]).toMatchObject({ type: 'error', error: { code: 'SYNTAX' } });
+  });
+
+  it('--lf: a bare-LF copy of RFC 5321 D.1 decodes to the same items as the CRLF original', () => {
+    const crlf = fixture('smtp-rfc5321-d1.client.txt');
+    const bare = new TextEncoder().encode(new TextDecoder().decode(crlf).replace(/\r\n/g, '\n'));
+    const want = collect((p) => decodeSmtp(crlf, true, p));
+    expect(collect((p) => decodeSmtp(lfToCrlf(bare), true, p))).toEqual(want);
+    // Without the flag the bare LFs are reported, not silently taken.
+    expect(collect((p) => decodeSmtp(bare, true, p)).some((i) => i.type === 'error')).toBe(true);
+    expect(lfToCrlf(crlf)).toBe(crlf); // CRLF input is left alone
+  });
+
+  it('imap --client (rfc3501 6.2.3, 6.3.11, rfc2177): LOGIN with a literal, APPEND, IDLE ... DONE, LOGOUT', () => {
+    const wire = 'A1 LOGIN {5}\r\nsmith {6}\r\nsesame\r\nA2 SELECT INBOX\r\nA3 APPEND INBOX {12}\r\nSubject: x\r\n\r\nA4 IDLE\r\nDONE\r\nA5 LOGOUT\r\n';
+    const items = collect((p) => decodeImap(new TextEncoder().encode(wire), true, p));
+    const commands = items.filter((i) => i.type === 'command').map((i) => (i.command as { command: string }).command);
+    expect(commands).toEqual(['LOGIN', 'SELECT', 'APPEND', 'IDLE', 'LOGOUT']);
+    expect(items.find((i) => (i.command as { command?: string } | undefined)?.command === 'LOGIN')).toMatchObject({ command: { user: 'smith', password: 'sesame' } });
+    expect(items).toContainEqual({ type: 'line', line: 'DONE' });
+    expect(items.filter((i) => i.type === 'error')).toEqual([]);
+  });
+
+  it('--both with C:/S: prefixes (rfc1939 10): each direction through its parser, RETR read as multiline because of the client\'s command', () => {
+    const text = ['S: +OK POP3 server ready', 'C: USER mrose', 'S: +OK', 'C: RETR 1', 'S: +OK 120 octets', 'S: Subject: hi', 'S: ', 'S: ..dot', 'S: .', 'C: QUIT', 'S: +OK bye'].join('\n');
+    const segments = parseTranscript(text);
+    expect(segments).not.toBeInstanceOf(Error);
+    const items = collect((p) => decodeBoth('pop3', segments as Exclude<typeof segments, Error>, p));
+    // Body chunks (however many) collapsed to one "S data" for the order check.
+    const order = items.map((i) => `${i.from} ${i.type}`).filter((x, k, all) => x !== 'S data' || all[k - 1] !== 'S data');
+    expect(order).toEqual(['S response', 'C command', 'S response', 'C command', 'S response', 'S data', 'S data-end', 'C command', 'S response']);
+    const body = items.filter((i) => i.type === 'data').map((i) => (i.chunk as { text: string }).text).join('');
+    expect(body).toBe('Subject: hi\r\n\r\n.dot\r\n');
+  });
+
+  it('--both with JSON lines (smtp): replies and commands, DATA body on the client side', () => {
+    const lines = [
+      { from: 'S', data: '220 mx.example ESMTP\r\n' },
+      { from: 'C', data: 'EHLO c.example\r\n' },
+      { from: 'S', data: '250 mx.example\r\n' },
+      { from: 'C', data: 'DATA\r\n' },
+      { from: 'S', data: '354 go\r\n' },
+      { from: 'C', base64: Buffer.from('Subject: x\r\n\r\nbody\r\n.\r\n').toString('base64') },
+      { from: 'S', data: '250 ok\r\n' },
+    ];
+    const segments = parseTranscript(lines.map((l) => JSON.stringify(l)).join('\n'));
+    const items = collect((p) => decodeBoth('smtp', segments as Exclude<typeof segments, Error>, p));
+    expect(items.map((i) => `${i.from} ${i.type}`)).toEqual(['S reply', 'C command', 'S reply', 'C command', 'S reply', 'C data', 'C data-end', 'S reply']);
+    expect(parseTranscript('{"from":"X","data":"a"}')).toBeInstanceOf(Error);
+    expect(parseTranscript('hello')).toBeInstanceOf(Error);
+  });
+
+  it('--human: one readable line per item, colour only when asked', () => {
+    const item = { from: 'C', type: 'command', command: { verb: 'QUIT' } };
+    expect(toHumanLine(item, false)).toBe('C command {"verb":"QUIT"}');
+    expect(toHumanLine(item, true)).toBe('\u001b[36mC\u001b[0m \u001b[1mcommand\u001b[0m {"verb":"QUIT"}');
+    expect(toHumanLine({ type: 'error', error: { code: 'SYNTAX', message: 'bad' } }, false)).toBe('error SYNTAX: bad');
+  });
+
+  it('the built CLI: --version prints the package version; decode imap --client works; unknown options are refused', () => {
+    const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [cli, '--version'], { encoding: 'utf8' })).toBe(`mailwire ${pkg.version}\n`);
+    const out = execFileSync(process.execPath, [cli, 'decode', 'imap', '--client', '--lf', '-'], { input: 'A1 NOOP\n', encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ type: 'command', command: { tag: 'A1', command: 'NOOP' } });
+    expect(() => execFileSync(process.execPath, [cli, 'decode', 'smtp', '--nope'], { stdio: 'pipe' })).toThrow();
   });
 });

@@ -19,14 +19,6 @@ afterAll(() => {
   for (const s of servers) s.close();
 });
 
-/**
- * Sessions made before the shared `tlsEstablished()` landed on every session lack it; the
- * adapter needs it to resume after the handshake. Adds a no-op only where it is missing.
- */
-function withTls<S extends object>(session: S): S {
-  if (typeof (session as { tlsEstablished?: unknown }).tlsEstablished !== 'function') Object.assign(session, { tlsEstablished: () => [] });
-  return session;
-}
 
 async function listen(server: net.Server): Promise<number> {
   servers.push(server);
@@ -41,12 +33,10 @@ function smtpServer(received: string[], implicit = false): net.Server {
   const body: Uint8Array[] = [];
   return serve<smtp.ServerSession>({
     createSession: () =>
-      withTls(
-        new smtp.ServerSession({
-          domain: 'mx.test',
-          extensions: [{ keyword: 'PIPELINING', params: [] }, { keyword: 'STARTTLS', params: [] }, { keyword: 'AUTH', params: ['PLAIN', 'LOGIN'] }],
-        }),
-      ),
+      new smtp.ServerSession({
+        domain: 'mx.test',
+        extensions: [{ keyword: 'PIPELINING', params: [] }, { keyword: 'STARTTLS', params: [] }, { keyword: 'AUTH', params: ['PLAIN', 'LOGIN'] }],
+      }),
     serverTls: { key: certs.key, cert: certs.cert },
     ...(implicit ? { implicitTls: { key: certs.key, cert: certs.cert } } : {}),
     commands: {
@@ -131,7 +121,7 @@ describe('mailwire/node: POP3 and IMAP', () => {
 
   function pop3Server(): net.Server {
     return serve<pop3.ServerSession>({
-      createSession: () => withTls(new pop3.ServerSession({ greeting: 'ready' })),
+      createSession: () => new pop3.ServerSession({ greeting: 'ready' }),
       serverTls: { key: certs.key, cert: certs.cert },
       commands: {
         CAPA: (_c, conn) => void conn.do((s) => s.listing('capabilities', ['USER', 'STLS', 'UIDL'])),
@@ -166,7 +156,7 @@ describe('mailwire/node: POP3 and IMAP', () => {
   function imapServer(): net.Server {
     const body = (m: string) => `* ${MESSAGES.indexOf(m) + 1} FETCH (UID ${MESSAGES.indexOf(m) + 101} BODY[] {${m.length}}\r\n${m})`;
     return serve<imap.ServerSession>({
-      createSession: () => withTls(new imap.ServerSession({ capabilities: ['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED'] })),
+      createSession: () => new imap.ServerSession({ capabilities: ['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED'] }),
       serverTls: { key: certs.key, cert: certs.cert },
       commands: {
         LOGIN: (c, conn) => void conn.do((s) => (c.command === 'LOGIN' && c.password === 'secret' ? s.ok() : s.no('bad password'))),
@@ -194,7 +184,7 @@ describe('mailwire/node: POP3 and IMAP', () => {
     const relay = await recordingRelay(port);
     try {
       const got: { uid: number; text: string }[] = [];
-      for await (const m of imapMessages({ createSession: () => withTls(new imap.ClientSession()), port: relay.port, user: 'bob', password: 'secret', tls: { ca: certs.ca, servername: 'localhost' } })) got.push({ uid: m.uid, text: new TextDecoder().decode(m.message) });
+      for await (const m of imapMessages({ port: relay.port, user: 'bob', password: 'secret', tls: { ca: certs.ca, servername: 'localhost' } })) got.push({ uid: m.uid, text: new TextDecoder().decode(m.message) });
       expect(got).toEqual(MESSAGES.map((text, i) => ({ uid: 101 + i, text })));
       expect(clearTextPrefix(relay.sent())).toMatch(/^A\d+ STARTTLS\r\n$/);
       expect(indexOfBytes(relay.sent(), 'secret')).toBe(-1);

@@ -4,7 +4,7 @@
  * adapter tests and the interop suite.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,6 +24,7 @@ export interface TestCerts {
 
 /** Generates a CA and a server certificate for `localhost` and `127.0.0.1` in a new temp directory. */
 export function makeTestCerts(dir = mkdtempSync(join(tmpdir(), 'mailwire-certs-'))): TestCerts {
+  mkdirSync(dir, { recursive: true });
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=mailwire throw-away test CA');
