@@ -283,7 +283,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe(`${DOC}: TypeScript blocks`, () => {
   it('has the examples the page promises', () => {
     expect(tsBlocks.length).toBeGreaterThanOrEqual(7);
-    for (const needle of ['smtp.ServerSession', 'pop3.ClientSession', 'imap.ClientSession', 'toTransformStream(new imap.ResponseParser())', 'node:net']) {
+    for (const needle of ['smtp.ServerSession', 'pop3.ClientSession', 'imap.ClientSession', 'toTransformStream(new imap.ResponseParser())', 'node:net', 'imap.decodeEncodedWords(', 'imap.resolveAddresses(', "from 'mailwire/node'", 'sendMail(', 'pop3Messages(', 'imapMessages(', 's.startTls()']) {
       expect(tsBlocks.some((b) => b.code.includes(needle)), needle).toBe(true);
     }
   });
