@@ -6,6 +6,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { isCapture, sessionFromCapture } from './pcap';
 import { decodeBoth, decodeImap, decodePop3, decodeSmtp, lfToCrlf, parseTranscript, toHumanLine, toJsonLine, type Protocol } from './decode';
 
 const USAGE = `usage: mailwire decode <smtp|pop3|imap> [--client|--server|--both] [options] [file|-]
@@ -15,7 +16,9 @@ const USAGE = `usage: mailwire decode <smtp|pop3|imap> [--client|--server|--both
   --client      the bytes were sent by the client (commands, message bodies, IMAP literals)
   --both        a two-direction transcript: lines prefixed "C: " or "S: ", or JSON lines
                 {"from":"C","data":"EHLO x\\r\\n"} ("base64" instead of "data" for binary);
-                each direction goes through its own parser, items are tagged "from"
+                or a pcap/pcapng capture (the first TCP connection to port 25, 587,
+                110 or 143, reassembled); each direction goes through its own parser,
+                items are tagged "from"
   --commands F  POP3 --server: the client's side of the same session, to know which
                 responses are multiline (otherwise every response is read as one line)
   --lf          the transcript has bare LF line endings: read them as CRLF
@@ -81,7 +84,7 @@ export function main(argv: readonly string[]): number {
   const crlf = (b: Uint8Array) => (lf ? lfToCrlf(b) : b);
   const bytes = new Uint8Array(readFileSync(file === '-' ? 0 : file));
   if (side === 'both') {
-    const segments = parseTranscript(new TextDecoder().decode(bytes));
+    const segments = isCapture(bytes) ? sessionFromCapture(bytes) : parseTranscript(new TextDecoder().decode(bytes));
     if (segments instanceof Error) {
       process.stderr.write(`mailwire: ${segments.message}\n`);
       return 1;
