@@ -72,20 +72,7 @@ function answer(s: pop3.ServerSession, c: Command, passUser: string | undefined,
       const m = msg(c.message);
       return m ? s.ok(show([c.message, m])) : s.err('no such message');
     }
-    case 'RETR': case 'TOP': {
-      const m = msg(c.message);
-      if (!m) return s.err('no such message');
-      let data = m.data;
-      if (c.verb === 'TOP') {
-        // The header, the blank line, then the first `lines` lines of the body.
-        let end = bodyOffset(data);
-        for (let k = 0; k < c.lines && end < data.length; k++) end = data.indexOf(10, end) < 0 ? data.length : data.indexOf(10, end) + 1;
-        data = data.subarray(0, end);
-      }
-      s.beginBody(`${data.length} octets`);
-      for (let i = 0; i < data.length; i += 16384) s.writeBody(data.subarray(i, i + 16384)); // chunked, as a big file would be
-      return s.endBody();
-    }
+    // RETR and TOP are answered by body() below, as the client reads.
     case 'DELE':
       if (!msg(c.message)) return s.err('no such message');
       st.deleted.add(c.message);
