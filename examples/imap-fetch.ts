@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { imap } from 'mailwire';
-import { SocketSession } from './socket-session';
+import { connect } from 'mailwire/node';
 import { opt, need, deadline } from './args';
 
 const usage = 'imap-fetch.ts --port N --user U --password P [--mailbox M] [--last N] [--out FILE] [--host H]';
@@ -19,7 +19,7 @@ const out = opt('out', 'newest.eml')!;
 deadline(Number(opt('timeout', '120000')));
 
 const session = new imap.ClientSession({ parser: { literalThreshold: 64 * 1024 } });
-const w = await SocketSession.connect<imap.ClientEvent, imap.ClientSession>(session, port, host);
+const w = await connect(session, { port, host });
 await w.next('greeting');
 
 /** Sends one command and waits for its tagged completion (with the untagged data it brought). */

@@ -4,8 +4,8 @@
  * which ones match a SEARCH. Everything here is plain data; the protocol is in imap-server.ts.
  */
 import { imap } from 'mailwire';
-import type { FetchAttributes, FetchItem, SearchKey, SequenceSetOrSaved } from 'mailwire/imap';
-import { bodyOffset, envelope } from './message';
+import type { BodyStructure, FetchAttributes, FetchItem, SearchKey, SequenceSetOrSaved } from 'mailwire/imap';
+import { bodyOffset, envelope, headers } from './message';
 
 /** One stored message. */
 export interface Message { uid: number; flags: Set<string>; data: Uint8Array; date: Date }
@@ -20,6 +20,23 @@ function headerFields(header: Uint8Array, fields: readonly string[], not: boolea
   const wanted = new Set(fields.map((f) => f.toLowerCase()));
   const lines = latin1.decode(header).split(/\r\n(?![ \t])/).filter((l) => l !== '' && wanted.has(l.slice(0, l.indexOf(':')).trim().toLowerCase()) !== not);
   return Uint8Array.from(`${lines.map((l) => `${l}\r\n`).join('')}\r\n`, (ch) => ch.charCodeAt(0));
+}
+
+/**
+ * BODYSTRUCTURE of a message, read from its Content-Type and Content-Transfer-Encoding as one
+ * part (this example does not split multipart bodies; a multipart message is described as
+ * its outer type, which clients show as an attachment-less part).
+ */
+export function bodyStructure(data: Uint8Array): BodyStructure {
+  const h = headers(data);
+  const [type = 'TEXT', subtype = 'PLAIN'] = (h.get('content-type') ?? 'text/plain').split(';')[0]!.trim().toUpperCase().split('/');
+  const params: Record<string, string> = {};
+  for (const m of (h.get('content-type') ?? '').matchAll(/;\s*([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)/g)) params[m[1]!.toUpperCase()] = m[2]!.replace(/^"(.*)"$/, '$1');
+  if (type === 'TEXT' && !params.CHARSET) params.CHARSET = 'US-ASCII';
+  const body = data.subarray(bodyOffset(data));
+  let lines = 0;
+  for (const b of body) if (b === 10) lines++;
+  return { kind: 'single', part: '1', type, subtype, params, id: null, description: null, encoding: (h.get('content-transfer-encoding') ?? '7BIT').toUpperCase(), size: body.length, ...(type === 'TEXT' ? { lines } : {}) };
 }
 
 /** A mailbox of messages numbered 1..n (sequence numbers) with growing UIDs. */
@@ -53,6 +70,7 @@ export class Mailbox {
       else if (it.item === 'INTERNALDATE') a.internalDateText = internalDate(m.date);
       else if (it.item === 'RFC822.SIZE') a.rfc822Size = m.data.length;
       else if (it.item === 'ENVELOPE') a.envelope = envelope(m.data);
+      else if (it.item === 'BODYSTRUCTURE' || it.item === 'BODY') a.bodyStructure = bodyStructure(m.data);
       else if (it.item === 'RFC822' || it.item === 'RFC822.HEADER' || it.item === 'RFC822.TEXT') {
         sections.push({ name: it.item, section: '', origin: null, data: it.item === 'RFC822' ? m.data : it.item === 'RFC822.HEADER' ? m.data.subarray(0, body) : m.data.subarray(body) });
         if (it.item !== 'RFC822.HEADER') seen();
@@ -83,6 +101,12 @@ export class Mailbox {
       case 'NOT': return !this.matches(m, seq, k.criterion);
       case 'AND': return k.criteria.every((x) => this.matches(m, seq, x));
       case 'OR': return this.matches(m, seq, k.left) || this.matches(m, seq, k.right);
+      // Header searches: a case-insensitive substring of the (unfolded) field, RFC 3501 6.4.4.
+      case 'HEADER': case 'FROM': case 'TO': case 'CC': case 'BCC': case 'SUBJECT': {
+        const field = (k.key === 'HEADER' ? k.field : k.key).toLowerCase();
+        const value = headers(m.data).get(field);
+        return value !== undefined && value.toLowerCase().includes(k.value.toLowerCase());
+      }
       default: throw new Error(`SEARCH ${k.key} is not supported by this example`);
     }
   }

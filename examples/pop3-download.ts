@@ -9,7 +9,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pop3 } from 'mailwire';
-import { SocketSession } from './socket-session';
+import { connect } from 'mailwire/node';
 import { opt, need, deadline } from './args';
 
 const usage = 'pop3-download.ts --port N --user U --password P --dir DIR [--apop] [--host H]';
@@ -21,7 +21,7 @@ const dir = need('dir', usage);
 deadline(Number(opt('timeout', '120000')));
 mkdirSync(dir, { recursive: true });
 
-const w = await SocketSession.connect<pop3.ClientEvent, pop3.ClientSession>(new pop3.ClientSession(), port, host);
+const w = await connect(new pop3.ClientSession(), { port, host });
 const greeting = await w.next('greeting');
 
 // APOP sends an MD5 digest of the greeting's timestamp and the secret instead of the password.

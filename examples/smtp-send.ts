@@ -1,6 +1,7 @@
 /**
- * Sends one message over SMTP with mailwire's smtp.ClientSession on a node:net socket:
- * EHLO, STARTTLS when offered (skipped on 127.0.0.1), AUTH PLAIN when a user is given,
+ * Sends one message over SMTP with mailwire's smtp.ClientSession on a socket (mailwire/node):
+ * EHLO, STARTTLS when offered (skipped on 127.0.0.1; --ca FILE to trust a private CA), AUTH
+ * PLAIN when a user is given,
  * then MAIL/RCPT/DATA (pipelined when the server allows) with the message read in chunks
  * from a file or stdin. Exits 0 when the server accepted the message.
  *
@@ -8,10 +9,9 @@
  *   (also --host, --user, --password, --helo; or MAILWIRE_HOST, MAILWIRE_PORT ...; no --file = stdin)
  */
 import { createReadStream } from 'node:fs';
-import { once } from 'node:events';
-import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { smtp } from 'mailwire';
-import { SocketSession } from './socket-session';
+import { connect } from 'mailwire/node';
 import { opt, need, deadline } from './args';
 
 const usage = 'smtp-send.ts --port N --from ADDR --to ADDR[,ADDR] [--file F] [--host H] [--user U --password P]';
@@ -22,22 +22,16 @@ const to = need('to', usage).split(',');
 const user = opt('user');
 deadline(Number(opt('timeout', '60000')));
 
-type Wire = SocketSession<smtp.ClientEvent, smtp.ClientSession>;
 const session = new smtp.ClientSession({ domain: opt('helo', 'client.mailwire.example')! });
+const ca = opt('ca');
 // The session says EHLO by itself when the greeting arrives; `ready` follows its reply.
-let w: Wire = await SocketSession.connect<smtp.ClientEvent, smtp.ClientSession>(session, port, host);
-let ready = await w.next('ready');
+const w = await connect(session, { host, port, tls: ca ? { ca: readFileSync(ca) } : {} });
+const ready = await w.next('ready');
 
-// STARTTLS (RFC 3207): ask, wait for 220, hand the raw socket to TLS, and EHLO again.
-if (ready.capabilities?.startTls && host !== '127.0.0.1') {
+// STARTTLS (RFC 3207): the adapter wraps the socket at the 220 and the session says EHLO again.
+if (ready.capabilities?.startTls && (host !== '127.0.0.1' || ca)) {
   w.do((s) => s.startTls());
-  await w.next('starttls');
-  w.socket.removeAllListeners('data');
-  const secure = tls.connect({ socket: w.socket, servername: host });
-  await once(secure, 'secureConnect');
-  w = new SocketSession(secure, session);
-  w.do((s) => s.tlsEstablished());
-  ready = await w.next('ready');
+  await w.next('ready');
 }
 
 if (user !== undefined) {

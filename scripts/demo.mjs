@@ -1,5 +1,6 @@
 // Decodes the bundled sample transcripts with the `mailwire decode` command-line tool and
-// prints one JSON line per parsed item. Run with `npm run demo` (it builds first).
+// prints one line per parsed item (`--human`; the CLI prints JSON lines without it). Run with
+// `npm run demo` (it builds quietly first, so only the decoded items are printed).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ let items = 0;
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.txt')).sort()) {
   const protocol = name.split('-')[0];
   const side = name.endsWith('.client.txt') ? '--client' : '--server';
-  const args = ['decode', protocol, side];
+  const args = ['decode', protocol, side, '--human'];
   // POP3: which responses are multiline depends on the commands, so give the client side too.
   if (protocol === 'pop3' && side === '--server') args.push('--commands', join(dir, name.replace('.server.', '.client.')));
   args.push(join(dir, name));

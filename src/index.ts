@@ -11,6 +11,7 @@
  */
 
 export * from './core/index';
+export { isProtocolError } from './core/is-protocol-error';
 export * as smtp from './smtp/index';
 export * as pop3 from './pop3/index';
 export * as imap from './imap/index';

@@ -14,6 +14,8 @@ need=""
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 command -v script >/dev/null 2>&1 || need="$need bsdutils"
 command -v curl >/dev/null 2>&1 || need="$need curl"
+# The TLS run makes a throw-away CA and certificates at test time.
+command -v openssl >/dev/null 2>&1 || need="$need openssl"
 
 if [ -z "$need" ]; then
   echo "interop: packages already installed"
@@ -26,8 +28,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 start=$(date +%s)
-apt-get update
+# Wait for another apt/dpkg run (unattended upgrades, a parallel job) instead of failing at once,
+# and show progress: the install takes about a minute.
+APT="apt-get -o DPkg::Lock::Timeout=300 -o Acquire::Retries=3"
+echo "interop: installing$need (apt-get; progress follows)"
+$APT update
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $need
+DEBIAN_FRONTEND=noninteractive $APT install -y --no-install-recommends -o Dpkg::Progress-Fancy=0 $need
 echo "interop: installed$need in $(( $(date +%s) - start ))s"

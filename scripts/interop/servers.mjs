@@ -103,18 +103,22 @@ function shellQuote(s) {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function dovecotConfig(dir, ports) {
+/**
+ * The Dovecot configuration. With `tls` (the certificate files), a second, TLS-only instance:
+ * `ssl = required`, IMAP and POP3 with STARTTLS/STLS plus IMAPS and POP3S, on ports of its own.
+ */
+function dovecotConfig(dir, ports, tls = null) {
   const users = path.join(dir, 'dovecot-users');
-  return `# private Dovecot for mailwire's interop tests
-base_dir = ${dir}/dovecot-run
-state_dir = ${dir}/dovecot-state
-instance_name = mailwire-interop
-log_path = ${dir}/dovecot.log
-info_log_path = ${dir}/dovecot.log
+  const name = tls ? 'dovecot-tls' : 'dovecot';
+  return `# private Dovecot for mailwire's interop tests${tls ? ' (TLS required)' : ''}
+base_dir = ${dir}/${name}-run
+state_dir = ${dir}/${name}-state
+instance_name = mailwire-interop${tls ? '-tls' : ''}
+log_path = ${dir}/${name}.log
+info_log_path = ${dir}/${name}.log
 listen = ${HOST}
-protocols = imap pop3 lmtp
-ssl = no
-disable_plaintext_auth = no
+protocols = imap pop3${tls ? '' : ' lmtp'}
+${tls ? `ssl = required\nssl_cert = <${tls.certFile}\nssl_key = <${tls.keyFile}\nssl_min_protocol = TLSv1.2\ndisable_plaintext_auth = yes` : 'ssl = no\ndisable_plaintext_auth = no'}
 auth_mechanisms = plain login apop
 # Wrong passwords are part of the tests: answer them at once.
 auth_failure_delay = 0
@@ -179,22 +183,26 @@ plugin {
 service imap-login {
   inet_listener imap {
     address = ${HOST}
-    port = ${ports.imap}
+    port = ${tls ? ports.imapTls : ports.imap}
   }
   inet_listener imaps {
-    port = 0
+    address = ${HOST}
+    port = ${tls ? ports.imaps : 0}
+    ssl = yes
   }
 }
 service pop3-login {
   inet_listener pop3 {
     address = ${HOST}
-    port = ${ports.pop3}
+    port = ${tls ? ports.pop3Tls : ports.pop3}
   }
   inet_listener pop3s {
-    port = 0
+    address = ${HOST}
+    port = ${tls ? ports.pop3s : 0}
+    ssl = yes
   }
 }
-service lmtp {
+${tls ? '' : `service lmtp {
   inet_listener lmtp {
     address = ${HOST}
     port = ${ports.lmtp}
@@ -205,7 +213,7 @@ service auth {
     address = ${HOST}
     port = ${ports.auth}
   }
-}
+}`}
 # No growing delays after the wrong passwords the tests send on purpose (auth penalty).
 service anvil {
   unix_listener anvil-auth-penalty {
@@ -223,7 +231,7 @@ service stats {
 `;
 }
 
-function postfixMain(dir, ports) {
+function postfixMain(dir, ports, tls) {
   return `# private Postfix for mailwire's interop tests
 compatibility_level = 3.6
 queue_directory = ${dir}/postfix-queue
@@ -257,7 +265,11 @@ smtpd_recipient_restrictions =
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = inet:${HOST}:${ports.auth}
 smtpd_sasl_security_options = noanonymous
+# TLS is off on the plain ports; the TLS ports of master.cf turn it on (encrypt / wrapper mode).
 smtpd_tls_security_level = none
+smtpd_tls_cert_file = ${tls.certFile}
+smtpd_tls_key_file = ${tls.keyFile}
+smtpd_tls_loglevel = 1
 message_size_limit = 20000000
 biff = no
 delay_warning_time = 0
@@ -272,6 +284,20 @@ function postfixMaster(ports) {
 ${HOST}:${ports.smtp} inet n - n - - smtpd
 ${HOST}:${ports.submission} inet n - n - - smtpd
   -o syslog_name=postfix/submission
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+${HOST}:${ports.submissionTls} inet n - n - - smtpd
+  -o syslog_name=postfix/submission-tls
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_tls_auth_only=yes
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+${HOST}:${ports.smtps} inet n - n - - smtpd
+  -o syslog_name=postfix/smtps
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
@@ -298,6 +324,24 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `;
+}
+
+/**
+ * A throw-away CA and a certificate for 127.0.0.1 / localhost it signed (openssl, valid one
+ * day, made per run, never committed). The clients trust `ca`; the servers use cert + key.
+ */
+function makeCerts(dir) {
+  const d = path.join(dir, 'tls');
+  mkdirSync(d, { mode: 0o755 });
+  const ssl = (...args) => run('openssl', args, { cwd: d });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=mailwire interop throw-away CA');
+  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
+  writeFileSync(path.join(d, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'ext.cnf');
+  // Postfix's smtpd and Dovecot's login processes read these; a throw-away key may be world-readable.
+  for (const f of ['ca.pem', 'server.pem', 'server.key']) chmodSync(path.join(d, f), 0o644);
+  return { caFile: path.join(d, 'ca.pem'), certFile: path.join(d, 'server.pem'), keyFile: path.join(d, 'server.key'), ca: readFileSync(path.join(d, 'ca.pem'), 'utf8') };
 }
 
 function readPid(file) {
@@ -336,9 +380,10 @@ export async function startServers() {
   POSTFIX_GID = idOf('-g', 'postfix');
   const dir = mkdtempSync(path.join(tmpdir(), 'mailwire-interop-'));
   chmodSync(dir, 0o755);
-  const [imap, pop3, lmtp, auth, smtp, submission] = await freePorts(6);
-  const ports = { imap, pop3, lmtp, auth, smtp, submission };
-  const info = { dir, host: HOST, domain: DOMAIN, ports, users: USERS, pids: { dovecot: null, postfix: null } };
+  const [imap, pop3, lmtp, auth, smtp, submission, imapTls, pop3Tls, imaps, pop3s, submissionTls, smtps] = await freePorts(12);
+  const ports = { imap, pop3, lmtp, auth, smtp, submission, imapTls, pop3Tls, imaps, pop3s, submissionTls, smtps };
+  const tls = makeCerts(dir);
+  const info = { dir, host: HOST, domain: DOMAIN, ports, users: USERS, tls, pids: { dovecot: null, dovecotTls: null, postfix: null } };
   writeFileSync(path.join(dir, 'servers.json'), JSON.stringify(info, null, 2));
   try {
     // Dovecot
@@ -364,6 +409,14 @@ export async function startServers() {
     closeSync(out);
     child.unref();
     info.pids.dovecot = child.pid ?? null;
+    // The TLS-only instance: same users and mail, ssl = required.
+    const tlsConf = path.join(dir, 'dovecot-tls.conf');
+    writeFileSync(tlsConf, dovecotConfig(dir, ports, tls));
+    const tlsOut = openSync(path.join(dir, 'dovecot-tls.out'), 'a');
+    const tlsChild = spawn('/usr/sbin/dovecot', ['-F', '-c', tlsConf], { detached: true, stdio: ['ignore', tlsOut, tlsOut] });
+    closeSync(tlsOut);
+    tlsChild.unref();
+    info.pids.dovecotTls = tlsChild.pid ?? null;
 
     // Postfix
     const pf = path.join(dir, 'postfix');
@@ -371,7 +424,7 @@ export async function startServers() {
     mkdirSync(path.join(dir, 'postfix-queue'), { mode: 0o755 });
     mkdirSync(path.join(dir, 'postfix-data'), { mode: 0o700 });
     chownSync(path.join(dir, 'postfix-data'), POSTFIX_UID, POSTFIX_GID);
-    writeFileSync(path.join(pf, 'main.cf'), postfixMain(dir, ports));
+    writeFileSync(path.join(pf, 'main.cf'), postfixMain(dir, ports, tls));
     writeFileSync(path.join(pf, 'master.cf'), postfixMaster(ports));
     writeFileSync(path.join(dir, 'postfix-vmailbox'), Object.keys(USERS).map((u) => `${u}@${DOMAIN} ok`).join('\n') + '\n');
     withTerminal(`/usr/sbin/postfix -c ${shellQuote(pf)} start`);
@@ -379,12 +432,19 @@ export async function startServers() {
     await waitForGreeting(imap, '* OK', 20_000);
     await waitForGreeting(smtp, '220', 20_000);
     info.pids.postfix = readPid(path.join(dir, 'postfix-queue', 'pid', 'master.pid'));
-    await Promise.all([waitForGreeting(pop3, '+OK', 10_000), waitForGreeting(lmtp, '220', 10_000), waitForGreeting(submission, '220', 10_000)]);
+    await Promise.all([
+      waitForGreeting(pop3, '+OK', 10_000),
+      waitForGreeting(lmtp, '220', 10_000),
+      waitForGreeting(submission, '220', 10_000),
+      waitForGreeting(imapTls, '* OK', 20_000),
+      waitForGreeting(pop3Tls, '+OK', 20_000),
+      waitForGreeting(submissionTls, '220', 10_000),
+    ]);
     writeFileSync(path.join(dir, 'servers.json'), JSON.stringify(info, null, 2));
     return info;
   } catch (e) {
     info.pids.postfix ??= readPid(path.join(dir, 'postfix-queue', 'pid', 'master.pid'));
-    const logs = ['dovecot.out', 'dovecot.log', 'postfix.log'].map((f) => {
+    const logs = ['dovecot.out', 'dovecot.log', 'dovecot-tls.out', 'dovecot-tls.log', 'postfix.log'].map((f) => {
       const p = path.join(dir, f);
       return existsSync(p) ? `--- ${f}\n${readFileSync(p, 'utf8').slice(-4000)}` : '';
     });
@@ -397,6 +457,7 @@ export async function startServers() {
 export async function stopServers(info, { keep = false } = {}) {
   await killPid(info.pids.postfix, 'postfix');
   await killPid(info.pids.dovecot, 'dovecot');
+  await killPid(info.pids.dovecotTls, 'dovecot (TLS)');
   if (!keep && !process.env.INTEROP_KEEP) rmSync(info.dir, { recursive: true, force: true });
 }
 

@@ -1,6 +1,7 @@
 /**
  * docs/getting-started.md is executable: every ```ts block is extracted, typechecked against
- * src/ (as `mailwire`), and run; what it prints with console.log must be what its
+ * the packed tarball installed in a scratch project (test/package/packed.ts: what a user gets
+ * from npm, not src/), and run against src/; what it prints with console.log must be what its
  * `// prints:` comments say. Blocks that connect to a mail server (`net.connect(110|143|587, host)`)
  * run against a small mailwire server on 127.0.0.1 started here. The `node dist/cli.js` shell
  * lines are run too and compared with the ```text block that follows them. The ```ts blocks of
@@ -16,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import ts from 'typescript';
 import { smtp, pop3, imap, decodeBase64, decodeSaslPlain, ProtocolError } from '../../src/index';
+import { packed } from '../package/packed';
 
 const root = resolve(__dirname, '../..');
 const DOC = 'docs/getting-started.md';
@@ -42,26 +44,32 @@ function codeBlocks(markdown: string): Block[] {
   return out;
 }
 
-/** `mailwire` and `mailwire/<entry>` → the sources. */
+/** `mailwire` and `mailwire/<entry>` → the sources (for running the snippets). */
 const ENTRY: Record<string, string> = {
   mailwire: join(root, 'src/index.ts'),
-  'mailwire/smtp': join(root, 'src/smtp/index.ts'),
-  'mailwire/pop3': join(root, 'src/pop3/index.ts'),
-  'mailwire/imap': join(root, 'src/imap/index.ts'),
+  'mailwire/smtp': join(root, 'src/entries/smtp.ts'),
+  'mailwire/pop3': join(root, 'src/entries/pop3.ts'),
+  'mailwire/imap': join(root, 'src/entries/imap.ts'),
   'mailwire/testing': join(root, 'src/testing/index.ts'),
+  'mailwire/node': join(root, 'src/node/index.ts'),
 };
 
-/** Typechecks snippets as separate modules; returns one list of messages per snippet. */
+/**
+ * Typechecks snippets as separate modules of a scratch project that has the packed tarball
+ * installed (so `mailwire/...` resolves through the published package.json and .d.ts files);
+ * returns one list of messages per snippet.
+ */
 function typecheck(snippets: readonly string[]): string[][] {
-  const files = snippets.map((_, i) => join(root, 'test/docs', `__snippet_${i}.ts`));
+  const app = packed().app;
+  const dir = mkdtempSync(join(app, 'docs-'));
+  const files = snippets.map((_, i) => join(dir, `snippet_${i}.ts`));
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.asynciterable.d.ts'],
     types: ['node'],
-    typeRoots: [join(root, 'node_modules/@types')],
-    paths: Object.fromEntries(Object.entries(ENTRY).map(([k, v]) => [k, [v]])),
+    typeRoots: [join(app, 'node_modules/@types')],
     strict: true,
     esModuleInterop: true,
     skipLibCheck: true,
@@ -276,7 +284,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe(`${DOC}: TypeScript blocks`, () => {
   it('has the examples the page promises', () => {
     expect(tsBlocks.length).toBeGreaterThanOrEqual(7);
-    for (const needle of ['smtp.ServerSession', 'pop3.ClientSession', 'imap.ClientSession', 'toTransformStream(new imap.ResponseParser())', 'node:net']) {
+    for (const needle of ['smtp.ServerSession', 'pop3.ClientSession', 'imap.ClientSession', 'toTransformStream(new imap.ResponseParser())', 'node:net', 'imap.decodeEncodedWords(', 'imap.resolveAddresses(', "from 'mailwire/node'", 'sendMail(', 'pop3Messages(', 'imapMessages(', 's.startTls()']) {
       expect(tsBlocks.some((b) => b.code.includes(needle)), needle).toBe(true);
     }
   });

@@ -13,8 +13,10 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 import * as vitest from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCerts, type TestCerts } from '../node/certs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** `node --import tsx file.ts` (what `npx tsx file.ts` runs) as one process, so killing it leaves no orphan behind. */
@@ -94,9 +96,14 @@ async function curl(...args: string[]): Promise<Buffer> {
 
 /** Starts a server example on 127.0.0.1 port 0 and waits for the port it prints. */
 async function startServer(name: string, args: readonly string[]): Promise<number> {
+  return (await startServerProcess(name, args)).port;
+}
+
+/** Like {@link startServer}, with the child's pid (to read its memory use). */
+async function startServerProcess(name: string, args: readonly string[]): Promise<{ port: number; pid: number }> {
   const child = spawn(TSX[0], [...TSX.slice(1), `examples/${name}`, '--port', '0', '--lifetime', '85000', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
-  return await new Promise<number>((resolve, reject) => {
+  return await new Promise<{ port: number; pid: number }>((resolve, reject) => {
     let err = '';
     const t = setTimeout(() => reject(new Error(`${name} did not listen within ${STEP_MS} ms: ${err}`)), STEP_MS);
     child.stderr.on('data', (b: Buffer) => {
@@ -104,7 +111,7 @@ async function startServer(name: string, args: readonly string[]): Promise<numbe
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
       if (m) {
         clearTimeout(t);
-        resolve(Number(m[1]));
+        resolve({ port: Number(m[1]), pid: child.pid! });
       }
     });
     child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
@@ -376,5 +383,140 @@ print(json.dumps(out))`;
       uidl_after_quit: ['1 1.eml'],
     });
     expect(readFileSync(got).equals(a)).toBe(true);
+  }, 60_000);
+});
+
+/** Resident memory of a process in MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Opens a raw TCP connection and resolves when `done` holds for what the server sent so far. */
+function raw(port: number, script: (socket: net.Socket, text: () => string) => void, done: (text: string) => boolean, ms = STEP_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    const t = setTimeout(() => (socket.destroy(), reject(new Error(`no end within ${ms} ms; got ${JSON.stringify(text.slice(-500))}`))), ms);
+    socket.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+      if (done(text)) (clearTimeout(t), socket.end(), resolve(text));
+    });
+    socket.on('error', (e) => (clearTimeout(t), reject(e)));
+    script(socket, () => text);
+  });
+}
+
+describe('server examples: STARTTLS (curl --ssl-reqd, Python starttls()/stls()), AUTH LOGIN, Exim-style BDAT, IDLE, CREATE, BODYSTRUCTURE, header SEARCH, write backpressure', () => {
+  let certs: TestCerts;
+  let tlsArgs: string[];
+  const files = path.join(work, 'tls-messages');
+  const stored = path.join(work, 'tls-inbox');
+  const m1 = message('hello over tls', 'alice@example.org', 'bob@example.org', 2_000);
+  beforeAll(() => {
+    certs = makeTestCerts(path.join(work, 'certs-dir-' + process.pid));
+    tlsArgs = ['--cert', certs.certFile, '--key', certs.keyFile];
+    mkdirSync(files);
+    writeFileSync(path.join(files, '1.eml'), m1);
+  });
+
+  it('smtp-server.ts: curl --ssl-reqd goes through STARTTLS and AUTH LOGIN; the message is stored byte for byte', async () => {
+    const port = await startServer('smtp-server.ts', ['--dir', stored, '--user', 'u', '--password', 'p', ...tlsArgs]);
+    const file = path.join(work, 'm1.eml');
+    writeFileSync(file, m1);
+    await curl(`smtp://127.0.0.1:${port}`, '--ssl-reqd', '--cacert', certs.caFile, '-u', 'u:p', '--login-options', 'AUTH=LOGIN', '--mail-from', 'alice@example.org', '--mail-rcpt', 'bob@example.org', '-T', file);
+    expect(readFileSync(path.join(stored, '1.eml')).equals(m1)).toBe(true);
+  });
+
+  it('smtp-server.ts survives an Exim-style BDAT client (chunks pipelined with their commands and QUIT, in one write) and stores the message', async () => {
+    const dirBdat = path.join(work, 'bdat-inbox');
+    const port = await startServer('smtp-server.ts', ['--dir', dirBdat]);
+    const body = 'Subject: bdat\r\n\r\nfirst chunk, ';
+    const last = 'last chunk\r\n';
+    const text = await raw(
+      port,
+      (socket) => socket.write(`EHLO exim.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nBDAT ${body.length}\r\n${body}BDAT ${last.length} LAST\r\n${last}QUIT\r\n`),
+      (t) => /\r\n221 /.test(t),
+    );
+    expect(text.match(/^\d{3}[ -]/gm)!.filter((l) => l.endsWith(' ')).map((l) => l.slice(0, 3))).toEqual(['220', '250', '250', '250', '250', '250', '221']);
+    expect(readFileSync(path.join(dirBdat, '1.eml'), 'latin1')).toBe(body + last);
+    // Still serving.
+    expect(await raw(port, () => undefined, (t) => t.includes('\r\n'))).toMatch(/^220 /);
+  });
+
+  it('imap-server.ts: curl --ssl-reqd fetches over STARTTLS; imaplib starttls() logs in with AUTHENTICATE LOGIN, CREATEs, SEARCHes a header, fetches BODYSTRUCTURE; IDLE ends with DONE', async () => {
+    const port = await startServer('imap-server.ts', ['--dir', files, '--user', 'u', '--password', 'p', ...tlsArgs]);
+    const got = await curl(`imap://127.0.0.1:${port}/INBOX;UID=1`, '--ssl-reqd', '--cacert', certs.caFile, '-u', 'u:p');
+    expect(got.equals(m1)).toBe(true);
+    const script = `
+import imaplib, ssl, sys, json
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=10)
+out = {'starttls': m.starttls(ssl_context=ctx)[0]}
+def answer(challenge):
+    return b'u' if challenge == b'Username:' else b'p'
+out['login'] = m.authenticate('LOGIN', answer)[0]
+out['create'] = m.create('Archive')[0]
+out['list'] = sorted(x.decode() for x in m.list()[1])
+m.select('INBOX')
+out['search'] = m.search(None, 'HEADER', 'Subject', '"over tls"')[1][0].decode()
+out['nohit'] = m.search(None, 'FROM', 'nobody')[1][0].decode()
+out['bodystructure'] = m.fetch('1', '(BODYSTRUCTURE)')[1][0].decode()
+out['logout'] = m.logout()[0]
+print(json.dumps(out))
+`;
+    const py = await python<Record<string, unknown>>(script, String(port), certs.caFile);
+    expect(py).toMatchObject({ starttls: 'OK', login: 'OK', create: 'OK', search: '1', nohit: '', logout: 'BYE' });
+    expect(py.list).toEqual(['(\\HasNoChildren) "/" Archive', '(\\HasNoChildren) "/" INBOX']);
+    expect(py.bodystructure).toMatch(/^1 \(BODYSTRUCTURE \("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" \d+ \d+\)\)$/);
+    // IDLE (RFC 2177): "+ idling", then DONE ends it with OK.
+    const idle = await raw(
+      port,
+      (socket, text) => {
+        socket.write('A1 LOGIN u p\r\nA2 SELECT INBOX\r\nA3 IDLE\r\n');
+        const t = setInterval(() => {
+          if (/\r\n\+ /.test(text())) (clearInterval(t), socket.write('DONE\r\nA4 LOGOUT\r\n'));
+        }, 20);
+      },
+      (t) => /\r\nA4 OK/.test(t),
+    );
+    expect(idle).toMatch(/\r\nA3 OK [^\r\n]*\r\n/);
+  });
+
+  it('pop3-server.ts: poplib stls() then USER/PASS and RETR over TLS; curl --ssl-reqd with AUTH LOGIN', async () => {
+    const port = await startServer('pop3-server.ts', ['--dir', files, '--user', 'u', '--password', 'p', ...tlsArgs]);
+    const script = `
+import poplib, ssl, sys, json
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+p = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=10)
+out = {'stls': p.stls(context=ctx).decode()[:3]}
+p.user('u'); out['pass'] = p.pass_('p').decode()[:3]
+out['stat'] = list(p.stat())
+out['retr'] = b'\\r\\n'.join(p.retr(1)[1]).decode('latin1')
+p.quit()
+print(json.dumps(out))
+`;
+    const py = await python<Record<string, unknown>>(script, String(port), certs.caFile);
+    expect(py).toMatchObject({ stls: '+OK', pass: '+OK', stat: [1, m1.length] });
+    expect(`${py.retr}\r\n`).toBe(m1.toString('latin1'));
+    const got = await curl(`pop3://127.0.0.1:${port}/1`, '--ssl-reqd', '--cacert', certs.caFile, '-u', 'u:p', '--login-options', 'AUTH=LOGIN');
+    expect(got.equals(m1)).toBe(true);
+  });
+
+  it('imap-server.ts: a client that asks for 4 GB of FETCH answers and never reads does not grow the server (write backpressure)', async () => {
+    const big = path.join(work, 'big-messages');
+    mkdirSync(big);
+    for (let i = 1; i <= 10; i++) writeFileSync(path.join(big, `${i}.eml`), message(`big ${i}`, 'a@example.org', 'b@example.org', 2_000_000));
+    const { port, pid } = await startServerProcess('imap-server.ts', ['--dir', big]);
+    const before = rssMb(pid);
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.pause(); // never reads
+    socket.write('A1 LOGIN u p\r\nA2 SELECT INBOX\r\n');
+    for (let i = 0; i < 200; i++) socket.write(`F${i} FETCH 1:* BODY.PEEK[]\r\n`); // 200 x 20 MB
+    await new Promise((r) => setTimeout(r, 6000));
+    const after = rssMb(pid);
+    socket.destroy();
+    expect(after - before, `RSS ${before.toFixed(0)} MB -> ${after.toFixed(0)} MB`).toBeLessThan(150);
   }, 60_000);
 });

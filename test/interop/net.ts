@@ -3,7 +3,7 @@
  * timeout, and every socket a test file opened is destroyed in its afterAll (closeAll).
  */
 import { inject } from 'vitest';
-import { SocketSession } from '../../examples/socket-session';
+import { connect as connectSocket, SocketSession } from '../../src/node/index';
 import { imap, pop3, smtp } from '../../src/index';
 import type { ServersInfo } from './global-setup';
 
@@ -43,19 +43,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms: num
   }
 }
 
-async function connect<E extends { readonly type: string }, S extends { receive(c: Uint8Array): E[]; end(): E[]; takeOutput(): Uint8Array[] }>(session: S, port: number): Promise<SocketSession<E, S>> {
-  const w = await SocketSession.connect<E, S>(session, port, '127.0.0.1', STEP_MS);
+async function connect<E extends { readonly type: string }, S extends { receive(c: Uint8Array): E[]; end(): E[]; takeOutput(): Uint8Array[] }>(session: S, port: number): Promise<SocketSession<S, E>> {
+  const w = await connectSocket<S, E>(session, { port, host: '127.0.0.1', timeoutMs: STEP_MS });
   open.add(w);
   w.socket.setTimeout(60_000, () => w.socket.destroy(new Error(`socket to port ${port} idle for 60 s`)));
   return w;
 }
 
 /** An SMTP/LMTP ClientSession on a socket. */
-export type SmtpWire = SocketSession<smtp.ClientEvent, smtp.ClientSession>;
+export type SmtpWire = SocketSession<smtp.ClientSession>;
 /** A POP3 ClientSession on a socket. */
-export type Pop3Wire = SocketSession<pop3.ClientEvent, pop3.ClientSession>;
+export type Pop3Wire = SocketSession<pop3.ClientSession>;
 /** An IMAP ClientSession on a socket. */
-export type ImapWire = SocketSession<imap.ClientEvent, imap.ClientSession>;
+export type ImapWire = SocketSession<imap.ClientSession>;
 
 /** Connects an SMTP (or LMTP) ClientSession and waits until EHLO/LHLO succeeded. */
 export async function openSmtp(port: number, options: Partial<smtp.ClientSessionOptions> = {}): Promise<{ w: SmtpWire; ready: smtp.ClientReadyEvent }> {

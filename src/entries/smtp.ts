@@ -1,0 +1,21 @@
+/**
+ * `mailwire/smtp`: everything of the SMTP, ESMTP and LMTP namespace, plus what every protocol shares:
+ * {@link ProtocolError} (and {@link isProtocolError}, which also recognises the error of the
+ * other module format) and the Web Streams adapters. The classes are the very ones the root
+ * entry's `smtp` namespace holds: one declaration, one runtime class.
+ *
+ * @packageDocumentation
+ */
+
+export * from '../smtp/index';
+export { ProtocolError, errorItem, type ProtocolErrorCode, type ProtocolErrorDetails, type ErrorItem } from '../core/errors';
+export { isProtocolError } from '../core/is-protocol-error';
+export {
+  toTransformStream,
+  toSessionStreams,
+  type StreamingParser,
+  type StreamingSession,
+  type ParserStream,
+  type SessionStreamsOptions,
+  type SessionStreams,
+} from '../core/web-streams';
