@@ -721,7 +721,8 @@ export class ClientSession {
         }
         break;
       case 'rset':
-        this._state = 'ready';
+        // rset() and the automatic RSET after a refused DATA set 'ready' when they send it: the
+        // reply changes nothing, or it would undo an AUTH or MAIL the application started since.
         break;
       case 'quit':
         this.close(reply, events);

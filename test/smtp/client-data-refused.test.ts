@@ -47,3 +47,27 @@ describe('SMTP ClientSession after a refused DATA', () => {
     expect(c.state).toBe('ready');
   });
 });
+
+describe('postfix: AUTH LOGIN right after a refused DATA (found by the interop suite)', () => {
+  it('the reply to the automatic RSET does not end the AUTH exchange started behind it', () => {
+    const c = new smtp.ClientSession({ domain: 'c.example' });
+    const out = () => c.takeOutput().map(dec).join('');
+    c.receive(enc('220 mx ESMTP Postfix\r\n'));
+    c.receive(enc('250-mx\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n'));
+    out();
+    c.sendMail({ from: 'smtpuser@x.example', to: ['a@x.example'] });
+    c.writeBody(enc('Subject: x\r\n\r\nx\r\n'));
+    c.endBody();
+    out();
+    c.receive(enc('250 2.1.0 Ok\r\n554 5.7.1 <a@x.example>: Relay access denied\r\n554 5.5.1 Error: no valid recipients\r\n'));
+    expect(out()).toBe('RSET\r\n');
+    c.authenticate({ mechanism: 'LOGIN', user: 'smtpuser', password: 'wrong' });
+    expect(out()).toBe('AUTH LOGIN\r\n');
+    const ev = c.receive(enc('250 2.0.0 Ok\r\n334 VXNlcm5hbWU6\r\n'));
+    expect(ev.some((e) => e.type === 'auth')).toBe(false);
+    expect(out()).toBe('c210cHVzZXI=\r\n');
+    c.receive(enc('334 UGFzc3dvcmQ6\r\n'));
+    expect(out()).toBe('d3Jvbmc=\r\n');
+    expect(c.receive(enc('535 5.7.8 Error: authentication failed\r\n'))).toContainEqual(expect.objectContaining({ type: 'auth', success: false }));
+  });
+});
