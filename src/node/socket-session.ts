@@ -284,8 +284,7 @@ export class SocketSession<S extends WireSession<E>, E extends { readonly type: 
 
   private handle(events: readonly E[]): void {
     for (const e of events) {
-      // 'stls': the name POP3 sessions used before all six shared `starttls`.
-      if (e.type === 'starttls' || e.type === 'stls') {
+      if (e.type === 'starttls') {
         this.flush(); // the server's go-ahead is the last clear-text line
         this.upgrade();
       }
@@ -315,7 +314,7 @@ export class SocketSession<S extends WireSession<E>, E extends { readonly type: 
     this.attach(secure);
     secure.once(server ? 'secure' : 'secureConnect', () => {
       this.upgrading = false;
-      // A session without tlsEstablished() reset itself at the starttls event.
+      // Client sessions return nothing (their events come with the next read), servers their events.
       const more = typeof this.session.tlsEstablished === 'function' ? this.session.tlsEstablished() : [];
       this.handle(Array.isArray(more) ? (more as readonly E[]) : []); // also wakes whenEncrypted()
     });
