@@ -87,8 +87,9 @@ export interface ServerSessionOptions {
   readonly maxWaitingInput?: number;
   /**
    * Most lines the client may pipeline behind a command that waits for the application's
-   * answer (counted when `receive()` returns, so not on how the bytes were split); past it
-   * the session says BYE and closes. Default 1000.
+   * answer, checked when a further read arrives while input is held (one read by itself is
+   * never refused, so not on how the bytes were split); past it the session says BYE and
+   * closes. Default 1000.
    */
   readonly maxPending?: number;
   /**
@@ -239,9 +240,13 @@ export class ServerSession {
     if (this._state === 'logout') return [];
     if (this.tlsPending) return chunk.length > 0 ? [errorItem(new ProtocolError('UNEXPECTED', `${chunk.length} clear-text octets after STARTTLS, before the TLS handshake, dropped`))] : [];
     const events: ServerEvent[] = [];
+    // The bounds apply to what a peer sends after the session asked the caller to stop reading
+    // (`inputHeld`), never to one read by itself: otherwise the same bytes in one read or in
+    // two would be answered differently. A read is kept by reference, so holding it costs nothing.
+    const wasHeld = this.inputHeld && chunk.length > 0;
     this.input.append(chunk);
     this.pump(events);
-    if ((this.pending !== null || this.compressPending) && this.inputHeld) {
+    if (wasHeld && (this.pending !== null || this.compressPending) && this.inputHeld) {
       const over = this.input.overflow(this.parser.buffered);
       if (over === 'maxPending') this.bye('Too many commands without reading responses', events);
       else if (over === 'maxWaitingInput') this.bye('Too much input while waiting', events);

@@ -149,9 +149,9 @@ export interface ServerSessionOptions {
   readonly maxWaitingInput?: number;
   /**
    * Most command lines the client may pipeline behind a command that waits for the
-   * application's answer; past it the session replies 421 and closes. Counted on what is
-   * still unread when `receive()` returns, so it does not depend on how the bytes were
-   * split. Default 1000.
+   * application's answer; past it the session replies 421 and closes. Checked when a further
+   * read arrives while input is held (`inputHeld`): one read by itself is never refused, so
+   * the answers do not depend on how the bytes were split. Default 1000.
    */
   readonly maxPending?: number;
   /**
@@ -296,9 +296,13 @@ export class ServerSession {
       this.closeWith(r(554, 'SMTP protocol synchronization error', es(5, 5, 0)), 'client talked before the greeting', events);
       return events;
     }
+    // The bounds apply to what a peer sends after the session asked the caller to stop reading
+    // (`inputHeld`), never to one read by itself: otherwise the same bytes in one read or in
+    // two would be answered differently. A read is kept by reference, so holding it costs nothing.
+    const wasHeld = this.inputHeld && chunk.length > 0;
     this.input.append(chunk);
     this.pump(events);
-    if (this.pending !== null && this.inputHeld) {
+    if (wasHeld && this.pending !== null && this.inputHeld) {
       const over = this.input.overflow(this.parser.buffered);
       if (over === 'maxPending') this.closeWith(r(421, 'Too many pipelined commands without reading replies; closing', es(4, 7, 0)), 'backlog over maxPending', events);
       else if (over === 'maxWaitingInput') this.closeWith(r(421, 'Too much input while waiting; closing', es(4, 7, 0)), 'input over maxWaitingInput while waiting', events);

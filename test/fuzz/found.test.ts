@@ -126,3 +126,32 @@ describe('found by fuzzing: IMAP server', () => {
     expect(dec(concat(s.takeOutput()))).toBe('A1 OK completed\r\n+ idling\r\nA2 BAD expected DONE\r\n');
   });
 });
+
+describe('found by fuzzing: every server session (regressions/sessions.max-pending-one-read.json)', () => {
+  // "\r" + "\r\n".repeat(1500): 1500 empty lines (each an error reply). One read used to close
+  // every server with nothing answered (maxPending counted the commands of one read) while the
+  // same bytes in two reads were all answered.
+  const wire = enc('\r' + '\r\n'.repeat(1500));
+  type Server = { receive(b: Uint8Array): { type: string }[]; takeOutput(): Uint8Array[] };
+  const cases: [string, () => Server][] = [
+    ['smtp', () => new smtp.ServerSession({ domain: 'mx.example', maxErrors: 1e9 })],
+    ['pop3', () => new pop3.ServerSession({ maxErrors: 1e9 })],
+    ['imap', () => new imap.ServerSession({ maxErrors: 1e9 })],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name}: one read and two reads give the same replies`, () => {
+      const run = (chunks: Uint8Array[]): string => {
+        const s = make();
+        const replies: Uint8Array[] = [...s.takeOutput()];
+        for (const c of chunks) {
+          s.receive(c);
+          replies.push(...s.takeOutput());
+        }
+        return dec(concat(replies));
+      };
+      const one = run([wire]);
+      expect(one).toBe(run([wire.subarray(0, 1500), wire.subarray(1500)]));
+      expect(one.split('\r\n').length).toBeGreaterThan(1000);
+    });
+  }
+});

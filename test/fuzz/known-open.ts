@@ -18,14 +18,7 @@ export interface SeenRun {
   readonly output: string;
 }
 
-export const KNOWN_OPEN: readonly KnownOpen[] = [
-  {
-    // issue 14: maxPending counts the commands of one read, so more than 1000 lines in one read
-    // close the session while the same bytes in two reads are all answered.
-    name: 'maxPending counts the commands of one read',
-    symptom: /Too many (?:pipelined )?commands without reading/i,
-  },
-];
+export const KNOWN_OPEN: readonly KnownOpen[] = [];
 
 /** The known open finding a run shows, or null. */
 export function knownOpenRun(run: SeenRun): string | null {
