@@ -8,6 +8,7 @@
 export * from './types';
 export * from './address';
 export * from './xtext';
+export * from './utf8-addr-xtext';
 export * from './parameters';
 export * from './command';
 export * from './reply';

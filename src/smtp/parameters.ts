@@ -11,6 +11,7 @@ import { upperAscii } from '../core/bytes';
 import { assertLineText, assertObject, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
 import type { Parameter } from './types';
+import { decodeUtf8AddrXtext } from './utf8-addr-xtext';
 import { decodeXtext } from './xtext';
 
 function isKeyword(k: string): boolean {
@@ -108,7 +109,7 @@ export interface MailParameters {
 export interface RcptParameters {
   /** NOTIFY=NEVER or a list of SUCCESS, FAILURE, DELAY (RFC 3461 4.1). */
   readonly notify?: readonly ('NEVER' | 'SUCCESS' | 'FAILURE' | 'DELAY')[];
-  /** ORCPT=addr-type;xtext (RFC 3461 4.2), decoded. */
+  /** ORCPT=addr-type;xtext (RFC 3461 4.2), decoded; the `UTF-8` type's `\x{HEX}` escapes too (RFC 6533 3). */
   readonly orcpt?: { readonly type: string; readonly address: string };
   /** RRVS=date-time[;C|R] (RFC 7293). */
   readonly rrvs?: { readonly time: string; readonly action: 'C' | 'R' | null };
@@ -229,9 +230,11 @@ export function readRcptParameters(params: readonly Parameter[]): RcptParameters
     } else if (p.keyword === 'ORCPT') {
       const semi = v === null ? -1 : v.indexOf(';');
       if (semi <= 0) return bad('ORCPT must be addr-type;xtext');
-      const addr = decodeXtext(v!.slice(semi + 1));
+      const type = upperAscii(v!.slice(0, semi));
+      // RFC 6533 3: the utf-8 type carries utf-8-addr-xtext / -unitext, "\x{HEX}" escapes instead of "+XX".
+      const addr = type === 'UTF-8' ? decodeUtf8AddrXtext(v!.slice(semi + 1)) : decodeXtext(v!.slice(semi + 1));
       if (addr instanceof ProtocolError) return new ProtocolError('INVALID_ENCODING', `ORCPT: ${addr.message}`);
-      r.orcpt = { type: upperAscii(v!.slice(0, semi)), address: addr };
+      r.orcpt = { type, address: addr };
     } else if (p.keyword === 'RRVS') {
       const m = v === null ? null : /^([^;]+)(?:;([CRcr]))?$/.exec(v);
       if (!m) return bad('RRVS must be date-time[;C|R]');
