@@ -13,7 +13,7 @@ import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine, decodeInitialResponse } from '../core/sasl';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './command-parser';
 import type { Command } from './command-types';
-import { encodeResponse } from './encoder';
+import { encodeResponse, encodeResponseFragments } from './encoder';
 import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
 
 /** RFC 3501 3 connection states. */
@@ -23,6 +23,15 @@ export type ServerState = 'not-authenticated' | 'authenticated' | 'selected' | '
 export type ServerEvent =
   /** A command valid in this state: write untagged data with `untagged()`, then complete it with `ok()`/`no()`/`bad()`. */
   | { readonly type: 'command'; readonly command: Command }
+  /**
+   * With `parser.appendStreamThreshold`: a piece of an APPEND / REPLACE message, in stream
+   * order, before the `command` event whose message is then a `{ kind: 'streamed' }` stand-in
+   * (a view of the bytes given to `receive()`: copy it to keep it). When no `command` event
+   * follows (the state or the syntax refused it: an `auto-reply` for that tag), drop what came.
+   */
+  | { readonly type: 'literal-chunk'; readonly tag: string | null; readonly chunk: Uint8Array }
+  /** The end of a streamed APPEND / REPLACE message: `size` octets came as `literal-chunk` events. */
+  | { readonly type: 'literal-end'; readonly tag: string | null; readonly size: number }
   /** During AUTHENTICATE (after `challenge()`): the client's response. Answer with `challenge()` again or complete. */
   | { readonly type: 'auth-response'; readonly response: Uint8Array }
   /** The client ended IDLE with DONE: complete the IDLE command with `ok()`. */
@@ -203,8 +212,8 @@ export class ServerSession {
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
-    // The session does not forward streamed APPEND chunks (yet): every literal is held.
-    this.parser = new CommandParser({ ...options.parser, appendStreamThreshold: undefined });
+    // With parser.appendStreamThreshold, big APPEND messages pass as literal-chunk events.
+    this.parser = new CommandParser(options.parser);
     this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
     this._state = options.preauth ? 'authenticated' : 'not-authenticated';
     const caps = this.capabilities();
@@ -312,7 +321,10 @@ export class ServerSession {
   }
 
   private write(r: Parameters<typeof encodeResponse>[0]): void {
-    (this.held ?? this.out).push(encodeResponse(r));
+    // Fragments reference the literal bytes (a BODY[] of 64 MiB is not copied): the application
+    // must not change them until they are taken with takeOutput() and written.
+    const out = this.held ?? this.out;
+    for (const f of encodeResponseFragments(r)) out.push(f);
   }
 
   /** Writes untagged data for the command being answered (or unsolicited, e.g. during IDLE). */
@@ -500,7 +512,7 @@ export class ServerSession {
       this.auto(e.tag ?? null, tooBig ? 'NO' : 'BAD', refusalText(e), `command refused: ${e.code}`, events, tooBig ? { name: 'TOOBIG', raw: '' } : null);
       return;
     }
-    if (it.type === 'literal-chunk' || it.type === 'literal-end') return; // not produced: streaming is off above
+    if (it.type === 'literal-chunk' || it.type === 'literal-end') return void events.push(it);
     this.command(it.command, events);
   }
 
