@@ -20,7 +20,7 @@ export interface SendMailOptions extends ConnectOptions {
    * `'opportunistic'` (when offered), `'never'`.
    */
   readonly startTls?: 'required' | 'opportunistic' | 'never';
-  /** SASL credentials (PLAIN, LOGIN or XOAUTH2). */
+  /** SASL credentials: any mechanism the SMTP client runs itself (PLAIN, LOGIN, CRAM-MD5, SCRAM-*, XOAUTH2, OAUTHBEARER, EXTERNAL, ANONYMOUS). */
   readonly auth?: Credentials;
   /** Reverse-path; null or '' for `<>`. */
   readonly from: Path | string | null;

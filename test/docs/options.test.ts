@@ -16,12 +16,12 @@ const doc = readFileSync(join(root, 'docs/options.md'), 'utf8');
 
 /** Every exported options interface: its documented name (`smtp.ServerSessionOptions`, `LineFramerOptions`) and its options. */
 function optionInterfaces(): Map<string, string[]> {
-  const program = ts.createProgram([join(root, 'src/index.ts')], {
+  const program = ts.createProgram([join(root, 'src/index.ts'), join(root, 'src/node/index.ts')], {
     target: ts.ScriptTarget.ES2020,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    types: [],
+    types: ['node'],
     strict: true,
     noEmit: true,
   });
