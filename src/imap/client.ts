@@ -15,7 +15,7 @@ import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSa
 import { UidMap } from './client-uid-map';
 import { encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
-import { ResponseParser, type ResponseParserItem, type ResponseParserOptions } from './parser';
+import { type LiteralChunkItem, type LiteralEndItem, ResponseParser, type ResponseParserItem, type ResponseParserOptions } from './parser';
 import type { FetchAttributes, ResponseCode, TaggedResponse, UntaggedResponse } from './types';
 
 /** RFC 3501 3 connection states, plus the wait for the greeting. */
@@ -51,8 +51,10 @@ export type ClientEvent =
   | { readonly type: 'greeting'; readonly response: UntaggedResponse }
   | { readonly type: 'untagged'; readonly response: UntaggedResponse }
   | { readonly type: 'completed'; readonly tag: string; readonly command: CommandIntent; readonly response: TaggedResponse; readonly untagged: readonly UntaggedResponse[] }
-  | { readonly type: 'literal-chunk'; readonly seq: number | null; readonly item: string | null; readonly chunk: Uint8Array }
-  | { readonly type: 'literal-end'; readonly seq: number | null; readonly item: string | null; readonly size: number }
+  /** A piece of a literal above the parser's `literalThreshold`, labelled by the grammar (FETCH item, ENVELOPE field). */
+  | LiteralChunkItem
+  /** The end of a streamed literal. */
+  | LiteralEndItem
   | { readonly type: 'idling'; readonly tag: string }
   /**
    * AUTHENTICATE with a mechanism mailwire does not run itself (GSSAPI, SCRAM-*, ...): the
