@@ -44,6 +44,8 @@ export interface CommandSpec {
 const ANY: readonly CommandState[] = ['not-authenticated', 'authenticated', 'selected'];
 const NOT_AUTH: readonly CommandState[] = ['not-authenticated'];
 const AUTH: readonly CommandState[] = ['authenticated', 'selected'];
+/** RFC 5161 3.1 / RFC 9051 6.3.1: ENABLE only before a mailbox is selected. */
+const AUTH_ONLY: readonly CommandState[] = ['authenticated'];
 const SELECTED: readonly CommandState[] = ['selected'];
 
 function spec<C extends Command>(states: readonly CommandState[], read: (r: CommandReader, h: CommandHead) => C, write: (w: CommandWriter, c: C) => void, uid = false): CommandSpec {
@@ -64,7 +66,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = Object.freeze(
     STARTTLS: spec(NOT_AUTH, readSimple, writeSimple),
     AUTHENTICATE: spec(NOT_AUTH, readAuthenticate, writeAuthenticate),
     LOGIN: spec(NOT_AUTH, readLogin, writeLogin),
-    ENABLE: spec(AUTH, readEnable, writeEnable),
+    ENABLE: spec(AUTH_ONLY, readEnable, writeEnable),
     SELECT: spec(AUTH, readSelect, writeSelect),
     EXAMINE: spec(AUTH, readSelect, writeSelect),
     CREATE: spec(AUTH, readCreate, writeCreate),

@@ -11,6 +11,7 @@ import { errorItem, ProtocolError } from '../core/errors';
 import { InputBacklog } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine, decodeInitialResponse } from '../core/sasl';
+import { commandAllowedIn } from './command';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './command-parser';
 import type { Command } from './command-types';
 import { encodeResponse, encodeResponseFragments } from './encoder';
@@ -117,12 +118,6 @@ export interface ServerSessionOptions {
 /** The default of {@link ServerSessionOptions.capabilities}. */
 export const DEFAULT_CAPABILITIES: readonly string[] = Object.freeze(['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'IDLE', 'SASL-IR', 'AUTH=PLAIN']);
 
-const ANY = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID', 'UNKNOWN']);
-const NOT_AUTH = new Set(['STARTTLS', 'AUTHENTICATE', 'LOGIN']);
-const AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
-/** RFC 5161 3.1: ENABLE only before a mailbox is selected. */
-const AUTH_ONLY = new Set(['ENABLE']);
-const SELECTED = new Set(['CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'UID EXPUNGE', 'SEARCH', 'SORT', 'THREAD', 'FETCH', 'STORE', 'COPY', 'MOVE']);
 
 /** `{n}` / `{n+}` / `{n-}` (and `~{n}`) at the end of a line slice: the size of the literal that follows. */
 function literalAnnounced(line: Uint8Array): { size: number; nonSync: boolean } | null {
@@ -547,13 +542,8 @@ export class ServerSession {
       // IDLE and AUTHENTICATE paused the parser; refused, they leave the stream in command mode.
       if ((name === 'IDLE' || name === 'AUTHENTICATE') && this.parser.paused) this.control(this.parser.resume());
     };
-    const allowed =
-      ANY.has(name) ||
-      (this._state === 'not-authenticated' && NOT_AUTH.has(name)) ||
-      ((this._state === 'authenticated' || this._state === 'selected') && AUTH.has(name)) ||
-      (this._state === 'authenticated' && AUTH_ONLY.has(name)) ||
-      (this._state === 'selected' && SELECTED.has(name));
-    if (!allowed) return refuse('BAD', `${name} is not valid in the ${this._state} state`, `${name} in ${this._state}`);
+    // The state rules are the command table's (RFC 9051 6), the same the client and the arbitraries use.
+    if (!commandAllowedIn(name, this._state)) return refuse('BAD', `${name} is not valid in the ${this._state} state`, `${name} in ${this._state}`);
     if (name === 'UNKNOWN') {
       const extra = c.name.toUpperCase();
       if (!this.opts.extraCommands?.some((x) => x.toUpperCase() === extra)) return refuse('BAD', 'Unknown command', 'unknown command');
