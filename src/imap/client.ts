@@ -13,7 +13,7 @@ import { OutputQueue } from '../core/output-queue';
 import { SASL_CANCEL, decodeSaslLine, encodeSaslResponse, encodeInitialResponse } from '../core/sasl';
 import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSaslClient } from '../core/sasl-mechanisms';
 import { UidMap } from './client-uid-map';
-import { encodeCommand } from './command';
+import { commandStates, encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
 import { type LiteralChunkItem, type LiteralEndItem, ResponseParser, type ResponseParserItem, type ResponseParserOptions } from './parser';
 import type { FetchAttributes, ResponseCode, TaggedResponse, UntaggedResponse } from './types';
@@ -155,9 +155,6 @@ interface Pending {
 /** Where the session stands with a STARTTLS or COMPRESS switch. */
 type Phase = 'plain' | 'tls-handshake' | 'compress-handshake';
 
-const NEEDS_AUTH = new Set(['SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'STATUS', 'APPEND', 'NAMESPACE', 'ENABLE', 'IDLE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL', 'GETQUOTA', 'SETQUOTA', 'SETACL', 'DELETEACL', 'LISTRIGHTS', 'GETMETADATA', 'SETMETADATA', 'COMPRESS', 'UNAUTHENTICATE']);
-const NEEDS_SELECTED = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'SORT', 'THREAD', 'EXPUNGE', 'UID EXPUNGE', 'CLOSE', 'UNSELECT', 'CHECK']);
-const NOT_AUTHENTICATED_ONLY = new Set(['LOGIN', 'AUTHENTICATE', 'STARTTLS']);
 /**
  * Commands after which nothing else is sent until they are answered: IDLE and AUTHENTICATE
  * own the line; after STARTTLS and COMPRESS the next bytes belong to another layer; LOGIN and
@@ -291,9 +288,14 @@ export class ClientSession {
     // pipelined behind its LOGIN; if the LOGIN fails the server refuses the LIST).
     const loggingIn = this.queue.some((p) => p.command.command === 'LOGIN' || p.command.command === 'AUTHENTICATE');
     const authed = this._state === 'authenticated' || this._state === 'selected' || loggingIn;
-    if (NEEDS_AUTH.has(name) && !authed) throw new Error(`${name} needs an authenticated session (state is ${this._state})`);
-    if (NEEDS_SELECTED.has(name) && this._state !== 'selected' && !this.queue.some(isSelect)) throw new Error(`${name} needs a selected mailbox`);
-    if (NOT_AUTHENTICATED_ONLY.has(name) && (this._state === 'authenticated' || this._state === 'selected')) throw new Error(`${name} is only valid before authentication`);
+    // The state rules are the command table's (RFC 9051 6), the same the server uses.
+    const states = commandStates(name);
+    const needsAuth = !states.includes('not-authenticated');
+    const needsSelected = states.length === 1 && states[0] === 'selected';
+    const beforeAuthOnly = states.length === 1 && states[0] === 'not-authenticated';
+    if (needsAuth && !authed) throw new Error(`${name} needs an authenticated session (state is ${this._state})`);
+    if (needsSelected && this._state !== 'selected' && !this.queue.some(isSelect)) throw new Error(`${name} needs a selected mailbox`);
+    if (beforeAuthOnly && (this._state === 'authenticated' || this._state === 'selected')) throw new Error(`${name} is only valid before authentication`);
     if (name === 'STARTTLS' && (this._tls || this.phase === 'tls-handshake' || this.queue.some((p) => p.command.command === 'STARTTLS'))) throw new Error('STARTTLS was already sent on this connection');
     if (name === 'COMPRESS' && (this._compression !== null || this.phase === 'compress-handshake' || this.queue.some((p) => p.command.command === 'COMPRESS'))) throw new Error('COMPRESS was already sent on this connection');
   }
