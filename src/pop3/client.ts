@@ -519,15 +519,15 @@ export class ClientSession {
     const c = s.command;
     if (c.verb === 'STAT') {
       const st = parseStat(r);
-      return st ? { ...base, stat: st } : base;
+      return st instanceof ProtocolError ? base : { ...base, stat: st };
     }
     if (c.verb === 'LIST') {
       const entries = lines ? lines.map(parseListEntry) : [parseListEntry(r.text)];
-      return { ...base, list: entries.filter((e): e is ListEntry => e !== null) };
+      return { ...base, list: entries.filter((e): e is ListEntry => !(e instanceof ProtocolError)) };
     }
     if (c.verb === 'UIDL') {
       const entries = lines ? lines.map(parseUidlEntry) : [parseUidlEntry(r.text)];
-      return { ...base, uidl: entries.filter((e): e is UidlEntry => e !== null) };
+      return { ...base, uidl: entries.filter((e): e is UidlEntry => !(e instanceof ProtocolError)) };
     }
     if (c.verb === 'CAPA' && lines) {
       this.caps = parseCapabilities(lines);

@@ -137,20 +137,32 @@ function digitsAt(text: string, start: number, max: number): number {
   return v;
 }
 
-/** Reads `+OK nn mm` (RFC 1939 5 STAT); text after the numbers is allowed. */
-export function parseStat(r: StatusResponse): Stat | null {
+/** Reads `+OK nn mm` (RFC 1939 5 STAT); text after the numbers is allowed. A `SYNTAX` ProtocolError otherwise. */
+export function parseStat(r: StatusResponse): Stat | ProtocolError {
   const count = twoNumbers(r.text, false, 15, 15);
-  return count === null ? null : { count, size: second };
+  return count === null ? listingError('STAT answer', r.text) : { count, size: second };
 }
 
-/** Reads `n size` (a LIST line, or the text of a single-message `+OK`); extra text allowed. */
-export function parseListEntry(text: string): ListEntry | null {
+/** Reads `n size` (a LIST line, or the text of a single-message `+OK`); extra text allowed. A `SYNTAX` ProtocolError otherwise. */
+export function parseListEntry(text: string): ListEntry | ProtocolError {
   const message = twoNumbers(text, true, 10, 15);
-  return message === null ? null : { message, size: second };
+  return message === null ? listingError('LIST entry', text) : { message, size: second };
 }
 
-/** Reads `n uid` (a UIDL line, or the text of a single-message `+OK`). UIDs are 0x21..0x7E, up to 70 chars (RFC 1939 7). */
-export function parseUidlEntry(text: string): UidlEntry | null {
+function listingError(what: string, text: string): ProtocolError {
+  return new ProtocolError('SYNTAX', `${what} is not "number SP number...": ${JSON.stringify(text.slice(0, 40))}`);
+}
+
+/**
+ * Reads `n uid` (a UIDL line, or the text of a single-message `+OK`). UIDs are 0x21..0x7E, up
+ * to 70 chars (RFC 1939 7). A `SYNTAX` ProtocolError otherwise.
+ */
+export function parseUidlEntry(text: string): UidlEntry | ProtocolError {
+  const e = readUidlEntry(text);
+  return e ?? new ProtocolError('SYNTAX', `UIDL entry is not "number SP unique-id": ${JSON.stringify(text.slice(0, 40))}`);
+}
+
+function readUidlEntry(text: string): UidlEntry | null {
   let i = 0;
   const n = text.length;
   while (i < n && text.charCodeAt(i) === 0x20) i++;

@@ -58,7 +58,7 @@ describe('pop3 responses', () => {
     expect(pop3.parseStat({ status: '+OK', code: null, text: '2 320 messages' })).toEqual({ count: 2, size: 320 });
     expect(pop3.parseListEntry('1 120 extra')).toEqual({ message: 1, size: 120 });
     expect(pop3.parseUidlEntry('2 QhdPYR:00WBw1Ph7x7')).toEqual({ message: 2, uid: 'QhdPYR:00WBw1Ph7x7' });
-    expect(pop3.parseStat({ status: '+OK', code: null, text: 'none' })).toBeNull();
+    expect(pop3.parseStat({ status: '+OK', code: null, text: 'none' })).toMatchObject({ code: 'SYNTAX' });
   });
 
   it('rfc5034 continuation "+ base64", and garbage', () => {
@@ -235,14 +235,14 @@ describe('rfc1939 7 listing lines read without a regex', () => {
   it('LIST and UIDL lines: spaces, digit limits, the 70-char UID bound, text after the entry', () => {
     expect(pop3.parseListEntry('  2 200 extra')).toEqual({ message: 2, size: 200 });
     expect(pop3.parseListEntry('1234567890 5')).toEqual({ message: 1234567890, size: 5 });
-    expect(pop3.parseListEntry('12345678901 5')).toBeNull();
-    expect(pop3.parseListEntry('1 2x')).toBeNull();
-    expect(pop3.parseListEntry('1')).toBeNull();
+    expect(pop3.parseListEntry('12345678901 5')).toMatchObject({ code: 'SYNTAX' });
+    expect(pop3.parseListEntry('1 2x')).toMatchObject({ code: 'SYNTAX' });
+    expect(pop3.parseListEntry('1')).toMatchObject({ code: 'SYNTAX' });
     expect(pop3.parseUidlEntry(`1 ${'u'.repeat(70)}`)).toEqual({ message: 1, uid: 'u'.repeat(70) });
-    expect(pop3.parseUidlEntry(`1 ${'u'.repeat(71)}`)).toBeNull();
+    expect(pop3.parseUidlEntry(`1 ${'u'.repeat(71)}`)).toMatchObject({ code: 'SYNTAX' });
     expect(pop3.parseUidlEntry('3 whqtswO00WBw418f9t5JxYwZ more')).toEqual({ message: 3, uid: 'whqtswO00WBw418f9t5JxYwZ' });
-    expect(pop3.parseUidlEntry('3 uid\x7f')).toBeNull();
+    expect(pop3.parseUidlEntry('3 uid\x7f')).toMatchObject({ code: 'SYNTAX' });
     expect(pop3.parseStat({ status: '+OK', code: null, text: '2  320' })).toEqual({ count: 2, size: 320 });
-    expect(pop3.parseStat({ status: '+OK', code: null, text: ' 2 320' })).toBeNull();
+    expect(pop3.parseStat({ status: '+OK', code: null, text: ' 2 320' })).toMatchObject({ code: 'SYNTAX' });
   });
 });
