@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
 import { decodeLatin1 } from '../core/bytes';
 import { decodeMailboxName } from './mailbox-name';
 import { SequenceSet } from './sequence-set';
@@ -179,7 +180,7 @@ export class CommandReader extends Reader {
     this.pos = i;
     if (t === '$') return '$';
     const s = SequenceSet.parse(t);
-    if (!s) throw this.error(`"${t.slice(0, 20)}" is not a sequence set`);
+    if (s instanceof ProtocolError) throw this.error(`"${t.slice(0, 20)}" is not a sequence set`);
     return s;
   }
 

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
 import { SequenceSet } from './sequence-set';
 import { LENIENT_ATOM, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 
@@ -120,20 +121,20 @@ export function readEsearch(r: Reader): EsearchData {
         break;
       case 'ALL': {
         const s = decodeText(r.runBytes(LENIENT_ATOM));
-        results[key] = SequenceSet.parse(s) ?? s;
+        results[key] = setOrNull(s) ?? s;
         break;
       }
       case 'PARTIAL': {
         if (r.peek() !== LPAREN) {
           const s = decodeText(r.runBytes(LENIENT_ATOM));
-          results[key] = SequenceSet.parse(s) ?? s;
+          results[key] = setOrNull(s) ?? s;
           break;
         }
         r.expect(LPAREN);
         r.spaces();
         const range = readPartialRange(r);
         r.spaces();
-        const set = r.nil() ? null : SequenceSet.parse(decodeText(r.runBytes(LENIENT_ATOM)));
+        const set = r.nil() ? null : setOrNull(decodeText(r.runBytes(LENIENT_ATOM)));
         r.spaces();
         r.expect(RPAREN);
         results[key] = { kind: 'partial', start: range.start, end: range.end, set };
@@ -207,4 +208,10 @@ export function writeThreads(w: WireWriter, threads: readonly unknown[]): void {
     return String(t);
   };
   if (threads.length > 0) w.raw(` ${threads.map(tree).join('')}`);
+}
+
+/** A sequence set, or null where a malformed one leaves the value raw. */
+function setOrNull(text: string): SequenceSet | null {
+  const s = SequenceSet.parse(text);
+  return s instanceof ProtocolError ? null : s;
 }

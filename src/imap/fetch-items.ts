@@ -217,19 +217,19 @@ export function readFetchAtt(r: CommandReader): FetchItem {
   return { item: 'BINARY[]', peek: name === 'BINARY.PEEK', part, partial: readPartial(r) };
 }
 
-function readWhole<T>(text: string, read: (r: CommandReader) => T): T | null {
+function readWhole<T>(text: string, read: (r: CommandReader) => T): T | ProtocolError {
   const r = new CommandReader({ lines: [encodeUtf8(text)], literals: [] });
   try {
     const v = read(r);
-    return r.atEnd() ? v : null;
+    return r.atEnd() ? v : new ProtocolError('SYNTAX', `text after the FETCH item: ${JSON.stringify(text.slice(0, 40))}`);
   } catch (e) {
-    if (e instanceof ProtocolError) return null;
+    if (e instanceof ProtocolError) return e;
     throw e;
   }
 }
 
-/** Reads a section-spec (the text between the brackets); null when malformed. */
-export function parseFetchSection(spec: string): FetchSection | null {
+/** Reads a section-spec (the text between the brackets); a `SYNTAX` ProtocolError when malformed. */
+export function parseFetchSection(spec: string): FetchSection | ProtocolError {
   return readWhole(`${spec}]`, (r) => {
     const s = readSectionSpec(r);
     r.expect(0x5d);
@@ -237,7 +237,7 @@ export function parseFetchSection(spec: string): FetchSection | null {
   });
 }
 
-/** Reads one FETCH item from its wire form; null when it is not one. */
-export function parseFetchItem(text: string): FetchItem | null {
+/** Reads one FETCH item from its wire form; a `SYNTAX` ProtocolError when it is not one. */
+export function parseFetchItem(text: string): FetchItem | ProtocolError {
   return readWhole(text, readFetchAtt);
 }

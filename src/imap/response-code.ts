@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
 import { assertNoLineBreak } from '../core/bytes';
 import { SequenceSet } from './sequence-set';
 import { decodeText, type Reader, type WireWriter } from './syntax';
@@ -93,17 +94,17 @@ export function readRespTextCode(r: Reader): ResponseCode {
       return /^\d{1,20}$/.test(parts[0] ?? '') ? { name, raw, modseq: BigInt(parts[0]!) } : { name, raw };
     case 'APPENDUID': {
       const uv = n(parts[0]);
-      const set = parts[1] ? SequenceSet.parse(parts[1]) : null;
+      const set = parts[1] ? setOrNull(parts[1]) : null;
       return uv !== undefined && set ? { name, raw, uidValidity: uv, uids: set } : { name, raw };
     }
     case 'COPYUID': {
       const uv = n(parts[0]);
-      const src = parts[1] ? SequenceSet.parse(parts[1]) : null;
-      const dst = parts[2] ? SequenceSet.parse(parts[2]) : null;
+      const src = parts[1] ? setOrNull(parts[1]) : null;
+      const dst = parts[2] ? setOrNull(parts[2]) : null;
       return uv !== undefined && src && dst ? { name, raw, uidValidity: uv, sourceUids: src, uids: dst } : { name, raw };
     }
     case 'MODIFIED': {
-      const set = parts[0] ? SequenceSet.parse(parts[0]) : null;
+      const set = parts[0] ? setOrNull(parts[0]) : null;
       return set ? { name, raw, set } : { name, raw };
     }
     case 'BADURL':
@@ -184,4 +185,10 @@ export function writeRespText(w: WireWriter, code: ResponseCode | null, text: st
   if (typeof text !== 'string') throw new TypeError('response text must be a string');
   assertNoLineBreak(text, 'response text');
   w.raw(text);
+}
+
+/** A sequence set, or null where a malformed one leaves the value raw. */
+function setOrNull(text: string): SequenceSet | null {
+  const s = SequenceSet.parse(text);
+  return s instanceof ProtocolError ? null : s;
 }

@@ -125,7 +125,7 @@ function readUntagged(r: Reader, opts: ReadResponseOptions, label: FetchLabel | 
         r.spaces();
       }
       const set = SequenceSet.parse(decodeText(r.runBytes(LENIENT_ATOM)));
-      if (!set) throw r.error('VANISHED needs a UID set');
+      if (set instanceof ProtocolError) throw r.error('VANISHED needs a UID set');
       return { kind, earlier, uids: set };
     }
     case 'NAMESPACE': {

@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+import { ProtocolError } from '../core/errors';
+
 /** One range; `*` (the largest number in use) is `Infinity`. A single number has `start === end`. */
 export interface SequenceRange {
   readonly start: number;
@@ -12,6 +14,10 @@ export interface SequenceRange {
 }
 
 const STAR = Number.POSITIVE_INFINITY;
+
+function bad(text: string): ProtocolError {
+  return new ProtocolError('SYNTAX', `not a sequence set: ${JSON.stringify(text.slice(0, 40))}`);
+}
 
 function parseNumber(text: string): number | null {
   if (text === '*') return STAR;
@@ -41,9 +47,12 @@ export class SequenceSet {
     this.ranges = ranges;
   }
 
-  /** Parses `seq-number / seq-range` items separated by commas; null when malformed (or more than `maxRanges`). */
-  static parse(text: string, maxRanges = 100_000): SequenceSet | null {
-    if (text === '' || text === '$') return null;
+  /**
+   * Parses `seq-number / seq-range` items separated by commas; a `SYNTAX` ProtocolError when
+   * malformed, `TOO_MANY` past `maxRanges` ranges.
+   */
+  static parse(text: string, maxRanges = 100_000): SequenceSet | ProtocolError {
+    if (text === '' || text === '$') return bad(text);
     const ranges: SequenceRange[] = [];
     let start = 0;
     for (let i = 0; i <= text.length; i++) {
@@ -53,9 +62,9 @@ export class SequenceSet {
       const colon = item.indexOf(':');
       const a = parseNumber(colon < 0 ? item : item.slice(0, colon));
       const b = colon < 0 ? a : parseNumber(item.slice(colon + 1));
-      if (a === null || b === null) return null;
+      if (a === null || b === null) return bad(text);
       ranges.push({ start: a, end: b });
-      if (ranges.length > maxRanges) return null;
+      if (ranges.length > maxRanges) return new ProtocolError('TOO_MANY', `sequence set of more than ${maxRanges} ranges`);
     }
     return new SequenceSet(ranges);
   }

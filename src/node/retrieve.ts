@@ -152,7 +152,7 @@ export async function* imapMessages(options: ImapMessagesOptions): AsyncGenerato
     await run({ command: 'EXAMINE', mailbox: options.mailbox ?? 'INBOX' });
     if ((conn.session.mailbox?.exists ?? 0) === 0) return;
     const body: FetchItem = { item: 'BODY[]', peek: true, section: { part: [], text: null, fields: [] }, partial: null };
-    const set = options.uids ?? SequenceSet.parse('1:*')!;
+    const set = options.uids ?? (SequenceSet.parse('1:*') as SequenceSet);
     const tag = conn.do((s) => s.send({ command: 'FETCH', uid: true, set, items: [{ item: 'UID' }, body] }));
     const pieces = new Map<number, Uint8Array[]>();
     for (;;) {

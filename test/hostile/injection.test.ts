@@ -272,7 +272,7 @@ function imapLines(wire: Uint8Array): string[] {
   return lines;
 }
 
-const set = imap.SequenceSet.parse('1:5')!;
+const set = (imap.SequenceSet.parse('1:5') as imap.SequenceSet);
 const T = 'A1';
 
 const MAILBOX_COMMANDS = ['DELETE', 'SUBSCRIBE', 'UNSUBSCRIBE', 'GETQUOTAROOT', 'MYRIGHTS', 'GETACL'] as const;

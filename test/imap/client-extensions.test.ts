@@ -71,7 +71,7 @@ describe('rfc3691 UNSELECT', () => {
     expect(c.state).toBe('authenticated');
     expect(c.mailbox).toBe(null);
     expect(() => c.send({ command: 'UNSELECT' })).toThrow();
-    expect(() => c.send({ command: 'FETCH', uid: false, set: imap.SequenceSet.from([1]), items: [imap.parseFetchItem('FLAGS')!] })).toThrow();
+    expect(() => c.send({ command: 'FETCH', uid: false, set: imap.SequenceSet.from([1]), items: [(imap.parseFetchItem('FLAGS') as imap.FetchItem)] })).toThrow();
   });
 
   it('a refused UNSELECT keeps the mailbox selected', () => {
@@ -109,7 +109,7 @@ describe('rfc8514 SAVEDATE', () => {
   it('rfc8514 4: FETCH SAVEDATE, a date or NIL per message', () => {
     const c = preauth('IMAP4rev1 SAVEDATE');
     exchange(c, { command: 'SELECT', mailbox: 'INBOX' }, 'TAG SELECT INBOX\r\n', '* 2 EXISTS\r\nTAG OK [READ-WRITE] done\r\n');
-    const done = exchange(c, { command: 'FETCH', uid: false, set: imap.SequenceSet.parse('1:2')!, items: [imap.parseFetchItem('SAVEDATE')!] }, 'TAG FETCH 1:2 (SAVEDATE)\r\n', '* 1 FETCH (SAVEDATE "21-Jan-2019 09:32:51 +0100")\r\n* 2 FETCH (SAVEDATE NIL)\r\nTAG OK Fetch completed.\r\n');
+    const done = exchange(c, { command: 'FETCH', uid: false, set: (imap.SequenceSet.parse('1:2') as imap.SequenceSet), items: [(imap.parseFetchItem('SAVEDATE') as imap.FetchItem)] }, 'TAG FETCH 1:2 (SAVEDATE)\r\n', '* 1 FETCH (SAVEDATE "21-Jan-2019 09:32:51 +0100")\r\n* 2 FETCH (SAVEDATE NIL)\r\nTAG OK Fetch completed.\r\n');
     expect(done.untagged.map((u) => (u.kind === 'FETCH' ? u.attributes.saveDate : undefined))).toEqual(['21-Jan-2019 09:32:51 +0100', null]);
   });
 });
@@ -122,7 +122,7 @@ describe('rfc8474 OBJECTID', () => {
     const status = exchange(c, { command: 'STATUS', mailbox: 'foo', items: ['MAILBOXID'] }, 'TAG STATUS foo (MAILBOXID)\r\n', '* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))\r\nTAG OK Completed\r\n');
     expect(status.untagged[0]).toMatchObject({ kind: 'STATUS', mailbox: 'foo', attributes: { MAILBOXID: 'F2212ea87-6097-4256-9d51-71338625' } });
     exchange(c, { command: 'SELECT', mailbox: 'foo' }, 'TAG SELECT foo\r\n', '* 3 EXISTS\r\nTAG OK [READ-WRITE] done\r\n');
-    const fetched = exchange(c, { command: 'FETCH', uid: false, set: imap.SequenceSet.parse('1:*')!, items: [imap.parseFetchItem('EMAILID')!, imap.parseFetchItem('THREADID')!] }, 'TAG FETCH 1:* (EMAILID THREADID)\r\n', '* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))\r\n* 2 FETCH (EMAILID (M288836c4c7a762) THREADID (T11863d02dd95b5))\r\n* 3 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\nTAG OK done\r\n');
+    const fetched = exchange(c, { command: 'FETCH', uid: false, set: (imap.SequenceSet.parse('1:*') as imap.SequenceSet), items: [(imap.parseFetchItem('EMAILID') as imap.FetchItem), (imap.parseFetchItem('THREADID') as imap.FetchItem)] }, 'TAG FETCH 1:* (EMAILID THREADID)\r\n', '* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))\r\n* 2 FETCH (EMAILID (M288836c4c7a762) THREADID (T11863d02dd95b5))\r\n* 3 FETCH (EMAILID (M5fdc09b49ea703) THREADID NIL)\r\nTAG OK done\r\n');
     expect(fetched.untagged.map((u) => (u.kind === 'FETCH' ? [u.attributes.emailId, u.attributes.threadId] : null))).toEqual([
       ['M6d99ac3275bb4e', 'T64b478a75b7ea9'],
       ['M288836c4c7a762', 'T11863d02dd95b5'],

@@ -74,7 +74,7 @@ function busySession(script: number): imap.ClientSession {
     [() => c.send({ command: 'SELECT', mailbox: 'INBOX' }), () => c.send({ command: 'IDLE' }), () => c.send({ command: 'NOOP' })],
     [() => c.send({ command: 'AUTHENTICATE', mechanism: 'X-APP', initialResponse: null }), () => c.send({ command: 'NOOP' })],
     [() => c.compress(), () => c.send({ command: 'APPEND', mailbox: 'INBOX', messages: [{ flags: null, date: null, message: enc('a\r\n'), binary: false }] })],
-    [() => c.send({ command: 'SELECT', mailbox: 'INBOX' }), () => c.send({ command: 'FETCH', uid: true, set: s, items: [imap.parseFetchItem('UID')!] }), () => c.send({ command: 'UNSELECT' })],
+    [() => c.send({ command: 'SELECT', mailbox: 'INBOX' }), () => c.send({ command: 'FETCH', uid: true, set: s, items: [(imap.parseFetchItem('UID') as imap.FetchItem)] }), () => c.send({ command: 'UNSELECT' })],
   ];
   const t = new imap.ClientSession({ uidMap: 100 });
   if (script === 4) {

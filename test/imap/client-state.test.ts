@@ -34,7 +34,7 @@ describe('rfc7162 3.2.10 VANISHED and exists', () => {
 
   it('rfc7162 3.2.10: a plain VANISHED of UIDs known present lowers exists and renumbers the map, repeats counted once', () => {
     const c = selected(5, 100);
-    c.send({ command: 'FETCH', uid: false, set: imap.SequenceSet.parse('1:*')!, items: [imap.parseFetchItem('UID')!] });
+    c.send({ command: 'FETCH', uid: false, set: (imap.SequenceSet.parse('1:*') as imap.SequenceSet), items: [(imap.parseFetchItem('UID') as imap.FetchItem)] });
     c.receive(enc('* 1 FETCH (UID 401)\r\n* 2 FETCH (UID 402)\r\n* 3 FETCH (UID 405)\r\n* 4 FETCH (UID 406)\r\n* 5 FETCH (UID 407)\r\nA2 OK FETCH completed\r\n'));
     c.send({ command: 'EXPUNGE' });
     // RFC 7162 3.2.10: "S: * VANISHED 405,407,410,425" answering EXPUNGE; 410 and 425 are not here.
@@ -56,7 +56,7 @@ describe('rfc7162 3.2.10 VANISHED and exists', () => {
       c.receive(enc('* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] ready\r\n'));
       c.send({ command: 'ENABLE', capabilities: ['QRESYNC'] });
       c.receive(enc('* ENABLED QRESYNC\r\nA1 OK Enabled\r\n'));
-      c.send({ command: 'SELECT', mailbox: 'INBOX', qresync: { uidValidity: 67890007, modseq: 20050715194045000n, knownUids: imap.SequenceSet.parse('41,43:211,214:541')!, seqMatch: null } });
+      c.send({ command: 'SELECT', mailbox: 'INBOX', qresync: { uidValidity: 67890007, modseq: 20050715194045000n, knownUids: (imap.SequenceSet.parse('41,43:211,214:541') as imap.SequenceSet), seqMatch: null } });
       const ev = c.receive(enc(`* 314 EXISTS\r\n* 2 RECENT\r\n${select}A2 OK [READ-WRITE] mailbox selected\r\n`));
       expect(ev.filter((e) => e.type === 'error')).toEqual([]);
       expect(c.mailbox).toMatchObject({ exists: 314, uidValidity: 67890007, highestModseq: 90060128194045007n });

@@ -24,7 +24,7 @@ const equiv = (line: string): imap.Command => {
   expect(parse(wire(c))).toEqual(c);
   return c;
 };
-const set = (s: string) => imap.SequenceSet.parse(s)!;
+const set = (s: string) => (imap.SequenceSet.parse(s) as imap.SequenceSet);
 
 const RFC3501_MESSAGE =
   'Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)\r\nFrom: Fred Foobar <foobar@Blurdybloop.COM>\r\nSubject: afternoon meeting\r\nTo: mooch@owatagu.siam.edu\r\nMessage-Id: <B27397-0100000@Blurdybloop.COM>\r\nMIME-Version: 1.0\r\nContent-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\r\nHello Joe, do you think we can meet at 3:30 tomorrow?\r\n';

@@ -18,7 +18,7 @@ type FetchData = Extract<Untagged, { kind: 'FETCH' }>;
 
 function set(text: string): imap.SequenceSet {
   const s = imap.SequenceSet.parse(text);
-  if (!s) throw new Error(`bad set ${text}`);
+  if (s instanceof Error) throw s;
   return s;
 }
 const BODY_PEEK = (part: number[] = []): imap.FetchItem => ({ item: 'BODY[]', peek: true, section: { part, text: null, fields: [] }, partial: null });
@@ -324,7 +324,7 @@ describe('IMAP ClientSession against Dovecot', () => {
     expect(typeof box.highestModseq).toBe('bigint');
     const modseq0 = box.highestModseq!;
     const uidValidity = box.uidValidity!;
-    await imapOk(w, { command: 'FETCH', uid: false, set: set('1:*'), items: [imap.parseFetchItem('UID')!] });
+    await imapOk(w, { command: 'FETCH', uid: false, set: set('1:*'), items: [(imap.parseFetchItem('UID') as imap.FetchItem)] });
     expect([1, 2, 3].map((n) => w.session.uidOf(n))).toEqual(uids);
 
     // STORE: flags with the new MODSEQ come back; with a stale UNCHANGEDSINCE the server refuses (MODIFIED).

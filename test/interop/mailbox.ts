@@ -12,7 +12,7 @@ export function messageIdOf(message: Uint8Array): string {
 
 function set(text: string): imap.SequenceSet {
   const s = imap.SequenceSet.parse(text);
-  if (!s) throw new Error(`bad set ${text}`);
+  if (s instanceof Error) throw s;
   return s;
 }
 
