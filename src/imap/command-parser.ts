@@ -239,9 +239,10 @@ export class CommandParser {
     const line = ev.lines[ev.lines.length - 1]!;
     const stream = !this.failed && ann.size >= (this.opts.appendStreamThreshold ?? Number.POSITIVE_INFINITY) && isMessageLiteral(ev.lines[0]!, line, ev.literals.length);
     // A streamed literal is not held, so only the literal caps bound it, not the command size.
-    let limit = ev.limit ?? (stream ? null : ev.holdLimit);
-    if (limit?.code === 'TOO_MANY') limit = new ProtocolError('TOO_MANY', 'too many literals in one command', { offset: limit.offset });
-    if (limit) this.failed ??= this.withTag(limit, ev.lines[0]);
+    const limit = ev.limit ?? (stream ? null : ev.holdLimit);
+    // Only the first limit of a command becomes its error: an Error per later literal (a stack
+    // trace each) made a hostile run of `{1+}` literals cost ~10x per byte.
+    if (limit && !this.failed) this.failed = this.withTag(limit.code === 'TOO_MANY' ? new ProtocolError('TOO_MANY', 'too many literals in one command', { offset: limit.offset }) : limit, ev.lines[0]);
     if (this.failed) {
       if (!ann.nonSync) {
         // The client waits for "+" and will not send the octets: drop the command now.

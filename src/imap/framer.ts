@@ -164,6 +164,8 @@ export class LiteralFramer {
   private held = 0;
   private unitOffset = 0;
   private failed: ProtocolError | null = null;
+  /** The unit's TOO_MANY error, once it has more than `maxLiterals` literals. */
+  private tooMany: ProtocolError | null = null;
   private mode: 'line' | 'decide' | 'hold' | 'stream' | 'skip' = 'line';
   private pending: LiteralEvent | null = null;
   private left = 0;
@@ -335,7 +337,9 @@ export class LiteralFramer {
     if (!(ann.size <= o.maxLiteralSize) || !Number.isSafeInteger(ann.size)) {
       return new ProtocolError('LITERAL_TOO_LARGE', `literal of ${ann.size} octets exceeds the limit of ${o.maxLiteralSize}`, { offset });
     }
-    if (this.literals.length >= o.maxLiterals) return new ProtocolError('TOO_MANY', `more than ${o.maxLiterals} literals in one unit`, { offset });
+    // One error per unit: every literal past the limit is refused with it. Building an Error
+    // per literal (a stack trace each) made a hostile run of `{1+}` literals cost ~10x per byte.
+    if (this.literals.length >= o.maxLiterals) return (this.tooMany ??= new ProtocolError('TOO_MANY', `more than ${o.maxLiterals} literals in one unit`, { offset }));
     return null;
   }
 
@@ -357,6 +361,7 @@ export class LiteralFramer {
     this.lines = [];
     this.literals = [];
     this.held = 0;
+    this.tooMany = null;
     this.failed = null;
   }
 

@@ -343,7 +343,10 @@ export class ServerSession {
 
   /** During AUTHENTICATE: sends `+ base64(challenge)`; the client's line arrives as `auth-response`. */
   challenge(data: Uint8Array): ServerEvent[] {
-    if (this.pending?.command !== 'AUTHENTICATE') throw new Error('challenge(): no AUTHENTICATE is waiting');
+    // Logged out (a limit closed the session in the same receive() that brought the AUTHENTICATE)
+    // or nothing waiting: nothing to answer, as with ok() / no() / bad().
+    if (this.pending === null || this._state === 'logout') return [];
+    if (this.pending.command !== 'AUTHENTICATE') throw new Error('challenge(): no AUTHENTICATE is waiting');
     (this.held ?? this.out).pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
     this.authenticating = true;
     this.wantLine = true;

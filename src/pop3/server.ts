@@ -281,7 +281,10 @@ export class ServerSession {
   /** During AUTH: sends `+ base64` and waits for the client's line (an `auth-response` event). */
   challenge(data: Uint8Array): ServerEvent[] {
     const p = this.pending;
-    if (!(p !== null && ('auth' in p || p.command.verb === 'AUTH'))) throw new Error('challenge(): no AUTH exchange is waiting');
+    // Closed (a limit closed the session in the same receive() that brought the AUTH) or nothing
+    // waiting: nothing to answer, as with ok() / err().
+    if (p === null || this._state === 'closed') return [];
+    if (!('auth' in p || p.command.verb === 'AUTH')) throw new Error('challenge(): no AUTH exchange is waiting');
     this.out.pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
     this.pending = null;
     this.pausedBy = null;

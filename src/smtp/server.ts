@@ -416,7 +416,10 @@ export class ServerSession {
   /** During AUTH: sends a 334 challenge; the client's next line arrives as an `auth-response` event. */
   challenge(data: Uint8Array): ServerEvent[] {
     const p = this.pending;
-    const isAuth = p !== null && ((p.kind === 'command' && p.command.verb === 'AUTH') || p.kind === 'auth-response');
+    // Closed (a limit closed the session in the same receive() that brought the AUTH) or nothing
+    // waiting: nothing to answer, as with reply().
+    if (p === null || this._state === 'closed') return [];
+    const isAuth = (p.kind === 'command' && p.command.verb === 'AUTH') || p.kind === 'auth-response';
     if (!isAuth) throw new Error('challenge(): the oldest waiting item is not an AUTH exchange');
     // RFC 4954 4: continue-req = "334" SP [base64] CRLF, so the space stays even when the challenge is empty.
     this.out.pushText(`334 ${encodeSaslChallenge(data)}\r\n`);

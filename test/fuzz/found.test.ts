@@ -155,3 +155,36 @@ describe('found by fuzzing: every server session (regressions/sessions.max-pendi
     });
   }
 });
+
+describe('found by fuzzing: challenge() after a limit closed the session (imap/pop3.server-session.mutated, 20-minute run)', () => {
+  // The fuzz drivers answered an AUTHENTICATE / AUTH event with challenge() after the same
+  // receive() had closed the session on a limit: challenge() threw "no AUTHENTICATE is waiting".
+  // An application that answers later (asynchronously) meets the same: the call the event
+  // invited is a no-op once the session has closed, like ok() / err() / reply().
+  it('imap: AUTHENTICATE waits, a flood closes the session, the late challenge() does nothing', () => {
+    const s = new imap.ServerSession();
+    s.takeOutput();
+    expect(s.receive(enc('A1 AUTHENTICATE PLAIN\r\n')).map((e) => e.type)).toEqual(['command']);
+    expect(s.receive(enc('{1}\r\n'.repeat(1500))).map((e) => e.type)).toEqual([]); // held: the caller is told to stop reading
+    expect(s.receive(enc('{1}\r\n')).map((e) => e.type)).toEqual(['auto-reply', 'closed']); // it did not
+    expect(s.challenge(new Uint8Array(0))).toEqual([]);
+    expect(dec(concat(s.takeOutput()))).toMatch(/^\* BYE [^\r\n]*\r\n$/);
+  });
+
+  it('pop3 and smtp: the same for AUTH', () => {
+    const p = new pop3.ServerSession();
+    p.takeOutput();
+    expect(p.receive(enc('AUTH L\r\n')).map((e) => e.type)).toEqual(['command']);
+    p.receive(enc('\r\n'.repeat(1500)));
+    expect(p.receive(enc('\r\n')).map((e) => e.type)).toEqual(['auto-reply', 'closed']);
+    expect(p.challenge(new Uint8Array(0))).toEqual([]);
+    const m = new smtp.ServerSession({ domain: 'mx.example' });
+    m.takeOutput();
+    m.receive(enc('EHLO c.example\r\n'));
+    m.accept();
+    expect(m.receive(enc('AUTH PLAIN\r\n')).map((e) => e.type)).toEqual(['command']);
+    m.receive(enc('NOOP\r\n'.repeat(1500)));
+    expect(m.receive(enc('NOOP\r\n')).map((e) => e.type)).toEqual(['auto-reply', 'closed']);
+    expect(m.challenge(new Uint8Array(0))).toEqual([]);
+  });
+});
