@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 
-import { EMPTY_BYTES, decodeLatin1, describeBytes, encodeUtf8, upperAscii } from '../core/bytes';
+import { EMPTY_BYTES, concatBytes, decodeLatin1, describeBytes, encodeUtf8, upperAscii } from '../core/bytes';
 import { ProtocolError, type ProtocolErrorCode } from '../core/errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -753,17 +753,7 @@ export class WireWriter {
 
   /** Ends the unit with CRLF and returns it as one byte array (copies the fragments together). */
   finish(): Uint8Array {
-    const { fragments } = this.fragments();
-    if (fragments.length === 1) return fragments[0]!;
-    let n = 0;
-    for (const p of fragments) n += p.length;
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of fragments) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(this.fragments().fragments);
   }
 }
 
