@@ -6,7 +6,7 @@
  * The RFC text could not be read here; the forms follow what implementations of the RFC agree
  * on (stalwart's server and its tests, Apple's swift-nio-imap, Cyrus's `uidbatches_max_messages`):
  * the batch size is at least 500 (smaller is answered `NO [TOOFEW]`), a batch range is
- * `low:high` batch numbers in that order (reversed is `BAD [CLIENTBUG]`), a server takes at least
+ * `first:last` batch numbers in that order (reversed is `BAD [CLIENTBUG]`), a server takes at least
  * 100000 messages' worth of batches in one command (beyond its own limit: `NO [TOOMANY]`), and
  * the response lists the ranges from the highest UIDs down, each written `high:low`.
  *
@@ -31,9 +31,9 @@ export const UIDBATCHES_MIN_SERVER_LIMIT = 100_000;
 
 /**
  * uidbatches = "UIDBATCHES" SP nz-number [SP nz-number ":" nz-number]: the batch size, then
- * which batches (first to last, counted from the highest UIDs). A reversed range is refused as
- * a syntax error: a server answers it `BAD` (stalwart: `BAD [CLIENTBUG]`). A batch size below
- * {@link UIDBATCHES_MIN_BATCH_SIZE} is read: refusing it (`NO [TOOFEW]`) is the server's answer.
+ * which batches (first to last, counted from the highest UIDs). A reversed range and a batch
+ * size below {@link UIDBATCHES_MIN_BATCH_SIZE} are read as sent: they are well-formed, and the
+ * server's answer to them carries a response code ({@link uidBatchesRefusal}).
  */
 export function readUidBatches(r: CommandReader, h: CommandHead): UidBatchesCommand {
   r.sp();
@@ -42,9 +42,7 @@ export function readUidBatches(r: CommandReader, h: CommandHead): UidBatchesComm
   if (r.accept(0x20)) {
     const first = r.nzNumberIn('UIDBATCHES batch range');
     r.expect(0x3a, 'in the batch range');
-    const last = r.nzNumberIn('UIDBATCHES batch range');
-    if (last < first) throw r.error(`UIDBATCHES batch range ${first}:${last} is reversed`);
-    batches = [first, last];
+    batches = [first, r.nzNumberIn('UIDBATCHES batch range')];
   }
   r.end(h.name);
   return { tag: h.tag, command: 'UIDBATCHES', size, batches };
@@ -52,7 +50,7 @@ export function readUidBatches(r: CommandReader, h: CommandHead): UidBatchesComm
 
 /**
  * Writes UIDBATCHES. Throws a RangeError for a batch size below {@link UIDBATCHES_MIN_BATCH_SIZE}
- * (every server refuses it) or a reversed batch range.
+ * (every server refuses it, `NO [TOOFEW]`) or a reversed batch range (`BAD [CLIENTBUG]`).
  */
 export function writeUidBatches(w: CommandWriter, c: UidBatchesCommand): void {
   if (typeof c.size === 'number' && Number.isInteger(c.size) && c.size < UIDBATCHES_MIN_BATCH_SIZE) {
@@ -64,6 +62,36 @@ export function writeUidBatches(w: CommandWriter, c: UidBatchesCommand): void {
     if (c.batches[1] < c.batches[0]) throw new RangeError(`UIDBATCHES batch range ${c.batches[0]}:${c.batches[1]} is reversed`);
     w.raw(' ').number(c.batches[0], 'batch number', 1).raw(':').number(c.batches[1], 'batch number', 1);
   }
+}
+
+/** How a server refuses a UIDBATCHES command: the tagged status, its response code and a text. */
+export interface UidBatchesRefusal {
+  readonly status: 'NO' | 'BAD';
+  readonly code: 'TOOFEW' | 'CLIENTBUG' | 'TOOMANY';
+  readonly text: string;
+}
+
+/**
+ * The answer a server owes a UIDBATCHES command it must refuse, or `null` to go ahead:
+ * `NO [TOOFEW]` below the minimum batch size, `BAD [CLIENTBUG]` for a reversed batch range,
+ * `NO [TOOMANY]` when the batches asked for (all of them when no range is given: pass the
+ * mailbox's message count) cover more than `maxMessages` messages. `maxMessages` may not be set
+ * below {@link UIDBATCHES_MIN_SERVER_LIMIT}.
+ *
+ * @example
+ * ```ts
+ * const refusal = imap.uidBatchesRefusal(cmd, { messages: 250_000 });
+ * if (refusal) session[refusal.status === 'NO' ? 'no' : 'bad'](refusal.text, { name: refusal.code, raw: '' });
+ * ```
+ */
+export function uidBatchesRefusal(c: UidBatchesCommand, limits: { readonly maxMessages?: number; readonly messages?: number } = {}): UidBatchesRefusal | null {
+  const max = limits.maxMessages ?? UIDBATCHES_MIN_SERVER_LIMIT;
+  if (!(max >= UIDBATCHES_MIN_SERVER_LIMIT)) throw new RangeError(`maxMessages must be at least ${UIDBATCHES_MIN_SERVER_LIMIT}`);
+  if (c.size < UIDBATCHES_MIN_BATCH_SIZE) return { status: 'NO', code: 'TOOFEW', text: `Minimum batch size is ${UIDBATCHES_MIN_BATCH_SIZE}` };
+  if (c.batches !== null && c.batches[1] < c.batches[0]) return { status: 'BAD', code: 'CLIENTBUG', text: 'Batch ranges go from the lowest to the highest' };
+  const asked = c.batches === null ? (limits.messages ?? 0) : (c.batches[1] - c.batches[0] + 1) * c.size;
+  if (asked > max) return { status: 'NO', code: 'TOOMANY', text: `At most ${max} messages in one UIDBATCHES command` };
+  return null;
 }
 
 /** One batch of the response: the UIDs from `high` down to `low` (both included). */

@@ -14,26 +14,44 @@ describe('rfc10022 UIDBATCHES command', () => {
     expect(line({ tag: 'A1', command: 'UIDBATCHES', size: imap.UIDBATCHES_MIN_BATCH_SIZE, batches: [1, 1] })).toBe('A1 UIDBATCHES 500 1:1\r\n');
   });
 
-  it('a reversed batch range is a syntax error (stalwart: BAD [CLIENTBUG]) and is never written', () => {
-    expect(imap.parseCommand(enc('A2 UIDBATCHES 500 20:10\r\n'))).toMatchObject({ code: 'SYNTAX', tag: 'A2' });
+  it('a reversed batch range is read as sent (the answer is BAD [CLIENTBUG]) and is never written', () => {
+    expect(imap.parseCommand(enc('A2 UIDBATCHES 500 20:10\r\n'))).toEqual({ tag: 'A2', command: 'UIDBATCHES', size: 500, batches: [20, 10] });
     expect(() => line({ tag: 'A2', command: 'UIDBATCHES', size: 500, batches: [20, 10] })).toThrow(RangeError);
   });
 
-  it('the server session answers a reversed range BAD and hands a well-formed one to the application', () => {
+  it('uidBatchesRefusal: NO [TOOFEW], BAD [CLIENTBUG], NO [TOOMANY] as stalwart answers them; null to go ahead', () => {
+    const cmd = (size: number, batches: [number, number] | null): imap.UidBatchesCommand => ({ tag: 'A1', command: 'UIDBATCHES', size, batches });
+    expect(imap.uidBatchesRefusal(cmd(10, null))).toMatchObject({ status: 'NO', code: 'TOOFEW' });
+    expect(imap.uidBatchesRefusal(cmd(500, [20, 10]))).toMatchObject({ status: 'BAD', code: 'CLIENTBUG' });
+    expect(imap.uidBatchesRefusal(cmd(500, [1, 100000]))).toMatchObject({ status: 'NO', code: 'TOOMANY' });
+    expect(imap.uidBatchesRefusal(cmd(2000, [1, 50]))).toBeNull();
+    expect(imap.uidBatchesRefusal(cmd(2000, [1, 51]))).toMatchObject({ code: 'TOOMANY' });
+    expect(imap.uidBatchesRefusal(cmd(500, null), { messages: 250_000 })).toMatchObject({ code: 'TOOMANY' });
+    expect(imap.uidBatchesRefusal(cmd(500, null), { messages: 250_000, maxMessages: 1_000_000 })).toBeNull();
+    expect(() => imap.uidBatchesRefusal(cmd(500, null), { maxMessages: 99_999 })).toThrow(RangeError);
+  });
+
+  it('a server session refuses a reversed range BAD [CLIENTBUG] and answers a good one with * UIDBATCHES', () => {
     const s = new imap.ServerSession({ preauth: true, capabilities: ['UIDBATCHES'] });
     for (const e of s.receive(enc('S0 SELECT INBOX\r\n'))) if (e.type === 'command') s.ok('[READ-WRITE] done');
     s.takeOutput();
-    const got: imap.Command[] = [];
-    for (const e of s.receive(enc('A142 UIDBATCHES 500 20:10\r\nA143 UIDBATCHES 2000\r\n'))) {
-      if (e.type !== 'command') continue;
-      got.push(e.command);
-      s.untagged({ type: 'untagged', kind: 'UIDBATCHES', tag: e.command.tag, ranges: [{ high: 215295, low: 99696 }, { high: 99695, low: 20351 }, { high: 20350, low: 7830 }, { high: 7829, low: 1 }] });
-      s.ok('UIDBATCHES completed');
-    }
-    expect(got).toEqual([{ tag: 'A143', command: 'UIDBATCHES', size: 2000, batches: null }]);
-    const out = dec(concat(s.takeOutput()));
-    expect(out).toMatch(/^A142 BAD /);
-    expect(out).toContain('\r\n* UIDBATCHES (TAG "A143") 215295:99696,99695:20351,20350:7830,7829:1\r\nA143 OK UIDBATCHES completed\r\n');
+    // Each answer releases the next command: its events are handled the same way.
+    const handle = (events: imap.ServerEvent[]): void => {
+      for (const e of events) {
+        if (e.type !== 'command' || e.command.command !== 'UIDBATCHES') continue;
+        const refusal = imap.uidBatchesRefusal(e.command, { messages: 8000 });
+        if (refusal !== null) {
+          handle(refusal.status === 'BAD' ? s.bad(refusal.text, { name: refusal.code, raw: '' }) : s.no(refusal.text, { name: refusal.code, raw: '' }));
+          continue;
+        }
+        s.untagged({ type: 'untagged', kind: 'UIDBATCHES', tag: e.command.tag, ranges: [{ high: 215295, low: 99696 }, { high: 99695, low: 20351 }, { high: 20350, low: 7830 }, { high: 7829, low: 1 }] });
+        handle(s.ok('UIDBATCHES completed'));
+      }
+    };
+    handle(s.receive(enc('A142 UIDBATCHES 500 20:10\r\nA143 UIDBATCHES 2000\r\n')));
+    expect(dec(concat(s.takeOutput()))).toBe(
+      'A142 BAD [CLIENTBUG] Batch ranges go from the lowest to the highest\r\n* UIDBATCHES (TAG "A143") 215295:99696,99695:20351,20350:7830,7829:1\r\nA143 OK UIDBATCHES completed\r\n',
+    );
   });
 });
 
