@@ -53,7 +53,7 @@ const printable = (min: number, max: number) => fc.string({ unit: fc.integer({ m
 const mailbox = fc.tuple(printable(1, 10).filter((l) => !/[<>@]/.test(l)), domain()).map(([l, d]) => `${l}@${d}`);
 
 /**
- * Typed MAIL parameters: every field {@link readMailParameters} reads (SIZE ... REQUIRETLS, MTRK,
+ * Typed MAIL parameters: every field `smtp.readMailParameters` reads (SIZE ... REQUIRETLS, MTRK,
  * SOLICIT, TRANSID, SUBMITTER, CONPERM), any subset of them. `encodeMailParameters` writes each.
  */
 export function mailParameters(): fc.Arbitrary<MailParameters> {
