@@ -49,9 +49,10 @@ export interface MtrkParameter {
 const MAX_MTRK_TIMEOUT = 999_999_999;
 
 /**
- * RFC 3885 3: `mtrk-parameter = "MTRK=" certifier [":" timeout]`, `certifier = 1*base64`,
- * `timeout = 1*9DIGIT`. The base64 and DIGIT rules are the ones RFC 3885 1 imports; the
- * certifier/timeout split is the one stalwart smtp-proto reads (`MTRK=abc:`, `MTRK=:998` refused).
+ * RFC 3885 MTRK: `"MTRK=" certifier [":" timeout]`, certifier 1*base64, timeout 1*9DIGIT.
+ * The base64 and DIGIT rules were read from RFC 3885 1; the certifier/timeout split and the
+ * refusals (`MTRK=abc:`, `MTRK=:998`) are how stalwart smtp-proto reads the parameter; the
+ * 9-digit bound is from memory of the RFC's rule, not read here.
  */
 export function readMtrk(value: string | null): MtrkParameter | ProtocolError {
   if (value === null) return bad('MTRK needs certifier[:timeout]');
@@ -67,14 +68,14 @@ export function readMtrk(value: string | null): MtrkParameter | ProtocolError {
 /** Writes the MTRK value; throws for a certifier outside base64 or a timeout outside 0..999999999. */
 export function writeMtrk(m: MtrkParameter): string {
   if (typeof m !== 'object' || m === null) throw new TypeError('MTRK must be { certifier, timeout }');
-  if (typeof m.certifier !== 'string' || !allChars(m.certifier, isBase64Char)) throw new TypeError('MTRK certifier must be 1 or more base64 characters (RFC 3885 3)');
+  if (typeof m.certifier !== 'string' || !allChars(m.certifier, isBase64Char)) throw new TypeError('MTRK certifier must be 1 or more base64 characters (RFC 3885)');
   if (m.timeout === null) return m.certifier;
-  if (typeof m.timeout !== 'number' || !Number.isInteger(m.timeout) || m.timeout < 0 || m.timeout > MAX_MTRK_TIMEOUT) throw new RangeError('MTRK timeout must be an integer 0..999999999 (RFC 3885 3)');
+  if (typeof m.timeout !== 'number' || !Number.isInteger(m.timeout) || m.timeout < 0 || m.timeout > MAX_MTRK_TIMEOUT) throw new RangeError('MTRK timeout must be an integer 0..999999999 (RFC 3885)');
   return `${m.certifier}:${m.timeout}`;
 }
 
 /**
- * One solicitation class keyword character. RFC 3865 2 builds keywords from a reversed domain
+ * One solicitation class keyword character. RFC 3865 builds keywords from a reversed domain
  * name and ":"-separated labels (`org.example:ADV:ADLT`, the RFC's examples as stalwart's tests
  * carry them); a keyword list is comma-separated, so "," never belongs to a keyword. The RFC's
  * exact character rule could not be read here: letters, digits, "-", ".", ":" and "_" are taken.
@@ -87,7 +88,7 @@ function isSolicitKeyword(k: string): boolean {
   return allChars(k, isSolicitChar) && (isAlpha(k.charCodeAt(0)) || isDigit(k.charCodeAt(0)));
 }
 
-/** RFC 3865 4: `"SOLICIT=" solicitation-keywords`, `solicitation-keywords = word *("," word)`. */
+/** RFC 3865 SOLICIT: `"SOLICIT=" keyword *("," keyword)` on MAIL (comma-separated, as stalwart's tests of the RFC's examples show). */
 export function readSolicit(value: string | null): string[] | ProtocolError {
   if (value === null) return bad('SOLICIT needs one or more solicitation keywords');
   const keywords = value.split(',');
@@ -110,9 +111,9 @@ function isTransIdChar(c: number): boolean {
 }
 
 /**
- * RFC 1845 3: `transid-param = "TRANSID=" transid-value`, `transid-value = "<" transid-local
- * "@" transid-domain ">"` (a Message-ID-like id; example `TRANSID=<12345@claremont.edu>`, as
- * stalwart's tests carry it). Read as the text between the angle brackets.
+ * RFC 1845 TRANSID: `"TRANSID=" "<" local "@" domain ">"`, a Message-ID-like id (example
+ * `TRANSID=<12345@claremont.edu>`, as stalwart's tests carry it; the RFC's own rule names were
+ * not read here). Read as the text between the angle brackets.
  */
 export function readTransId(value: string | null): string | ProtocolError {
   const inner = value !== null && value.length > 2 && value.startsWith('<') && value.endsWith('>') ? value.slice(1, -1) : null;
@@ -128,7 +129,7 @@ export function writeTransId(id: string): string {
   if (typeof id !== 'string') throw new TypeError('TRANSID must be a string local@domain');
   const at = id.indexOf('@');
   if (at <= 0 || !allChars(id.slice(0, at), isTransIdChar) || !allChars(id.slice(at + 1), isTransIdChar)) {
-    throw new TypeError('TRANSID must be local@domain of printable characters without "<", ">", "@", "=" or space (RFC 1845 3)');
+    throw new TypeError('TRANSID must be local@domain of printable characters without "<", ">", "@", "=" or space (RFC 1845)');
   }
   return `<${id}>`;
 }
@@ -145,9 +146,9 @@ function isMailbox(s: string): boolean {
 }
 
 /**
- * RFC 4405 4: `submitter-parameter = "SUBMITTER=" xtext` whose decoded value is the responsible
- * submitter's Mailbox (RFC 5321 `Local-part "@" Domain`, no angle brackets). A quoted local part
- * with a space travels as `+20`; a space there is accepted after decoding only inside quotes.
+ * RFC 4405 SUBMITTER: `"SUBMITTER=" xtext`, whose decoded value is the responsible submitter's
+ * Mailbox (RFC 5321 `Local-part "@" Domain`, no angle brackets; from memory of the RFC, which
+ * was not read here). A quoted local part may hold a space (written `+20`).
  */
 export function readSubmitter(value: string | null): string | ProtocolError {
   if (value === null) return bad('SUBMITTER needs an xtext mailbox');
@@ -169,9 +170,10 @@ export function writeSubmitter(mailbox: string): string {
 }
 
 /**
- * RFC 4141 CONPERM (on MAIL) and CONNEG (on RCPT) are bare keywords: the permitted conversions
- * travel in the message's Content-Convert header field, and the recipient's capabilities come
- * back in the RCPT reply. A value after them is refused.
+ * RFC 4141 CONPERM (on MAIL) and CONNEG (on RCPT) are taken as bare keywords: the permitted
+ * conversions travel in the message's Content-Convert header field, and the recipient's
+ * capabilities come back in the RCPT reply (the IETF FAX WG slides: "RCPT Conneg query /
+ * Receiver lists capabilities"). The RFC text was not read here; a value after them is refused.
  */
 export function readFlagParameter(keyword: string, value: string | null): true | ProtocolError {
   return value === null ? true : bad(`${keyword} takes no value`);

@@ -53,7 +53,7 @@ describe('extension parameter fixtures (test/fixtures/smtp/extension-parameters.
 });
 
 describe('typed writers check every field at run time', () => {
-  it('rfc3885 3: an MTRK certifier outside base64 ("=" would end the value) or a timeout past 9 digits throws', () => {
+  it('rfc3885: an MTRK certifier outside base64 ("=" would end the value) or a timeout past 9 digits throws', () => {
     expect(() => smtp.encodeMailParameters({ mtrk: { certifier: 'ab==', timeout: null } })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ mtrk: { certifier: '', timeout: null } })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ mtrk: { certifier: 'ab', timeout: 1_000_000_000 } })).toThrow(RangeError);
@@ -62,21 +62,21 @@ describe('typed writers check every field at run time', () => {
     expect(smtp.encodeMailParameters({ mtrk: { certifier: 'a+/9', timeout: 0 } })).toEqual([{ keyword: 'MTRK', value: 'a+/9:0' }]);
   });
 
-  it('rfc3865 4: a SOLICIT keyword holding "," (it would split in two), a space or nothing throws', () => {
+  it('rfc3865: a SOLICIT keyword holding "," (it would split in two), a space or nothing throws', () => {
     expect(() => smtp.encodeMailParameters({ solicit: ['org.example:ADV,net.example:ADV'] })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ solicit: ['org example'] })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ solicit: [] })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ solicit: [''] })).toThrow(TypeError);
   });
 
-  it('rfc1845 3: a TRANSID that is not local@domain, or holds ">" or a space, throws', () => {
+  it('rfc1845: a TRANSID that is not local@domain, or holds ">" or a space, throws', () => {
     expect(() => smtp.encodeMailParameters({ transId: '12345' })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ transId: '1>2@claremont.edu' })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ transId: '1 2@claremont.edu' })).toThrow(TypeError);
     expect(smtp.encodeMailParameters({ transId: '12345@claremont.edu' })).toEqual([{ keyword: 'TRANSID', value: '<12345@claremont.edu>' }]);
   });
 
-  it('rfc4405 4: a SUBMITTER that is no mailbox throws; "+" and "=" are xtext-escaped', () => {
+  it('rfc4405: a SUBMITTER that is no mailbox throws; "+" and "=" are xtext-escaped', () => {
     expect(() => smtp.encodeMailParameters({ submitter: 'nobody' })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ submitter: '<a@b.example>' })).toThrow(TypeError);
     expect(() => smtp.encodeMailParameters({ submitter: 'a\r\nb@c.example' })).toThrow(TypeError);
@@ -122,7 +122,7 @@ describe('round trips', () => {
   });
 });
 
-describe('rfc3865 3 NO-SOLICITING in EHLO: the keywords are comma-separated', () => {
+describe('rfc3865 NO-SOLICITING in EHLO: the keywords are comma-separated', () => {
   it('reads the list, and an empty one when announced bare', () => {
     const caps = (line: string) => smtp.parseCapabilities(smtp.parseReply(`250-mx.example\r\n250 ${line}\r\n`) as smtp.Reply);
     expect(caps('NO-SOLICITING net.example:ADV,org.example:ADV:ADLT').noSoliciting).toEqual(['net.example:ADV', 'org.example:ADV:ADLT']);
