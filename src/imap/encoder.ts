@@ -19,6 +19,7 @@ import { writeNamespace } from './namespace';
 import { writeQuota, writeQuotaRoot } from './quota';
 import { writeRespText } from './response-code';
 import { writeStatus } from './status';
+import { writeUidBatchesResponse } from './uidbatches';
 import { ATOM_CHAR, TAG_CHAR, WireWriter, isInClass } from './syntax';
 import type { Response } from './types';
 
@@ -112,6 +113,10 @@ function write(w: WireWriter, r: Response, utf8: boolean): void {
     case 'THREAD':
       w.raw('THREAD');
       writeThreads(w, r.threads);
+      return;
+    case 'UIDBATCHES':
+      w.raw('UIDBATCHES');
+      writeUidBatchesResponse(w, r);
       return;
     case 'NAMESPACE':
       w.raw('NAMESPACE');

@@ -16,6 +16,7 @@ export * from './fetch';
 export * from './mailbox';
 export * from './status';
 export * from './esearch';
+export { UIDBATCHES_MIN_BATCH_SIZE, UIDBATCHES_MIN_SERVER_LIMIT, readUidBatchesResponse, writeUidBatchesResponse, uidBatchesRefusal, type UidBatch, type UidBatchesData, type UidBatchesRefusal } from './uidbatches';
 export * from './namespace';
 export * from './quota';
 export * from './acl';

@@ -21,6 +21,7 @@ import { readQuota, readQuotaRoot } from './quota';
 import { readRespText } from './response-code';
 import { SequenceSet } from './sequence-set';
 import { readStatus } from './status';
+import { readUidBatchesResponse } from './uidbatches';
 import { LENIENT_ATOM, Reader, TAG_CHAR, decodeText, type FramedUnit, type ReaderLimits, type StreamedLiteral } from './syntax';
 import type { Response, UnknownLiteral, UntaggedData } from './types';
 
@@ -116,6 +117,8 @@ function readUntagged(r: Reader, opts: ReadResponseOptions, label: FetchLabel | 
       return { kind, ...readEsearch(r) };
     case 'THREAD':
       return { kind, threads: readThreads(r) };
+    case 'UIDBATCHES':
+      return { kind, ...readUidBatchesResponse(r) };
     case 'VANISHED': {
       r.spaces();
       let earlier = false;

@@ -9,6 +9,7 @@ import type { StreamedLiteral, Value } from './syntax';
 import type { EsearchValue, ThreadNode } from './esearch';
 import type { SequenceSet } from './sequence-set';
 import type { StatusValue } from './status';
+import type { UidBatch } from './uidbatches';
 
 /** A response code `[NAME args]` (RFC 3501 7.1, RFC 5530, extensions). Typed fields for the known ones; `raw` always. */
 export interface ResponseCode {
@@ -201,6 +202,8 @@ export type UntaggedData =
   | { readonly kind: 'SEARCH' | 'SORT'; readonly numbers: readonly number[]; readonly modseq: bigint | null }
   | { readonly kind: 'ESEARCH'; readonly tag: string | null; readonly uid: boolean; readonly results: Readonly<Record<string, EsearchValue>> }
   | { readonly kind: 'THREAD'; readonly threads: readonly ThreadNode[] }
+  /** RFC 10022 UIDBATCHES: the batches for the command tagged `tag`, highest UIDs first. */
+  | { readonly kind: 'UIDBATCHES'; readonly tag: string; readonly ranges: readonly UidBatch[] }
   | { readonly kind: 'EXISTS' | 'RECENT' | 'EXPUNGE'; readonly number: number }
   | { readonly kind: 'VANISHED'; readonly earlier: boolean; readonly uids: SequenceSet }
   | { readonly kind: 'FETCH'; readonly seq: number; readonly attributes: FetchAttributes }

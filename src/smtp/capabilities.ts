@@ -135,7 +135,8 @@ export function parseCapabilities(reply: Reply): Capabilities {
     futureRelease: fr ? { maxInterval: num(fr.params[0]) ?? 0, maxDateTime: fr.params[1] ?? '' } : null,
     limits,
     mtrk: has('MTRK'),
-    noSoliciting: find('NO-SOLICITING') ? [...find('NO-SOLICITING')!.params] : null,
+    // RFC 3865: "NO-SOLICITING" [SP Solicitation-keywords], the keywords separated by commas.
+    noSoliciting: find('NO-SOLICITING') ? find('NO-SOLICITING')!.params.flatMap((p) => p.split(',')).filter((k) => k !== '') : null,
     checkpoint: has('CHECKPOINT'),
     conperm: has('CONPERM'),
     conneg: has('CONNEG'),

@@ -18,6 +18,8 @@ import type { OAuthError } from '../core/sasl-mechanisms';
 import { makePath } from './address';
 import { parseCapabilities, type Capabilities } from './capabilities';
 import { encodeCommand } from './command';
+import { extensionOfParameter } from './extension-parameters';
+import { encodeMailParameters, encodeRcptParameters, type MailParameters, type RcptParameters } from './parameters';
 import { ReplyParser, type ReplyParserOptions } from './parser';
 import type { Command, Parameter, Path, Reply } from './types';
 
@@ -170,6 +172,10 @@ export interface Envelope {
   readonly mailParams?: readonly Parameter[];
   /** RCPT parameters for every recipient (NOTIFY, ORCPT ...). */
   readonly rcptParams?: readonly Parameter[];
+  /** Typed MAIL parameters (MTRK, SUBMITTER, SOLICIT, TRANSID ...), written after `mailParams` by {@link encodeMailParameters}. */
+  readonly mail?: MailParameters;
+  /** Typed RCPT parameters for every recipient (NOTIFY, ORCPT, CONNEG ...), written after `rcptParams`. */
+  readonly rcpt?: RcptParameters;
   /**
    * The message needs SMTPUTF8 (RFC 6531: UTF-8 in its header fields). A non-ASCII address in
    * the envelope needs it anyway; the session adds `SMTPUTF8` to MAIL by itself.
@@ -406,7 +412,8 @@ export class ClientSession {
     const from = envelope.from === null || envelope.from === '' ? null : toPath(envelope.from);
     const params = this.mailParams(envelope, from, to);
     const mail: Sent = this.sent({ kind: 'mail', command: { verb: 'MAIL', from, params } });
-    const rcpts = to.map((t) => this.sent({ kind: 'rcpt', command: { verb: 'RCPT', to: t, params: envelope.rcptParams ?? [] }, to: t }));
+    const rcptParams = this.offered([...(envelope.rcptParams ?? []), ...(envelope.rcpt === undefined ? [] : encodeRcptParameters(envelope.rcpt))]);
+    const rcpts = to.map((t) => this.sent({ kind: 'rcpt', command: { verb: 'RCPT', to: t, params: rcptParams }, to: t }));
     // Everything is encoded: nothing has thrown, the transaction starts.
     this._state = 'transaction';
     this.accepted = [];
@@ -501,9 +508,18 @@ export class ClientSession {
     return ((this.opts.pipelining ?? true) && (this.caps?.pipelining ?? false)) || ((this.opts.lmtp ?? false) && (this.opts.pipelining ?? true));
   }
 
+  /** The parameters, after checking that the server offers the extension of each MTRK, SUBMITTER ... (RangeError otherwise). */
+  private offered(params: Parameter[]): Parameter[] {
+    for (const p of params) {
+      const ext = extensionOfParameter(p.keyword);
+      if (ext !== null && !(this.caps?.extensions.some((e) => e.keyword === ext) ?? false)) throw new RangeError(`the server does not offer ${ext}, which ${p.keyword} needs: not sent`);
+    }
+    return params;
+  }
+
   /** MAIL parameters with SMTPUTF8 / BODY=8BITMIME added when needed; throws RangeError when the server lacks them. */
   private mailParams(envelope: Envelope, from: Path | null, to: readonly Path[]): Parameter[] {
-    const params = [...(envelope.mailParams ?? [])];
+    const params = this.offered([...(envelope.mailParams ?? []), ...(envelope.mail === undefined ? [] : encodeMailParameters(envelope.mail))]);
     const has = (k: string): Parameter | undefined => params.find((p) => p.keyword.toUpperCase() === k);
     const nonAscii = [from, ...to].some((p) => p !== null && !isAsciiString(p.address));
     if ((envelope.smtputf8 === true || nonAscii) && !has('SMTPUTF8')) params.push({ keyword: 'SMTPUTF8', value: null });

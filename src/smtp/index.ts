@@ -10,6 +10,7 @@ export * from './address';
 export * from './xtext';
 export * from './utf8-addr-xtext';
 export * from './parameters';
+export * from './extension-parameters';
 export * from './command';
 export * from './reply';
 export * from './enhanced-status';

@@ -2,17 +2,30 @@
  * ESMTP parameters of MAIL and RCPT (RFC 5321 4.1.2 esmtp-param) and typed readings of the
  * registered ones: SIZE (1870), BODY (6152, 3030), SMTPUTF8 (6531), RET/ENVID/NOTIFY/ORCPT
  * (3461), AUTH (4954), MT-PRIORITY (6710), HOLDFOR/HOLDUNTIL (4865), BY (2852),
- * REQUIRETLS (8689), RRVS (7293).
+ * REQUIRETLS (8689), RRVS (7293), MTRK (3885), SOLICIT (3865), TRANSID (1845), SUBMITTER
+ * (4405), CONPERM/CONNEG (4141); and the typed writers back to parameters.
  *
  * @packageDocumentation
  */
 
 import { upperAscii } from '../core/bytes';
-import { assertLineText, assertObject, assertOptionalLineText } from '../core/encode-checks';
+import { assertBoolean, assertInteger, assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { ProtocolError } from '../core/errors';
+import {
+  type MtrkParameter,
+  readFlagParameter,
+  readMtrk,
+  readSolicit,
+  readSubmitter,
+  readTransId,
+  writeMtrk,
+  writeSolicit,
+  writeSubmitter,
+  writeTransId,
+} from './extension-parameters';
 import type { Parameter } from './types';
-import { decodeUtf8AddrXtext } from './utf8-addr-xtext';
-import { decodeXtext } from './xtext';
+import { decodeUtf8AddrXtext, encodeUtf8AddrXtext } from './utf8-addr-xtext';
+import { decodeXtext, encodeXtext } from './xtext';
 
 function isKeyword(k: string): boolean {
   if (k.length === 0) return false;
@@ -103,6 +116,16 @@ export interface MailParameters {
   readonly by?: { readonly time: number; readonly mode: 'N' | 'R'; readonly trace: boolean };
   /** REQUIRETLS present (RFC 8689). */
   readonly requireTls?: boolean;
+  /** MTRK=certifier[:timeout], message tracking (RFC 3885). */
+  readonly mtrk?: MtrkParameter;
+  /** SOLICIT=keyword,keyword: the solicitation classes the message belongs to (RFC 3865). */
+  readonly solicit?: readonly string[];
+  /** TRANSID=<local@domain>, the transaction id for checkpoint/restart (RFC 1845), without the brackets. */
+  readonly transId?: string;
+  /** SUBMITTER=mailbox, the responsible submitter (RFC 4405), xtext-decoded. */
+  readonly submitter?: string;
+  /** CONPERM present: content conversion permitted as the Content-Convert field says (RFC 4141). */
+  readonly conperm?: boolean;
 }
 
 /** Typed RCPT TO parameters. */
@@ -113,6 +136,8 @@ export interface RcptParameters {
   readonly orcpt?: { readonly type: string; readonly address: string };
   /** RRVS=date-time[;C|R] (RFC 7293). */
   readonly rrvs?: { readonly time: string; readonly action: 'C' | 'R' | null };
+  /** CONNEG present: the client asks for the recipient's content capabilities (RFC 4141). */
+  readonly conneg?: boolean;
 }
 
 function int(v: string | null | undefined, min: number, max: number): number | null {
@@ -208,6 +233,36 @@ export function readMailParameters(params: readonly Parameter[]): MailParameters
         r.by = { time: Number(m[1]), mode: upperAscii(m[2]!) as 'N' | 'R', trace: m[3] !== '' };
         break;
       }
+      case 'MTRK': {
+        const m = readMtrk(v);
+        if (m instanceof ProtocolError) return m;
+        r.mtrk = m;
+        break;
+      }
+      case 'SOLICIT': {
+        const k = readSolicit(v);
+        if (k instanceof ProtocolError) return k;
+        r.solicit = k;
+        break;
+      }
+      case 'TRANSID': {
+        const t = readTransId(v);
+        if (t instanceof ProtocolError) return t;
+        r.transId = t;
+        break;
+      }
+      case 'SUBMITTER': {
+        const m = readSubmitter(v);
+        if (m instanceof ProtocolError) return m;
+        r.submitter = m;
+        break;
+      }
+      case 'CONPERM': {
+        const f = readFlagParameter('CONPERM', v);
+        if (f instanceof ProtocolError) return f;
+        r.conperm = f;
+        break;
+      }
       default:
         break;
     }
@@ -239,7 +294,112 @@ export function readRcptParameters(params: readonly Parameter[]): RcptParameters
       const m = v === null ? null : /^([^;]+)(?:;([CRcr]))?$/.exec(v);
       if (!m) return bad('RRVS must be date-time[;C|R]');
       r.rrvs = { time: m[1]!, action: m[2] ? (upperAscii(m[2]) as 'C' | 'R') : null };
+    } else if (p.keyword === 'CONNEG') {
+      const f = readFlagParameter('CONNEG', v);
+      if (f instanceof ProtocolError) return f;
+      r.conneg = f;
     }
   }
   return r;
+}
+
+const nonEmpty = (value: string, what: string): string => {
+  if (value === '') throw new TypeError(`${what} must not be empty`);
+  return value;
+};
+
+const bool = (flag: boolean | undefined, what: string): boolean => {
+  assertBoolean(flag, what);
+  return flag;
+};
+
+/**
+ * Writes typed MAIL parameters as parameters (the inverse of {@link readMailParameters}). Every
+ * field is checked at run time: a TypeError or RangeError for a value the reader would refuse
+ * or read differently (SIZE=-1, MT-PRIORITY=10, a HOLDUNTIL that is no RFC 3339 date-time, an
+ * MTRK certifier outside base64 ...). A flag set to `false` is left out.
+ *
+ * @example
+ * ```ts
+ * import { smtp } from 'mailwire';
+ * smtp.encodeMailParameters({ mtrk: { certifier: 'x5Tq', timeout: 3600 }, submitter: 'a@b.example' });
+ * // [{ keyword: 'MTRK', value: 'x5Tq:3600' }, { keyword: 'SUBMITTER', value: 'a@b.example' }]
+ * ```
+ */
+export function encodeMailParameters(p: MailParameters): Parameter[] {
+  assertObject(p, 'MAIL parameters');
+  const out: Parameter[] = [];
+  const add = (keyword: string, value: string | null) => out.push({ keyword, value });
+  if (p.size !== undefined) {
+    assertInteger(p.size, 0, Number.MAX_SAFE_INTEGER, 'SIZE');
+    add('SIZE', String(p.size));
+  }
+  if (p.body !== undefined) {
+    assertOneOf(p.body, ['7BIT', '8BITMIME', 'BINARYMIME'] as const, 'BODY');
+    add('BODY', p.body);
+  }
+  if (p.smtputf8 !== undefined && bool(p.smtputf8, 'SMTPUTF8')) add('SMTPUTF8', null);
+  if (p.ret !== undefined) {
+    assertOneOf(p.ret, ['FULL', 'HDRS'] as const, 'RET');
+    add('RET', p.ret);
+  }
+  if (p.envid !== undefined) add('ENVID', nonEmpty(encodeXtext(p.envid), 'ENVID'));
+  if (p.auth !== undefined) add('AUTH', nonEmpty(encodeXtext(p.auth), 'AUTH'));
+  if (p.mtPriority !== undefined) {
+    assertInteger(p.mtPriority, -9, 9, 'MT-PRIORITY');
+    add('MT-PRIORITY', String(p.mtPriority));
+  }
+  if (p.holdFor !== undefined) {
+    assertInteger(p.holdFor, 0, 999_999_999, 'HOLDFOR');
+    add('HOLDFOR', String(p.holdFor));
+  }
+  if (p.holdUntil !== undefined) {
+    if (typeof p.holdUntil !== 'string' || !isDateTime(p.holdUntil)) throw new RangeError('HOLDUNTIL must be an RFC 3339 date-time (RFC 4865)');
+    add('HOLDUNTIL', p.holdUntil);
+  }
+  if (p.by !== undefined) {
+    assertObject(p.by, 'BY');
+    assertInteger(p.by.time, -999_999_999, 999_999_999, 'BY time');
+    assertOneOf(p.by.mode, ['N', 'R'] as const, 'BY mode');
+    add('BY', `${p.by.time};${p.by.mode}${bool(p.by.trace, 'BY trace') ? 'T' : ''}`);
+  }
+  if (p.requireTls !== undefined && bool(p.requireTls, 'REQUIRETLS')) add('REQUIRETLS', null);
+  if (p.mtrk !== undefined) add('MTRK', writeMtrk(p.mtrk));
+  if (p.solicit !== undefined) add('SOLICIT', writeSolicit(p.solicit));
+  if (p.transId !== undefined) add('TRANSID', writeTransId(p.transId));
+  if (p.submitter !== undefined) add('SUBMITTER', writeSubmitter(p.submitter));
+  if (p.conperm !== undefined && bool(p.conperm, 'CONPERM')) add('CONPERM', null);
+  return out;
+}
+
+/**
+ * Writes typed RCPT parameters as parameters (the inverse of {@link readRcptParameters}), each
+ * field checked at run time like {@link encodeMailParameters}: NOTIFY=NEVER with another value,
+ * an ORCPT type that is not an atom, an RRVS that is no date-time throw.
+ */
+export function encodeRcptParameters(p: RcptParameters): Parameter[] {
+  assertObject(p, 'RCPT parameters');
+  const out: Parameter[] = [];
+  if (p.notify !== undefined) {
+    if (!Array.isArray(p.notify) || p.notify.length === 0) throw new TypeError('NOTIFY needs a non-empty array');
+    for (const n of p.notify as readonly unknown[]) assertOneOf(n, ['NEVER', 'SUCCESS', 'FAILURE', 'DELAY'] as const, 'NOTIFY');
+    if (p.notify.includes('NEVER') && p.notify.length > 1) throw new RangeError('NOTIFY=NEVER stands alone (RFC 3461 4.1)');
+    out.push({ keyword: 'NOTIFY', value: p.notify.join(',') });
+  }
+  if (p.orcpt !== undefined) {
+    assertObject(p.orcpt, 'ORCPT');
+    if (typeof p.orcpt.type !== 'string' || !/^[A-Za-z0-9-]+$/.test(p.orcpt.type)) throw new TypeError('ORCPT addr-type must be an atom such as rfc822 or utf-8 (RFC 3461 4.2)');
+    const type = upperAscii(p.orcpt.type);
+    const address = type === 'UTF-8' ? encodeUtf8AddrXtext(p.orcpt.address) : encodeXtext(p.orcpt.address);
+    if (address === '') throw new TypeError('ORCPT address must not be empty');
+    out.push({ keyword: 'ORCPT', value: `${type};${address}` });
+  }
+  if (p.rrvs !== undefined) {
+    assertObject(p.rrvs, 'RRVS');
+    if (typeof p.rrvs.time !== 'string' || !isDateTime(p.rrvs.time)) throw new RangeError('RRVS time must be an RFC 3339 date-time (RFC 7293)');
+    if (p.rrvs.action !== null) assertOneOf(p.rrvs.action, ['C', 'R'] as const, 'RRVS action');
+    out.push({ keyword: 'RRVS', value: p.rrvs.action === null ? p.rrvs.time : `${p.rrvs.time};${p.rrvs.action}` });
+  }
+  if (p.conneg !== undefined && bool(p.conneg, 'CONNEG')) out.push({ keyword: 'CONNEG', value: null });
+  return out;
 }

@@ -11,10 +11,11 @@ import { InputBacklog } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { decodeInitialResponse, encodeSaslChallenge, parseSaslClientLine } from '../core/sasl';
 import { capabilityLines, type Extension } from './capabilities';
+import { extensionOfParameter } from './extension-parameters';
 import { readMailParameters, readRcptParameters } from './parameters';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './parser';
 import { encodeReply } from './reply';
-import type { Command, EnhancedStatus, Path, Reply } from './types';
+import type { Command, EnhancedStatus, Parameter, Path, Reply } from './types';
 
 /** Where the server is in the command sequence. */
 export type ServerState = 'start' | 'ready' | 'mail' | 'rcpt' | 'data' | 'auth' | 'closed';
@@ -453,6 +454,15 @@ export class ServerSession {
     return this.announced().some((e) => e.keyword.toUpperCase() === keyword);
   }
 
+  /** The first parameter whose extension (MTRK, NO-SOLICITING, CHECKPOINT, SUBMITTER, CONPERM, CONNEG) is not offered, or null. */
+  private unofferedParameter(params: readonly Parameter[]): string | null {
+    for (const p of params) {
+      const ext = extensionOfParameter(p.keyword);
+      if (ext !== null && !this.offers(ext)) return p.keyword;
+    }
+    return null;
+  }
+
   private write(reply: Reply): void {
     this.out.pushText(encodeReply(reply));
   }
@@ -728,6 +738,8 @@ export class ServerSession {
         if (!this.greeted) return bad('Send HELO/EHLO first');
         if (this._state !== 'ready') return bad('Sender already specified');
         if (c.params.length > 0 && !this.extendedHello) return refuse(r(555, 'Parameters need EHLO', es(5, 5, 4)), 'MAIL parameters after HELO');
+        const notOffered = this.unofferedParameter(c.params);
+        if (notOffered !== null) return refuse(r(555, `${notOffered} parameter not supported`, es(5, 5, 4)), `${notOffered} without its extension offered`);
         const mp = readMailParameters(c.params);
         if (mp instanceof ProtocolError) return refuse(r(501, 'Invalid MAIL parameters', es(5, 5, 4)), mp.message);
         if (this.opts.maxMessageSize && mp.size !== undefined && mp.size > this.opts.maxMessageSize) {
@@ -738,6 +750,8 @@ export class ServerSession {
       case 'RCPT':
         if (this._state !== 'mail' && this._state !== 'rcpt') return bad('Need MAIL command');
         {
+          const notOffered = this.unofferedParameter(c.params);
+          if (notOffered !== null) return refuse(r(555, `${notOffered} parameter not supported`, es(5, 5, 4)), `${notOffered} without its extension offered`);
           // RFC 3461 4.2: an ORCPT that does not decode to printable US-ASCII never reaches a DSN.
           const rp = readRcptParameters(c.params);
           if (rp instanceof ProtocolError) return refuse(r(501, 'Invalid RCPT parameters', es(5, 5, 4)), rp.message);

@@ -250,7 +250,7 @@ export function command(): fc.Arbitrary<Command> {
       r({ tag, command: fc.constant('NOTIFY'), groups: fc.constant(null), status: fc.constant(false) }),
       r({ tag, command: fc.constant('NOTIFY'), groups: fc.array(fc.record({ mailboxes: filterMailboxes(), events: fc.option(fc.array(notifyEvent(), { minLength: 1, maxLength: 3 }), { nil: null }) }), { minLength: 1, maxLength: 3 }), status: fc.boolean() }),
     ),
-    r({ tag, command: fc.constant('UIDBATCHES'), size: fc.integer({ min: 1, max: 1e6 }), batches: fc.option(fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 })), { nil: null }) }),
+    r({ tag, command: fc.constant('UIDBATCHES'), size: fc.integer({ min: 500, max: 1e6 }), batches: fc.option(fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.nat(1000)).map(([first, more]) => [first, first + more] as [number, number]), { nil: null }) }),
     r({ tag, command: fc.constant('GENURLAUTH'), urls: fc.array(fc.record({ rump: urlText, mechanism: fc.constantFrom('INTERNAL', 'X-MECH.1') }), { minLength: 1, maxLength: 2 }) }),
     fc.oneof(
       r({ tag, command: fc.constant('RESETKEY'), mailbox: fc.constant(null), mechanisms: fc.constant([]) }),

@@ -147,7 +147,7 @@ const namespace = fc.option(
   { nil: null },
 );
 
-/** The untagged kinds beyond the basic ones: STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH. */
+/** The untagged kinds beyond the basic ones: STATUS, ESEARCH, THREAD, UIDBATCHES, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH. */
 function moreResponses(): fc.Arbitrary<Response> {
   const u = <T extends object>(rec: fc.Arbitrary<T>) => rec.map((x) => ({ type: 'untagged' as const, ...x }));
   return fc.oneof(
@@ -161,6 +161,20 @@ function moreResponses(): fc.Arbitrary<Response> {
       }),
     ),
     u(fc.record({ kind: fc.constant('THREAD' as const), threads: fc.array(threadTree, { maxLength: 3 }) })),
+    u(
+      fc.record({
+        kind: fc.constant('UIDBATCHES' as const),
+        tag: fc.stringMatching(/^[A-Za-z0-9.]{1,6}$/),
+        // Cut points from the top down: each batch lies below the one before it.
+        ranges: fc.uniqueArray(fc.integer({ min: 1, max: 0xffffffff }), { maxLength: 8 }).map((cuts) => {
+          const sorted = [...cuts].sort((a, b) => b - a);
+          const out: { high: number; low: number }[] = [];
+          for (let i = 0; i + 1 < sorted.length; i += 2) out.push({ high: sorted[i]!, low: sorted[i + 1]! });
+          if (sorted.length % 2 === 1) out.push({ high: sorted[sorted.length - 1]!, low: sorted[sorted.length - 1]! });
+          return out;
+        }),
+      }),
+    ),
     u(fc.record({ kind: fc.constant('NAMESPACE' as const), personal: namespace, otherUsers: namespace, shared: namespace })),
     u(fc.record({ kind: fc.constant('QUOTA' as const), root: anyString, resources: fc.array(fc.record({ name: upper(), usage: fc.nat(1e9), limit: fc.nat(1e9) }), { maxLength: 3 }) })),
     u(fc.record({ kind: fc.constant('QUOTAROOT' as const), mailbox: mailboxName(), roots: fc.array(anyString, { maxLength: 3 }) })),
@@ -190,7 +204,7 @@ function moreResponses(): fc.Arbitrary<Response> {
   ) as fc.Arbitrary<Response>;
 }
 
-/** An IMAP response: every kind the encoder writes (STATUS, ESEARCH, THREAD, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH included), with non-ASCII strings and flags. */
+/** An IMAP response: every kind the encoder writes (STATUS, ESEARCH, THREAD, UIDBATCHES, NAMESPACE, QUOTA, QUOTAROOT, ID, ACL, LISTRIGHTS, MYRIGHTS, METADATA, UNKNOWN, UIDFETCH included), with non-ASCII strings and flags. */
 export function response(): fc.Arbitrary<Response> {
   return fc.oneof(
     moreResponses(),
