@@ -361,19 +361,14 @@ export class LiteralFramer {
     let buf = this.collect;
     if (buf === null) {
       const size = this.left;
-      if (size === 0 || q.peekChunk().length >= size) {
+      // Whole in one read: a view. Over PREALLOCATE_LITERAL_MAX: the pieces were gathered by
+      // reference and are copied once now (take() does either).
+      if (q.length >= size && (size > PREALLOCATE_LITERAL_MAX || q.peekChunk().length >= size)) {
         this.literals.push(q.take(size));
         this.left = 0;
         return true;
       }
-      if (size > PREALLOCATE_LITERAL_MAX) {
-        // Gathered by reference, copied once when complete.
-        if (q.length < size) return false;
-        this.literals.push(q.take(size));
-        this.left = 0;
-        return true;
-      }
-      if (q.length === 0) return false;
+      if (size > PREALLOCATE_LITERAL_MAX || q.length === 0) return false;
       buf = this.collect = new Uint8Array(size);
       this.collected = 0;
       // The first octets move now (the read they came in is not kept).

@@ -153,5 +153,11 @@ describe('held literals split across reads: one copy into a buffer of the final 
     const lits = literalsOf([head, b.subarray(0, 5), b.subarray(5, n >> 1), b.subarray(n >> 1), enc(')\r\n')]);
     expect(lits[0]!.buffer.byteLength).toBe(n);
     expect(same(lits[0]!, b)).toBe(true);
+    // ... and in one read it is a view like any other.
+    const one = new Uint8Array(head.length + n + 3);
+    one.set(head);
+    one.set(b, head.length);
+    one.set(enc(')\r\n'), head.length + n);
+    expect(literalsOf([one])[0]!.buffer).toBe(one.buffer);
   });
 });
