@@ -1,6 +1,7 @@
 // One benchmark case in its own process: node case.mjs '<json spec>' -> prints one JSON result line.
 import * as C from './corpus.mjs';
 import * as D from './drivers.mjs';
+import * as L from './imap-linear.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const GEN = { 'imap-meta': C.imapMeta, 'imap-body': C.imapBodies, 'smtp-in': C.smtpInbound, 'smtp-replies': C.smtpReplies, pop3: C.pop3 };
@@ -31,6 +32,7 @@ async function main() {
   await D.loadMailwire();
   if (spec.kind === 'memory') return memory();
   if (spec.kind === 'linear') return linear();
+  if (spec.kind === 'hostile') return out({ ok: true, hostile: L.hostile(await D.loadMailwire()) });
   if (spec.kind === 'scaling') return scaling();
   const corpus = GEN[spec.corpus](spec.bytes);
   const chunks = D.split(corpus.data, spec.chunk);
@@ -92,6 +94,8 @@ async function linear() {
       const body = C.messageBody(r, size);
       data = Buffer.concat([Buffer.from('MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n'), body, Buffer.from('.\r\n')]);
       fn = D.mwSmtpIn; expectN = 4;
+    } else if (spec.corpus === 'imap-line') { // one FETCH line of `size` (see imap-linear.mjs)
+      const mw = await D.loadMailwire(); data = L.envelopeLine(size); fn = (chunks) => L.parse(mw, chunks); expectN = 1;
     } else {
       const c = C.imapBodies(1, 9, size, size); data = c.data; fn = D.mwImap; expectN = c.count;
     }

@@ -3,7 +3,8 @@
 //   1. ENVELOPE + BODYSTRUCTURE FETCH metadata, fully typed and every value walked, in MB/s:
 //      this branch's dist, a baseline dist (--baseline=/path/to/dist/index.js, e.g. main built
 //      in /tmp) and node-imap when bench/node_modules has it (npm ci in bench/).
-//   2. Flatness: one FETCH line of 16 KB .. 1 MiB fed in 64-byte chunks (MB/s should not fall).
+//   2. Flatness: one FETCH line of 16 KB .. 1 MiB fed in 64-byte chunks (MB/s should not fall),
+//      the parser and the framer alone; hostile lines of one repeated byte (cost linear).
 // Medians of --runs runs (default 7) after a warm-up. Builds dist first when it is missing
 // (or with --build).
 //
@@ -83,19 +84,31 @@ if (nodeImap) rows.push(await measure('node-imap', nodeImap, chunks, corpus.data
 for (const r of rows) console.log(`  ${r.name.padEnd(26)} ${r.mbps.toFixed(1).padStart(7)} MB/s   (${r.runs})`);
 for (const r of rows.slice(1)) console.log(`  this branch / ${r.name}: ${(rows[0].mbps / r.mbps).toFixed(2)}x`);
 
-// One long FETCH line: an ENVELOPE whose address lists hold n addresses, fed in 64-byte chunks.
-console.log('\nOne FETCH line in 64-byte chunks (MB/s should stay flat with size):');
-const line = (size) => {
-  const addr = '("Some Person" NIL "someone" "example.com")';
-  const count = Math.max(1, Math.floor((size - 200) / addr.length));
-  return Buffer.from(`* 1 FETCH (UID 1 ENVELOPE ("Mon, 1 Jan 2024 10:00:00 +0000" "subject" (${addr.repeat(count)}) NIL NIL NIL NIL NIL NIL "<id@x>"))\r\n`);
+// Flatness (issue 15): one long FETCH line (an ENVELOPE whose From list grows with the size) fed
+// in 64-byte chunks, MB/s per size; the framer alone beside the whole parser, so a drop can be
+// told apart: framing (queue, line scan, literal bookkeeping) or reading (the values built).
+// Then the hostile lines of one repeated byte: MB/s at 1 MiB over MB/s at 64 KiB (linear ~1,
+// quadratic ~0.06), in 64-byte chunks and in one chunk. See imap-linear.mjs for the timing rules.
+const L = await import('./imap-linear.mjs');
+const SIZES = [16 << 10, 64 << 10, 256 << 10, 1 << 20];
+const framerOnly = (lib) => (chunks) => {
+  const f = new lib.imap.LiteralFramer({ maxLineLength: 16 << 20, lineEndings: 'accept', maxLiteralSize: 1e9, maxLiterals: 10, maxUnitSize: 1e9 });
+  let n = 0;
+  for (const c of chunks) { f.push(c); while (f.next()) n++; }
+  return n;
 };
+console.log('\nOne FETCH line in 64-byte chunks, MB/s per size (target: flat within 20 %):');
 for (const [label, lib] of [['this branch', current], ...(baseline ? [['baseline', baseline]] : [])]) {
-  const out = [];
-  for (const size of [16 << 10, 64 << 10, 256 << 10, 1 << 20]) {
-    const b = line(size);
-    const r = await measure(label, mailwire(lib), split(b, 64), b.length);
-    out.push(`${(size >> 10).toString().padStart(5)} KiB ${r.mbps.toFixed(1).padStart(6)} MB/s`);
+  const inputs = SIZES.map((size) => { const b = L.envelopeLine(size); return { key: size, bytes: b.length, chunks: L.split(b, 64) }; });
+  for (const [what, fn] of [['parser', (chunks) => L.parse(lib, chunks, walk)], ['framer', framerOnly(lib)]]) {
+    const r = L.rates(inputs, fn);
+    const v = SIZES.map((s) => r[s]);
+    const spread = 1 - Math.min(...v) / Math.max(...v);
+    console.log(`  ${label.padEnd(12)} ${what}  ${SIZES.map((s) => `${(s >> 10).toString().padStart(5)} KiB ${r[s].toFixed(1).padStart(7)}`).join(' |')}   spread ${(spread * 100).toFixed(0)} %`);
   }
-  console.log(`  ${label.padEnd(12)} ${out.join(' | ')}`);
+}
+console.log('\nHostile lines: MB/s at 1 MiB / MB/s at 64 KiB (linear ~1, quadratic ~0.06):');
+for (const [label, lib] of [['this branch', current], ...(baseline ? [['baseline', baseline]] : [])]) {
+  const rows = L.hostile(lib);
+  console.log(`  ${label.padEnd(12)} ${rows.map((r) => `${JSON.stringify(r.byte)} ${r.chunk}: ${r.ratio.toFixed(2)}`).join(' | ')}`);
 }

@@ -44,7 +44,8 @@ for (const [corpus, bytes, parsers] of MAIN) {
   }
 }
 const sizes = [16384, 65536, 262144, 1048576];
-for (const corpus of ['smtp-in', 'imap-body']) cases.push({ kind: 'linear', corpus, parser: 'mailwire', sizes, target: quick ? 2 * MB : 8 * MB });
+for (const corpus of ['smtp-in', 'imap-body', 'imap-line']) cases.push({ kind: 'linear', corpus, parser: 'mailwire', sizes, target: quick ? 2 * MB : 8 * MB });
+cases.push({ kind: 'hostile', corpus: 'imap', parser: 'mailwire' }); // 1 MiB lines of "[", "(", '"', "\\", "{": linear cost
 for (const corpus of ['imap', 'smtp', 'pop3']) cases.push({ kind: 'memory', corpus, parser: 'mailwire', total: quick ? 64 * 2 ** 20 : 2 ** 30 });
 // nodemailer drained: its MB/s must not fall with corpus size (mailwire measured the same way beside it)
 for (const parser of ['nodemailer', 'mailwire']) cases.push({ kind: 'scaling', corpus: 'smtp-replies', parser, chunk: 16384, runs: quick ? 3 : 5, sizes: quick ? [0.5 * MB, 2 * MB] : [1 * MB, 10 * MB] });
@@ -114,6 +115,10 @@ for (const r of results.filter((x) => x.kind === 'linear')) {
   if (!ok) { verdicts.push({ target: `64-byte chunks flat within 20% (${r.corpus})`, met: false, detail: r.error || 'a size failed its count check' }); continue; }
   const v = r.linear.map((l) => l.mbps); const spread = 1 - Math.min(...v) / Math.max(...v);
   verdicts.push({ target: `64-byte chunks, 16 KB..1 MB item, MB/s flat within 20% (${r.corpus})`, met: spread <= 0.2, detail: `${v.map((x) => x.toFixed(1)).join(' / ')} MB/s, spread ${(spread * 100).toFixed(0)}%` });
+}
+for (const r of results.filter((x) => x.kind === 'hostile')) {
+  const worst = r.ok ? r.hostile.reduce((a, b) => (b.ratio < a.ratio ? b : a)) : null;
+  verdicts.push({ target: 'IMAP lines of 1 MiB of "[", "(", \'"\', "\\", "{" cost linear time (MB/s at 1 MiB >= 0.5x at 64 KiB; quadratic: 0.06x), 64-byte chunks and one chunk', met: r.ok ? worst.ratio >= 0.5 : false, detail: r.ok ? r.hostile.map((h) => `${h.byte} ${h.chunk}: ${h.ratio.toFixed(2)}`).join(', ') : r.error });
 }
 for (const r of results.filter((x) => x.kind === 'memory')) {
   verdicts.push({ target: `${(r.total / 2 ** 20).toFixed(0)} MiB ${r.corpus} body streamed: RSS growth < 64 MiB`, met: r.ok ? r.rssGrowthMiB < 64 : false, detail: r.ok ? `+${r.rssGrowthMiB.toFixed(1)} MiB (${r.mbps.toFixed(0)} MB/s)` : r.error });

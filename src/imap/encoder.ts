@@ -21,7 +21,8 @@ import { writeRespText } from './response-code';
 import { writeStatus } from './status';
 import { writeUidBatchesResponse } from './uidbatches';
 import { ATOM_CHAR, TAG_CHAR, WireWriter, isInClass } from './syntax';
-import type { Response } from './types';
+import type { FetchAttributes, Response } from './types';
+import { encodeUtf8 } from '../core/bytes';
 
 /** Options of {@link encodeResponse}. */
 export interface EncodeResponseOptions {
@@ -214,4 +215,78 @@ export function encodeResponseFragments(r: Response, options: EncodeResponseOpti
   write(w, r, options.utf8Accept ?? false);
   checkTail(w);
   return w.fragments().fragments;
+}
+
+/**
+ * The start of a FETCH (or RFC 9586 UIDFETCH) response whose last item before `)` so far is
+ * one body section written piece by piece: `* 12 FETCH (UID 34 BODY[] {5000}` CRLF.
+ */
+export type StreamedFetchStart =
+  | { readonly kind: 'FETCH'; readonly seq: number; readonly attributes: FetchAttributes }
+  | { readonly kind: 'UIDFETCH'; readonly uid: number; readonly attributes: FetchAttributes };
+
+/** The body section of a {@link StreamedFetchStart}: its item name and the length of its octets. */
+export interface StreamedFetchBody {
+  /** The item name as the client reads it: `BODY[]`, `BODY[1.2]<0>`, `BINARY[2]`, `RFC822` ... */
+  readonly section: string;
+  /** The exact number of octets that will follow (the literal's `{n}`). */
+  readonly length: number;
+  /**
+   * Announce a literal8 `~{n}` (RFC 3516): allowed only for BINARY sections, and the default
+   * for them (the octets are not known in advance and may hold NUL). `false` for a BINARY
+   * section writes a plain `{n}`, and then a NUL octet is refused.
+   */
+  readonly binary?: boolean;
+}
+
+/**
+ * Encodes the start of a FETCH response whose body section streams: every item of `start`'s
+ * attributes (its sections included), then `body.section` and its literal announcement. The
+ * `body.length` octets follow, then {@link encodeStreamedFetchEnd}. Throws like
+ * {@link encodeResponse} (TypeError / RangeError) for what cannot go on the wire.
+ *
+ * @example
+ * ```ts
+ * import { imap } from 'mailwire';
+ * const head = imap.encodeStreamedFetchStart({ kind: 'FETCH', seq: 1, attributes: { uid: 7 } }, { section: 'BODY[]', length: 5 });
+ * // "* 1 FETCH (UID 7 BODY[] {5}\r\n", then 5 octets, then imap.encodeStreamedFetchEnd()
+ * ```
+ */
+export function encodeStreamedFetchStart(start: StreamedFetchStart, body: StreamedFetchBody, options: EncodeResponseOptions = {}): Uint8Array[] {
+  if (start === null || typeof start !== 'object' || start.attributes === null || typeof start.attributes !== 'object') throw new TypeError('a streamed FETCH needs its attributes');
+  if (body === null || typeof body !== 'object' || typeof body.section !== 'string') throw new TypeError('a streamed FETCH needs its body section name');
+  const length = count(body.length, 'streamed FETCH body length');
+  const isBinary = /^BINARY(?:\.PEEK)?\[/.test(body.section);
+  const binary = body.binary ?? isBinary;
+  if (binary && !isBinary) throw new TypeError(`literal8 (~{n}) is only for BINARY sections, not ${JSON.stringify(body.section)}`);
+  // The section goes through the one FETCH writer (which checks its name) with an empty
+  // stand-in for its octets; its "{0}" announcement is then replaced by the real one.
+  const standIn = new Uint8Array(0);
+  const attributes: FetchAttributes = { ...start.attributes, sections: [...(start.attributes.sections ?? []), { name: body.section, section: '', origin: null, data: standIn }] };
+  const w = new WireWriter();
+  write(w, start.kind === 'UIDFETCH' ? { type: 'untagged', kind: 'UIDFETCH', uid: start.uid, attributes } : { type: 'untagged', kind: 'FETCH', seq: start.seq, attributes }, options.utf8Accept ?? false);
+  const { fragments, literalIndexes } = w.fragments();
+  const at = literalIndexes[literalIndexes.length - 1]!;
+  if (fragments[at] !== standIn) throw new TypeError(`bad body section name ${JSON.stringify(body.section)}`);
+  const before = fragments[at - 1]!; // protocol text ending in "{0}\r\n"
+  return [...fragments.slice(0, at - 1), before.subarray(0, before.length - 5), encodeUtf8(`${binary ? '~' : ''}{${length}}\r\n`)];
+}
+
+const CLOSE_FETCH = /* @__PURE__ */ encodeUtf8(')\r\n');
+
+/**
+ * Encodes the end of a FETCH response started with {@link encodeStreamedFetchStart}: the items
+ * written after the body (e.g. the FLAGS a fetch changed by setting `\Seen`), `)` and CRLF.
+ */
+export function encodeStreamedFetchEnd(after?: FetchAttributes, options: EncodeResponseOptions = {}): Uint8Array[] {
+  if (after === undefined) return [CLOSE_FETCH];
+  if (after === null || typeof after !== 'object') throw new TypeError('the items after a streamed FETCH body must be FETCH attributes');
+  const w = new WireWriter();
+  writeMsgAtt(w, after, options.utf8Accept ?? false); // "(" items ")"
+  const fragments = w.fragments().fragments;
+  const first = fragments[0]!;
+  if (fragments.length === 1 && first.length === 4) return [CLOSE_FETCH]; // "()\r\n": no item
+  const lead = first.slice();
+  lead[0] = 0x20; // the "(" becomes the space after the body
+  return [lead, ...fragments.slice(1)];
 }

@@ -11,11 +11,21 @@
  * {@link LiteralFramer.refuse} them (a synchronizing literal the peer will not send without `+`).
  * Sizes are capped (line length, literal size, number of literals, octets held per unit).
  *
+ * A held literal is a zero-copy view of the input when one read holds all of it. When it
+ * arrives split across reads it is copied once into a buffer of its final size, allocated
+ * when its first octets arrive (literals up to {@link PREALLOCATE_LITERAL_MAX}): each read of
+ * 256 octets or more is copied straight into it and not kept; tiny reads, which the byte queue
+ * gathers into shared blocks anyway, are moved over a block at a time; nothing is grown or
+ * joined. Larger literals are gathered by reference and copied once when the last octet
+ * arrives, so a peer's `{n}` alone never makes the framer allocate more than 1 MiB ahead of
+ * the octets it sent.
+ *
  * @packageDocumentation
  */
 
 import { encodeUtf8 } from '../core/bytes';
 import { ProtocolError, type ProtocolErrorCode } from '../core/errors';
+import type { ByteQueue } from '../core/byte-queue';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
 import type { FramedUnit, StreamedLiteral } from './syntax';
 
@@ -79,6 +89,16 @@ export function frameUnit(input: string | Uint8Array): FramedUnit | ProtocolErro
   }
   return { lines, literals };
 }
+
+/**
+ * Largest held literal whose buffer is allocated from its announcement, when its first octets
+ * arrive split across reads: bounds what a peer can make the framer allocate ahead of the
+ * octets it actually sent (a `{60000000+}` line costs the peer 14 octets).
+ */
+export const PREALLOCATE_LITERAL_MAX = 1024 * 1024;
+
+/** Octets of tiny reads gathered in the queue before they are moved into a held literal's buffer. */
+const FILL_BLOCK = 4096;
 
 /** Options of a {@link LiteralFramer}. */
 export interface LiteralFramerOptions {
@@ -169,6 +189,9 @@ export class LiteralFramer {
   private mode: 'line' | 'decide' | 'hold' | 'stream' | 'skip' = 'line';
   private pending: LiteralEvent | null = null;
   private left = 0;
+  /** The held literal being collected across reads (final size), and how many octets of it are in. */
+  private collect: Uint8Array | null = null;
+  private collected = 0;
 
   constructor(options: LiteralFramerOptions) {
     this.opts = options;
@@ -178,11 +201,15 @@ export class LiteralFramer {
   /** Appends a chunk (kept by reference; do not modify it afterwards). */
   push(chunk: Uint8Array): void {
     this.lineFramer.push(chunk);
+    // A held literal being collected takes a read's octets now (copied into the literal's
+    // buffer, the read is not kept). Tiny reads are gathered by the queue (it copies reads
+    // under 256 octets into shared blocks) and moved over a block at a time (see collectHeld).
+    if (this.collect !== null && chunk.length >= 256) this.fillHeld(this.lineFramer.queue);
   }
 
-  /** Bytes buffered and not yet framed. */
+  /** Bytes buffered and not yet framed (the part of a held literal collected so far included). */
   get buffered(): number {
-    return this.lineFramer.buffered;
+    return this.lineFramer.buffered + (this.collect === null ? 0 : this.collected);
   }
 
   /** True while a unit is partly read (lines or a literal of it seen, not yet complete). */
@@ -262,9 +289,7 @@ export class LiteralFramer {
           continue;
         }
         case 'hold': {
-          if (q.length < this.left) return null;
-          this.literals.push(q.take(this.left));
-          this.left = 0;
+          if (!this.collectHeld(q)) return null;
           this.endLiteral();
           continue;
         }
@@ -327,6 +352,50 @@ export class LiteralFramer {
     }
   }
 
+  /**
+   * Moves the held literal's octets out of the queue; true once the literal is complete (and
+   * pushed to the unit). A view when the first read it arrives in holds all of it; otherwise
+   * one copy into a buffer of its final size (see {@link PREALLOCATE_LITERAL_MAX}).
+   */
+  private collectHeld(q: ByteQueue): boolean {
+    let buf = this.collect;
+    if (buf === null) {
+      const size = this.left;
+      // Whole in one read: a view. Over PREALLOCATE_LITERAL_MAX: the pieces were gathered by
+      // reference and are copied once now (take() does either).
+      if (q.length >= size && (size > PREALLOCATE_LITERAL_MAX || q.peekChunk().length >= size)) {
+        this.literals.push(q.take(size));
+        this.left = 0;
+        return true;
+      }
+      if (size > PREALLOCATE_LITERAL_MAX || q.length === 0) return false;
+      buf = this.collect = new Uint8Array(size);
+      this.collected = 0;
+      // The first octets move now (the read they came in is not kept).
+    } else if (q.length < this.left && q.length < FILL_BLOCK) {
+      // Tiny reads move over in blocks: a copy per 64-byte read would cost more than the bytes.
+      return false;
+    }
+    this.fillHeld(q);
+    if (this.left > 0) return false;
+    this.literals.push(buf);
+    this.collect = null;
+    this.collected = 0;
+    return true;
+  }
+
+  /** Copies queued octets of the held literal being collected into its buffer. */
+  private fillHeld(q: ByteQueue): void {
+    const buf = this.collect!;
+    while (this.left > 0 && q.length > 0) {
+      const c = q.takeChunk(this.left);
+      buf.set(c, this.collected);
+      this.collected += c.length;
+      this.left -= c.length;
+    }
+    this.lineFramer.resync();
+  }
+
   private lastAnnouncement(): LiteralAnnouncement {
     return literalAnnouncement(this.lines[this.lines.length - 1]!)!;
   }
@@ -358,6 +427,8 @@ export class LiteralFramer {
   }
 
   private resetUnit(): void {
+    this.collect = null;
+    this.collected = 0;
     this.lines = [];
     this.literals = [];
     this.held = 0;

@@ -14,8 +14,8 @@ import { encodeSaslChallenge, parseSaslClientLine, decodeInitialResponse } from 
 import { commandAllowedIn } from './command';
 import { CommandParser, type CommandParserItem, type CommandParserOptions } from './command-parser';
 import type { Command } from './command-types';
-import { encodeResponse, encodeResponseFragments } from './encoder';
-import type { ResponseCode, TaggedResponse, UntaggedResponse } from './types';
+import { encodeResponse, encodeResponseFragments, encodeStreamedFetchEnd, encodeStreamedFetchStart, type StreamedFetchBody, type StreamedFetchStart } from './encoder';
+import type { FetchAttributes, ResponseCode, TaggedResponse, UntaggedResponse } from './types';
 
 /** RFC 3501 3 connection states. */
 export type ServerState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -204,6 +204,8 @@ export class ServerSession {
   private errors = 0;
   /** Octets of a literal still to come, fed to the parser in one piece. */
   private literalLeft = 0;
+  /** While a streamed FETCH response is open: the output written meanwhile, which goes out after it. */
+  private deferred: OutputQueue | null = null;
 
   constructor(options: ServerSessionOptions = {}) {
     this.opts = options;
@@ -315,10 +317,77 @@ export class ServerSession {
     return this.capabilities().some((c) => c.toUpperCase() === cap);
   }
 
+  /**
+   * Where output goes now: behind a streamed FETCH response while one is open (nothing may
+   * interleave inside it), else to the deflater's queue while COMPRESS waits, else out.
+   */
+  private sink(): OutputQueue {
+    return this.deferred ?? this.held ?? this.out;
+  }
+
+  /**
+   * Starts an untagged FETCH (or UIDFETCH) response whose body section is written piece by
+   * piece, for a body too big to hold (read from a file as it goes): the response's items,
+   * then `body.section` with a literal of exactly `body.length` octets given through the
+   * returned writer, then `end()`. Responses written meanwhile (`untagged()`, `ok()` ...,
+   * and the session's own) wait and go out after it. Throws TypeError / RangeError like
+   * `untagged()` for what cannot go on the wire, and Error when another one is open.
+   *
+   * @example
+   * ```ts
+   * import { imap } from 'mailwire';
+   * const s = new imap.ServerSession({ preauth: true });
+   * const body = new TextEncoder().encode('Subject: hi\r\n\r\nhello\r\n');
+   * const w = s.beginFetch({ kind: 'FETCH', seq: 1, attributes: { uid: 7 } }, { section: 'BODY[]', length: body.length });
+   * w.write(body.subarray(0, 10));
+   * w.write(body.subarray(10));
+   * w.end({ flags: ['\\Seen'] }); // "* 1 FETCH (UID 7 BODY[] {24}\r\n...\r\n FLAGS (\\Seen))\r\n"
+   * ```
+   */
+  beginFetch(start: StreamedFetchStart, body: StreamedFetchBody): FetchBodyWriter {
+    if (this.deferred !== null) throw new Error('beginFetch(): a streamed FETCH response is already open: end() it first');
+    const head = encodeStreamedFetchStart(start, body);
+    const closed = this._state === 'logout';
+    if (!closed) {
+      const out = this.sink();
+      for (const f of head) out.push(f);
+      this.deferred = new OutputQueue();
+    }
+    return new FetchBodyWriter(this.streamSink(closed), body.length, body.binary === false && /^BINARY/.test(body.section));
+  }
+
+  /** The session side of a {@link FetchBodyWriter}. */
+  private streamSink(closed: boolean): FetchBodySink {
+    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
+    return {
+      // A session closed before the response began discards it whole.
+      push: (chunk) => {
+        if (!closed) (this.held ?? this.out).push(chunk);
+        return this.out.length <= maxOutput;
+      },
+      finish: (tail) => {
+        if (closed) return;
+        const out = this.held ?? this.out;
+        for (const f of tail) out.push(f);
+        const waiting = this.deferred!;
+        this.deferred = null;
+        for (const b of waiting.take()) this.sink().push(b);
+      },
+      abort: () => {
+        if (closed) return [];
+        this.deferred = null;
+        if (this._state === 'logout') return [];
+        const events: ServerEvent[] = [];
+        this.close(events);
+        return events;
+      },
+    };
+  }
+
   private write(r: Parameters<typeof encodeResponse>[0]): void {
     // Fragments reference the literal bytes (a BODY[] of 64 MiB is not copied): the application
     // must not change them until they are taken with takeOutput() and written.
-    const out = this.held ?? this.out;
+    const out = this.sink();
     for (const f of encodeResponseFragments(r)) out.push(f);
   }
 
@@ -347,7 +416,7 @@ export class ServerSession {
     // or nothing waiting: nothing to answer, as with ok() / no() / bad().
     if (this.pending === null || this._state === 'logout') return [];
     if (this.pending.command !== 'AUTHENTICATE') throw new Error('challenge(): no AUTHENTICATE is waiting');
-    (this.held ?? this.out).pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
+    this.sink().pushText(`+ ${encodeSaslChallenge(data)}\r\n`);
     this.authenticating = true;
     this.wantLine = true;
     this.control(this.parser.expectLine());
@@ -366,6 +435,10 @@ export class ServerSession {
   private complete(status: 'OK' | 'NO' | 'BAD', text: string, code: ResponseCode | null): ServerEvent[] {
     const c = this.pending;
     if (c === null || this._state === 'logout') return [];
+    if (this.deferred !== null && status === 'OK' && (c.command === 'STARTTLS' || c.command === 'COMPRESS')) {
+      // The switch applies to the bytes right after the OK, which would wait behind the open response.
+      throw new Error(`ok(): end() the streamed FETCH response before completing ${c.command}`);
+    }
     // Encode first: a completion the application built that cannot go on the wire throws here, before anything changed.
     const tagged = encodeResponse({ type: 'tagged', tag: c.tag, status, code, text });
     this.pending = null;
@@ -375,7 +448,7 @@ export class ServerSession {
     const events: ServerEvent[] = [];
     const ok = status === 'OK';
     if (c.command === 'LOGOUT') this.write({ type: 'untagged', kind: 'BYE', code: null, text: 'Logging out' });
-    (this.held ?? this.out).push(tagged);
+    this.sink().push(tagged);
     if (status === 'BAD') this.countError(events);
     else this.errors = 0;
     switch (c.command) {
@@ -502,7 +575,7 @@ export class ServerSession {
     if (it.type === 'line') return this.line(it.line, events);
     // A later command's literal: invite it only once every earlier command is answered, so the
     // "+" can never be taken for a continuation of the command still in progress.
-    if (it.type === 'continuation-needed') return void (this.held ?? this.out).pushText('+ Ready for literal data\r\n');
+    if (it.type === 'continuation-needed') return void this.sink().pushText('+ Ready for literal data\r\n');
     if (it.type === 'error') {
       events.push(it);
       const e = it.error;
@@ -565,11 +638,84 @@ export class ServerSession {
     if (name === 'CAPABILITY') this.write({ type: 'untagged', kind: 'CAPABILITY', capabilities: this.capabilities() });
     this.pending = c;
     if (name === 'IDLE') {
-      (this.held ?? this.out).pushText('+ idling\r\n');
+      this.sink().pushText('+ idling\r\n');
       this.idling = true;
       this.wantLine = true;
       this.control(this.parser.expectLine());
     }
     events.push({ type: 'command', command: c });
+  }
+}
+
+/** Where a {@link FetchBodyWriter} writes: the session that opened it. */
+interface FetchBodySink {
+  /** Queues octets of the body; false when more than `maxOutput` octets wait in `takeOutput()`. */
+  push(chunk: Uint8Array): boolean;
+  /** Queues the end of the response, then what was written meanwhile. */
+  finish(tail: Uint8Array[]): void;
+  /** Closes the session: the response can never be completed on the wire. */
+  abort(): ServerEvent[];
+}
+
+/**
+ * Writes the octets of a streamed FETCH body section (see {@link ServerSession.beginFetch}):
+ * exactly the announced number, then {@link FetchBodyWriter.end}.
+ */
+export class FetchBodyWriter {
+  private readonly sink: FetchBodySink;
+  private left: number;
+  private readonly noNul: boolean;
+  private done = false;
+
+  /** @internal Made by {@link ServerSession.beginFetch}. */
+  constructor(sink: FetchBodySink, length: number, noNul: boolean) {
+    this.sink = sink;
+    this.left = length;
+    this.noNul = noNul;
+  }
+
+  /** Octets still owed to the announced length. */
+  get remaining(): number {
+    return this.left;
+  }
+
+  /**
+   * Queues the next octets of the body, by reference (do not change them until they are taken
+   * with `takeOutput()`). Returns false when more than `maxOutput` octets wait in
+   * `takeOutput()`: write those out before producing more. Throws RangeError (writing
+   * nothing) when the chunk would go past the announced length, Error after `end()`.
+   */
+  write(chunk: Uint8Array): boolean {
+    if (this.done) throw new Error('FetchBodyWriter.write() after end()');
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('FetchBodyWriter.write() takes a Uint8Array');
+    if (chunk.length > this.left) throw new RangeError(`${chunk.length} octets written with only ${this.left} left of the announced length`);
+    if (this.noNul && chunk.includes(0)) throw new TypeError('NUL in a BINARY section announced as a plain literal {n}: announce it as literal8 (binary: true)');
+    this.left -= chunk.length;
+    return this.sink.push(chunk);
+  }
+
+  /**
+   * Ends the response: the items of `after` (e.g. the FLAGS a fetch changed), `)` and CRLF,
+   * then whatever was written meanwhile. Throws RangeError (and stays open) when fewer octets
+   * than announced were written; TypeError / RangeError for `after` items that cannot go on
+   * the wire.
+   */
+  end(after?: FetchAttributes): void {
+    if (this.done) throw new Error('FetchBodyWriter.end() called twice');
+    if (this.left > 0) throw new RangeError(`end() with ${this.left} octets of the announced length not written`);
+    const tail = encodeStreamedFetchEnd(after);
+    this.done = true;
+    this.sink.finish(tail);
+  }
+
+  /**
+   * The application cannot produce the rest of the octets (a read failed): the response can
+   * never be completed, so the session closes (the `closed` event; state `logout`). Write
+   * the output taken so far and close the connection.
+   */
+  abort(): ServerEvent[] {
+    if (this.done) return [];
+    this.done = true;
+    return this.sink.abort();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiteralFramer, literalAnnouncement, type FramerEvent } from '../../src/imap/framer';
+import { LiteralFramer, PREALLOCATE_LITERAL_MAX, literalAnnouncement, type FramerEvent } from '../../src/imap/framer';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -65,5 +65,99 @@ describe('LiteralFramer: lines and literals, split-independent', () => {
     expect(literalAnnouncement(enc('a {x}'))).toBeNull();
     expect(literalAnnouncement(enc('}'))).toBeNull();
     expect(literalAnnouncement(enc('{99999999999999999999}'))!.size).toBe(Infinity);
+  });
+});
+
+describe('held literals split across reads: one copy into a buffer of the final size', () => {
+  const big = { ...opts, maxLineLength: 1 << 16, maxLiteralSize: 1 << 24, maxUnitSize: 1 << 25 };
+  /** Frames `reads` holding every literal; returns the literals of the first unit. */
+  const literalsOf = (reads: Uint8Array[], o = big): Uint8Array[] => {
+    const f = new LiteralFramer(o);
+    for (const r of reads) {
+      f.push(r);
+      for (let ev = f.next(); ev; ev = f.next()) {
+        if (ev.type === 'literal') f.hold();
+        else if (ev.type === 'unit') return ev.unit.literals as Uint8Array[];
+      }
+    }
+    throw new Error('no unit');
+  };
+  const body = (n: number) => {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = 0x41 + (i % 26);
+    return b;
+  };
+  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+  it('rfc9051 7.5.2 BODY[]: a literal that one read holds whole is a view of that read, no copy', () => {
+    const read = new Uint8Array([...enc('* 1 FETCH (BODY[] {3000}\r\n'), ...body(3000), ...enc(')\r\n')]);
+    const [lit] = literalsOf([read]);
+    expect(lit!.buffer).toBe(read.buffer);
+    expect(lit!.byteOffset).toBe(26);
+  });
+
+  it('a literal split over three reads is copied once, into its own buffer of exactly its size, as the reads arrive', () => {
+    const b = body(3000);
+    const head = enc('* 1 FETCH (BODY[] {3000}\r\n');
+    const r1 = new Uint8Array([...head, ...b.subarray(0, 1000)]);
+    const r2 = b.slice(1000, 2000);
+    const r3 = new Uint8Array([...b.subarray(2000), ...enc(')\r\n')]);
+    const f = new LiteralFramer(big);
+    const lits: Uint8Array[] = [];
+    for (const r of [r1, r2, r3]) {
+      f.push(r);
+      for (let ev = f.next(); ev; ev = f.next()) {
+        if (ev.type === 'literal') f.hold();
+        else if (ev.type === 'unit') lits.push(...(ev.unit.literals as Uint8Array[]));
+      }
+      // Each read is copied when it arrives: the application may reuse its buffer at once.
+      r.fill(0x3f);
+    }
+    expect(lits).toHaveLength(1);
+    expect(lits[0]!.byteLength).toBe(3000);
+    expect(lits[0]!.buffer.byteLength).toBe(3000);
+    expect(lits[0]).toEqual(b);
+  });
+
+  it('buffered counts the part of a held literal collected so far', () => {
+    const f = new LiteralFramer(big);
+    f.push(enc('* 1 FETCH (BODY[] {3000}\r\n'));
+    f.next();
+    f.hold();
+    f.push(body(700));
+    expect(f.next()).toBeNull();
+    f.push(body(300));
+    expect(f.next()).toBeNull();
+    expect(f.buffered).toBe(1000);
+  });
+
+  it('1-byte reads and random reads give the same literal bytes as one read', () => {
+    const wire = new Uint8Array([...enc('A1 APPEND X {700}\r\n'), ...body(700), ...enc(' {5+}\r\nhello\r\n')]);
+    const whole = literalsOf([wire]);
+    expect(literalsOf(Array.from(wire, (x) => Uint8Array.of(x)))).toEqual(whole);
+    let seed = 7;
+    const reads: Uint8Array[] = [];
+    for (let i = 0; i < wire.length; ) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const n = 1 + (seed % 400);
+      reads.push(wire.slice(i, i + n));
+      i += n;
+    }
+    expect(literalsOf(reads)).toEqual(whole);
+  });
+
+  it('above PREALLOCATE_LITERAL_MAX the pieces are gathered and copied once when complete (a bare {n} allocates nothing ahead)', () => {
+    const n = PREALLOCATE_LITERAL_MAX + 10;
+    const b = body(n);
+    const head = enc(`* 1 FETCH (BODY[] {${n}}\r\n`);
+    const lits = literalsOf([head, b.subarray(0, 5), b.subarray(5, n >> 1), b.subarray(n >> 1), enc(')\r\n')]);
+    expect(lits[0]!.buffer.byteLength).toBe(n);
+    expect(same(lits[0]!, b)).toBe(true);
+    // ... and in one read it is a view like any other.
+    const one = new Uint8Array(head.length + n + 3);
+    one.set(head);
+    one.set(b, head.length);
+    one.set(enc(')\r\n'), head.length + n);
+    expect(literalsOf([one])[0]!.buffer).toBe(one.buffer);
   });
 });
