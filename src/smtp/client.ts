@@ -18,7 +18,7 @@ import type { OAuthError } from '../core/sasl-mechanisms';
 import { makePath } from './address';
 import { parseCapabilities, type Capabilities } from './capabilities';
 import { encodeCommand } from './command';
-import { ReplyParser, type ReplyParserOptions } from './parser';
+import { ReplyParser, type ReplyParserItem, type ReplyParserOptions } from './parser';
 import type { Command, Parameter, Path, Reply } from './types';
 
 /** Where the client is. */
@@ -304,6 +304,11 @@ export class ClientSession {
       const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
       from = to;
       for (const it of this.parser.push(piece)) {
+        // (With no command in flight at all the reply is reported below, as always.)
+        if (this.pipeline.takeStray() && this.pipeline.head !== undefined) {
+          this.onStray(it, events);
+          continue;
+        }
         if (it.type === 'error') {
           events.push(it);
           // A reply that cannot be read answers some command (or is the greeting), but with what is
@@ -318,10 +323,30 @@ export class ClientSession {
       }
       if (this.tlsPending) {
         this.dropClearText(chunk.length - from, events);
-        break;
+        return events;
       }
     } while (from < chunk.length);
+    // A reply begun now can answer only the commands written so far (core/pipeline.ts AnswerFence).
+    this.pipeline.readEnded(this._state !== 'greeting' && this._state !== 'closed' && this.parser.partial);
     return events;
+  }
+
+  /**
+   * A reply that began before any command it could answer was written (while none was in
+   * flight): it answers nothing the client said, so it is dropped with one `UNEXPECTED` error,
+   * never matched to a command queued meanwhile. A 421 still ends the session (RFC 5321 3.8).
+   */
+  private onStray(it: ReplyParserItem, events: ClientEvent[]): void {
+    if (it.type === 'error') {
+      events.push(it);
+      return;
+    }
+    if (it.reply.code === 421 && this._state !== 'closed') {
+      events.push({ type: 'reply', command: null, reply: it.reply });
+      this.close(it.reply, events);
+      return;
+    }
+    events.push(errorItem(new ProtocolError('UNEXPECTED', `reply ${it.reply.code} began before the command it would answer was written: dropped`)));
   }
 
   /** End of the server's stream. */
@@ -358,6 +383,7 @@ export class ClientSession {
     this.tlsPending = false;
     this.caps = null;
     this.parser = new ReplyParser(this.opts.parser);
+    this.pipeline.readEnded(false);
     this.hello();
     this.pipeline.release(HOLD_TLS);
   }
