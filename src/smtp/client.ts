@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { LF, isAsciiString } from '../core/bytes';
+import { LF, isAsciiBytes, isAsciiString } from '../core/bytes';
 import { ProtocolError, errorItem } from '../core/errors';
 import { DotEncoder } from '../core/dot-stuffing';
 import { OutputQueue } from '../core/output-queue';
@@ -199,6 +199,15 @@ interface Sent {
   readonly payload?: Uint8Array;
 }
 
+/** Whether MAIL parameters declare a body that may carry octets >= 0x80 (RFC 6152, RFC 3030, RFC 6531 3.6). */
+function declaresEightBit(params: readonly Parameter[]): boolean {
+  return params.some((p) => {
+    const k = p.keyword.toUpperCase();
+    const v = p.value?.toUpperCase();
+    return k === 'SMTPUTF8' || (k === 'BODY' && (v === '8BITMIME' || v === 'BINARYMIME'));
+  });
+}
+
 function toPath(p: Path | string): Path {
   if (typeof p !== 'string') return p;
   const at = p.lastIndexOf('@');
@@ -250,6 +259,8 @@ export class ClientSession {
   /** The last RCPT refusal of the transaction (the reason when none was accepted). */
   private rcptRefused: Reply | null = null;
   private useBdat = false;
+  /** The transaction's MAIL declared a body that may hold 8-bit octets (BODY=8BITMIME, BODY=BINARYMIME, SMTPUTF8). */
+  private eightBit = false;
   /** Between the 220 to STARTTLS and tlsEstablished(). */
   private tlsPending = false;
 
@@ -446,6 +457,7 @@ export class ClientSession {
     this.rcptRefused = null;
     this.dot = new DotEncoder();
     this.useBdat = (this.opts.chunking ?? false) && (this.caps?.chunking ?? false);
+    this.eightBit = declaresEightBit(params);
     this.pipeline.enqueue(mail);
     for (const r of rcpts) this.pipeline.enqueue(r);
     if (!this.useBdat) this.send({ kind: 'data', command: { verb: 'DATA' } });
@@ -456,9 +468,18 @@ export class ClientSession {
    * (see {@link DotEncoder}): no chunk, however split, can put a fake end-of-data on the wire.
    * After the transaction ended without the body (all recipients refused, DATA refused, the
    * session closed) it writes nothing and returns a `body-discarded` event.
+   *
+   * A chunk with an octet >= 0x80 throws a RangeError, and nothing of it is written, unless
+   * the transaction declared an 8-bit body in MAIL (`body: '8BITMIME'`, a BINARYMIME `BODY`
+   * parameter, or SMTPUTF8: RFC 6531 3.6): without that the server agreed to 7-bit text only
+   * (RFC 6152 3, RFC 5321 2.4). The session cannot declare it after the fact, since MAIL has
+   * gone out before the body: say so in {@link sendMail}.
    */
   writeBody(chunk: Uint8Array): ClientEvent[] {
     if (!this.bodyOpen) throw new Error(this.bodyEnded ? 'writeBody() after endBody()' : 'writeBody() outside a transaction');
+    if (!this.eightBit && !isAsciiBytes(chunk)) {
+      throw new RangeError("a body octet >= 0x80, but MAIL declared no 8-bit body (RFC 6152): pass body: '8BITMIME' (or smtputf8: true) to sendMail(); nothing of this chunk was written");
+    }
     if (this.bodyRefused) return [{ type: 'body-discarded', octets: chunk.length, reply: this.bodyRefused.reply }];
     if (this.useBdat) {
       if (chunk.length > 0) this.sendBdat(chunk, false);
