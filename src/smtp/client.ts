@@ -264,7 +264,9 @@ export class ClientSession {
   /** Between the 220 to STARTTLS and tlsEstablished(). */
   private tlsPending = false;
 
+  /** Throws a TypeError when `domain` cannot go in EHLO (not a domain or address literal, or not ASCII: RFC 6531 3.7.1 wants A-labels). */
   constructor(options: ClientSessionOptions) {
+    encodeCommand({ verb: options.lmtp ? 'LHLO' : 'EHLO', domain: options.domain });
     this.opts = options;
     this.parser = new ReplyParser(options.parser);
     this.pipeline = new Pipeline<Sent>({
