@@ -404,14 +404,15 @@ export class ClientSession {
       this.dropClearText(chunk.length, events);
       return events;
     }
-    if (this.switchTag === null) {
+    if (this.switchTag === null && !this.queue.some((p) => p.command.command === 'STARTTLS' || p.command.command === 'COMPRESS')) {
       for (const it of this.parser.push(chunk)) this.onItem(it, events);
       this.fence.readEnded(this.parser.partial);
       return events;
     }
-    // A STARTTLS or COMPRESS is on the wire: its tagged OK is where the bytes change layer.
-    // Feed the parser line by line (every response ends at an LF) so that it never sees a
-    // byte after that point.
+    // A STARTTLS or COMPRESS is on the wire, or queued (an answer in this very read can send
+    // it: the greeting, or the LOGIN it waits behind): its tagged OK is where the bytes change
+    // layer. Feed the parser line by line (every response ends at an LF) so that it never sees
+    // a byte after that point.
     let start = 0;
     while (start < chunk.length) {
       const lf = chunk.indexOf(LF, start);

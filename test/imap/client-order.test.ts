@@ -117,3 +117,26 @@ describe('an answer that began before its command was written answers nothing (c
     expect(kinds(c.receive(bin('A1 OK \xFF\r\n')))).toEqual(['error:UNEXPECTED']);
   });
 });
+
+describe('rfc3501 6.2.1 / rfc4978 3: a switch queued before the answer that releases it still switches at its OK', () => {
+  it('STARTTLS queued before the greeting; greeting, OK and an injected CAPABILITY in one read: the injection is dropped', () => {
+    const c = new imap.ClientSession();
+    c.startTls();
+    c.send({ command: 'LOGIN', user: 'smith', password: 'sesame' });
+    const ev = c.receive(enc('* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\nA1 OK Begin TLS negotiation now\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n'));
+    expect(kinds(ev)).toEqual(['greeting', 'starttls', 'completed', 'error:UNEXPECTED']);
+    expect([...c.capabilities]).toEqual([]);
+    expect(out(c)).toBe('A1 STARTTLS\r\n');
+    c.tlsEstablished();
+    expect(out(c)).toBe('A3 CAPABILITY\r\n');
+  });
+
+  it('COMPRESS queued behind LOGIN; the LOGIN OK, the COMPRESS OK and compressed bytes in one read: they are `rest`', () => {
+    const c = new imap.ClientSession();
+    c.send({ command: 'LOGIN', user: 'smith', password: 'sesame' });
+    c.compress();
+    const ev = c.receive(enc('* OK ready\r\nA1 OK logged in\r\nA2 OK DEFLATE active\r\n\x78\x9c'));
+    expect(kinds(ev)).toEqual(['greeting', 'completed', 'compress', 'completed']);
+    expect(ev.find((e) => e.type === 'compress')).toMatchObject({ rest: enc('\x78\x9c') });
+  });
+});
