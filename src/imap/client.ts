@@ -86,8 +86,9 @@ export type ClientEvent =
   | { readonly type: 'compress'; readonly rest: Uint8Array }
   /**
    * A queued command that will not be sent: it was queued behind a STARTTLS the server refused
-   * (it was meant to travel inside TLS), or it could not be encoded for the server's new
-   * capabilities (`error` says why).
+   * (it was meant to travel inside TLS), the greeting made it impossible (PREAUTH: a LOGIN, and
+   * a STARTTLS with what was queued behind it; BYE: everything), or it could not be encoded for
+   * the server's new capabilities (`error` says why).
    */
   | { readonly type: 'cancelled'; readonly tag: string; readonly command: CommandIntent; readonly error: ProtocolError }
   | { readonly type: 'bye'; readonly response: UntaggedResponse }
@@ -288,7 +289,10 @@ export class ClientSession {
 
   /**
    * Queues a command and returns its tag. Commands the state does not allow throw (e.g.
-   * SELECT before login, FETCH with no mailbox selected, a second STARTTLS).
+   * SELECT before login, FETCH with no mailbox selected, a second STARTTLS). Nothing is written
+   * before the server's greeting: commands queued earlier go out when `* OK` comes (a `* PREAUTH`
+   * cancels a queued LOGIN, AUTHENTICATE or STARTTLS, and what was queued behind a STARTTLS; a
+   * `* BYE` cancels everything: `cancelled` events).
    */
   send(command: CommandIntent): string {
     this.checkAllowed(command.command);
@@ -396,7 +400,11 @@ export class ClientSession {
     else idle.doneRequested = true;
   }
 
-  /** Feeds bytes from the server. Never throws. */
+  /**
+   * Feeds bytes from the server. Never throws. A tagged response or a `+` that began before the
+   * command it would answer was written (a read ended inside it first) answers nothing: an
+   * `UNEXPECTED` error event, never a completion (core/pipeline.ts AnswerFence).
+   */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = this.later;
     this.later = [];

@@ -346,7 +346,10 @@ export class ClientSession {
 
   /**
    * Feeds bytes from the server. Never throws. Between the `starttls` event and
-   * {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event).
+   * {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event). A response
+   * that arrives while no command waits for one (`+OK 2 320` before STAT was sent) is dropped,
+   * one `UNEXPECTED` error event per line, and never read as the answer to a command sent later.
+   * Nothing is written before the `+OK` greeting.
    */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];

@@ -297,6 +297,9 @@ export class ClientSession {
   /**
    * Feeds bytes from the server; returns events in order. Never throws. Between the `starttls`
    * event and {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event).
+   * A reply that began before the command it would answer was written (while none was in
+   * flight) is an `UNEXPECTED` error event, dropped, never matched to a command queued since
+   * (a 421 still closes). Nothing is written before the greeting.
    */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
