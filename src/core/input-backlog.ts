@@ -178,3 +178,104 @@ export class InputBacklog {
     }
   }
 }
+
+/** The steps of {@link ParsedInput.pump}: what the session decides, the loop being the same for every server. */
+export interface PumpSteps<I> {
+  /**
+   * Whether to read on at all: false while a command waits for the application, the output is
+   * over its bound, the session closed or switches layers (STARTTLS, COMPRESS).
+   */
+  readonly reading: () => boolean;
+  /**
+   * What the parser takes next from the backlog: `false` up to the next line end, `true` the rest
+   * of the read (a body), a number at most that many octets (a literal); null when it takes
+   * nothing now (paused until the session answers).
+   */
+  readonly want: () => boolean | number | null;
+  /** Feeds one slice to the parser; returns the items it completed. */
+  readonly parse: (slice: Uint8Array) => I[];
+  /** Handles one item (it may change what `reading` and `want` say). */
+  readonly handle: (item: I) => void;
+  /** Whether the next item may be handled now; when not, reading stops. Default: always. */
+  readonly mayHandle?: (item: I) => boolean;
+}
+
+/**
+ * The parsed side of a server session's input: the items the parser produced from the last
+ * slice of an {@link InputBacklog} and not handled yet, and the one loop every server reads
+ * with ({@link ParsedInput.pump}): handle the items in order, and when they are used up feed the
+ * parser the next slice, until the session stops reading. One slice at a time, so a session
+ * that stops (a command waits for the application) has parsed nothing beyond it.
+ *
+ * @example
+ * ```ts
+ * import { InputBacklog, ParsedInput } from 'mailwire';
+ * const backlog = new InputBacklog();
+ * backlog.append(new TextEncoder().encode('NOOP\r\nQUIT\r\n'));
+ * const seen: string[] = [];
+ * new ParsedInput<string>(backlog).pump({
+ *   reading: () => seen.length < 1,
+ *   want: () => false,
+ *   parse: (slice) => [new TextDecoder().decode(slice).trim()],
+ *   handle: (line) => seen.push(line),
+ * });
+ * seen; // ['NOOP']: QUIT stays in the backlog, unparsed
+ * ```
+ */
+export class ParsedInput<I> {
+  private readonly backlog: InputBacklog;
+  private items: I[] = [];
+  private at = 0;
+
+  /** @param backlog - the unparsed input the items come from */
+  constructor(backlog: InputBacklog) {
+    this.backlog = backlog;
+  }
+
+  /** Items parsed and not handled yet. */
+  get unread(): number {
+    return this.items.length - this.at;
+  }
+
+  /** Whether anything is held: unparsed input or unhandled items. */
+  get held(): boolean {
+    return this.backlog.length > 0 || this.at < this.items.length;
+  }
+
+  /** Items a parser control call returned (after the session answered): they come before anything still unread. */
+  prepend(items: I[]): void {
+    if (items.length === 0) return;
+    this.items = items.concat(this.items.slice(this.at));
+    this.at = 0;
+  }
+
+  /** Drops the unhandled items (the held input stays: clear the backlog for that); returns how many. */
+  clear(): number {
+    const n = this.unread;
+    this.items = [];
+    this.at = 0;
+    return n;
+  }
+
+  /** Handles items and parses slices while `steps` allow (see {@link PumpSteps}). */
+  pump(steps: PumpSteps<I>): void {
+    while (steps.reading()) {
+      if (this.at < this.items.length) {
+        const it = this.items[this.at]!;
+        if (steps.mayHandle && !steps.mayHandle(it)) return;
+        if (++this.at === this.items.length) {
+          this.items = [];
+          this.at = 0;
+        }
+        steps.handle(it);
+        continue;
+      }
+      const want = steps.want();
+      if (want === null) return;
+      const slice = this.backlog.next(want);
+      if (slice === null) return;
+      this.items = steps.parse(slice);
+      this.at = 0;
+    }
+  }
+}

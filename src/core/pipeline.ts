@@ -24,6 +24,96 @@ export interface PipelineHooks<T> {
   readonly pipelining: () => boolean;
 }
 
+/**
+ * Named stops on a session's whole output (the greeting, a TLS or compression handshake, a
+ * body being written, the end of the session): while any is on, the session writes nothing
+ * it queued. One rule for the three clients: before the server's greeting nothing is written
+ * (a command queued right after connecting waits for it), and a greeting that refuses or a
+ * PREAUTH decides what becomes of what waited.
+ *
+ * @example
+ * ```ts
+ * import { OutputHolds } from 'mailwire';
+ * const holds = new OutputHolds();
+ * holds.hold('greeting');
+ * holds.any; // true
+ * holds.release('greeting');
+ * holds.any; // false
+ * ```
+ */
+export class OutputHolds {
+  private readonly reasons = new Set<string>();
+
+  /** Whether any hold is on. */
+  get any(): boolean {
+    return this.reasons.size > 0;
+  }
+
+  /** Whether the named hold is on. */
+  isHeld(reason: string): boolean {
+    return this.reasons.has(reason);
+  }
+
+  /** Puts the named hold on. */
+  hold(reason: string): void {
+    this.reasons.add(reason);
+  }
+
+  /** Lifts the named hold (the caller then writes what may be written). */
+  release(reason: string): void {
+    this.reasons.delete(reason);
+  }
+}
+
+/**
+ * Which written commands the answer being read may belong to: only those written before its
+ * first byte arrived. An answer that began while its command was still queued (or before
+ * anything was written at all) answers nothing the client said: matching it to a command the
+ * application queued meanwhile would shift every later answer onto the wrong command (a
+ * forged `+OK 2 320` read as the answer to STAT, an `A1 OK` completing a LOGIN before it
+ * was sent).
+ *
+ * A session numbers its writes ({@link AnswerFence.wrote}), says at the end of every read
+ * whether its parser holds the start of an answer ({@link AnswerFence.readEnded}), and asks,
+ * when that answer completes, whether it may belong to a given write
+ * ({@link AnswerFence.mayAnswer}). Within one read, answers are matched in the order they are
+ * read, so the result does not depend on how the server's bytes were split.
+ *
+ * @example
+ * ```ts
+ * import { AnswerFence } from 'mailwire';
+ * const fence = new AnswerFence();
+ * fence.readEnded(true); // a read ended inside an answer; nothing was written yet
+ * const stat = fence.wrote(); // the application sends STAT
+ * fence.mayAnswer(stat); // false: the answer began before STAT was written
+ * fence.lift();          // it completed; the next one may answer STAT
+ * ```
+ */
+export class AnswerFence {
+  private writes = 0;
+  private fence = Infinity;
+
+  /** Counts a write that invites an answer; returns its number (keep it with the command). */
+  wrote(): number {
+    return ++this.writes;
+  }
+
+  /** The end of a read: `partial` when the parser holds the start of an answer not complete yet. */
+  readEnded(partial: boolean): void {
+    this.fence = partial ? this.writes : Infinity;
+  }
+
+  /** Whether the answer completing now may answer the write numbered `write`. */
+  mayAnswer(write: number): boolean {
+    return write <= this.fence;
+  }
+
+  /** The answer that began before the fence completed: later answers arrived after every write so far. */
+  lift(): void {
+    this.fence = Infinity;
+  }
+}
+
 interface Queued<T> {
   readonly command: T;
   readonly holdPoint: boolean;
@@ -49,9 +139,12 @@ export class Pipeline<T> {
   private readonly hooks: PipelineHooks<T>;
   private readonly queued: Queued<T>[] = [];
   private readonly inflight: T[] = [];
+  /** The write number of each command in flight (see {@link AnswerFence}). */
+  private readonly inflightWrites: number[] = [];
+  private readonly fence = new AnswerFence();
   /** A hold point was written and is not answered yet (it is always the last in flight). */
   private atHoldPoint = false;
-  private readonly holds = new Set<string>();
+  private readonly holds = new OutputHolds();
 
   constructor(hooks: PipelineHooks<T>) {
     this.hooks = hooks;
@@ -79,7 +172,7 @@ export class Pipeline<T> {
 
   /** Whether the named hold is on. */
   isHeld(reason: string): boolean {
-    return this.holds.has(reason);
+    return this.holds.isHeld(reason);
   }
 
   /**
@@ -100,24 +193,46 @@ export class Pipeline<T> {
    */
   wrote(command: T, options: { readonly holdPoint?: boolean } = {}): void {
     this.inflight.push(command);
+    this.inflightWrites.push(this.fence.wrote());
     if (options.holdPoint) this.atHoldPoint = true;
   }
 
   /** The head command got its final answer: it leaves the pipeline. Call {@link flush} when the answer has been handled. */
   answered(): T | undefined {
     const c = this.inflight.shift();
+    this.inflightWrites.shift();
     if (this.inflight.length === 0) this.atHoldPoint = false;
     return c;
   }
 
+  /**
+   * Call at the end of every read of the server's bytes, with whether the parser holds the
+   * start of an answer not complete yet (see {@link AnswerFence}).
+   */
+  readEnded(partial: boolean): void {
+    this.fence.readEnded(partial);
+  }
+
+  /**
+   * An answer completed: true when it began before the command it would be matched to (the
+   * oldest in flight) was written, or while none was in flight. Such an answer answers nothing:
+   * report it (`UNEXPECTED`) and drop it. Call once per answer, before {@link head} is used.
+   */
+  takeStray(): boolean {
+    const w = this.inflightWrites[0];
+    const stray = w === undefined ? !this.fence.mayAnswer(Infinity) : !this.fence.mayAnswer(w);
+    this.fence.lift();
+    return stray;
+  }
+
   /** Stops all writing until {@link release} with the same reason. */
   hold(reason: string): void {
-    this.holds.add(reason);
+    this.holds.hold(reason);
   }
 
   /** Lifts a {@link hold} and writes what may be written. */
   release(reason: string): void {
-    this.holds.delete(reason);
+    this.holds.release(reason);
     this.flush();
   }
 
@@ -137,6 +252,7 @@ export class Pipeline<T> {
   clear(): number {
     const n = this.inflight.length;
     this.inflight.length = 0;
+    this.inflightWrites.length = 0;
     this.queued.length = 0;
     this.atHoldPoint = false;
     return n;
@@ -144,10 +260,11 @@ export class Pipeline<T> {
 
   /** Writes queued commands while nothing stops them. */
   flush(): void {
-    while (this.queued.length > 0 && this.holds.size === 0) {
+    while (this.queued.length > 0 && !this.holds.any) {
       if (this.inflight.length > 0 && (this.atHoldPoint || !this.hooks.pipelining())) return;
       const q = this.queued.shift()!;
       this.inflight.push(q.command);
+      this.inflightWrites.push(this.fence.wrote());
       if (q.holdPoint) this.atHoldPoint = true;
       this.hooks.write(q.command);
     }

@@ -10,6 +10,7 @@ import { decodeBase64 } from '../core/base64';
 import { encodeUtf8 } from '../core/bytes';
 import { ProtocolError, errorItem } from '../core/errors';
 import { OutputQueue } from '../core/output-queue';
+import { AnswerFence, OutputHolds } from '../core/pipeline';
 import { SASL_CANCEL, decodeSaslLine, encodeSaslResponse, encodeInitialResponse } from '../core/sasl';
 import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSaslClient } from '../core/sasl-mechanisms';
 import { UidMap } from './client-uid-map';
@@ -85,8 +86,9 @@ export type ClientEvent =
   | { readonly type: 'compress'; readonly rest: Uint8Array }
   /**
    * A queued command that will not be sent: it was queued behind a STARTTLS the server refused
-   * (it was meant to travel inside TLS), or it could not be encoded for the server's new
-   * capabilities (`error` says why).
+   * (it was meant to travel inside TLS), the greeting made it impossible (PREAUTH: a LOGIN, and
+   * a STARTTLS with what was queued behind it; BYE: everything), or it could not be encoded for
+   * the server's new capabilities (`error` says why).
    */
   | { readonly type: 'cancelled'; readonly tag: string; readonly command: CommandIntent; readonly error: ProtocolError }
   | { readonly type: 'bye'; readonly response: UntaggedResponse }
@@ -130,6 +132,10 @@ interface Pending {
   /** The capability generation the fragments were encoded for. */
   encodedWith: number;
   sent: number;
+  /** The number of its first write (core/pipeline.ts AnswerFence): a tagged answer that began before it answers something else. */
+  firstWrite: number;
+  /** The number of the last write that invites a "+" (the command line, a literal announcement, a SASL response). */
+  inviteWrite: number;
   /** A synchronizing literal was announced: nothing more goes out until the server's "+". */
   blocked: boolean;
   readonly untagged: UntaggedResponse[];
@@ -162,6 +168,10 @@ type Phase = 'plain' | 'tls-handshake' | 'compress-handshake';
  * ends an SMTP pipeline group at AUTH.
  */
 const HOLDS_THE_LINE = new Set(['IDLE', 'AUTHENTICATE', 'STARTTLS', 'COMPRESS', 'LOGIN']);
+/** Holds on the whole output (core/pipeline.ts, as in the SMTP and POP3 clients). */
+const HOLD_GREETING = 'greeting';
+const HOLD_TLS = 'tls';
+const HOLD_COMPRESS = 'compress';
 const LF = 0x0a;
 
 function emptyMailbox(name: string, readOnly: boolean): MailboxState {
@@ -203,6 +213,10 @@ export class ClientSession {
   private box: MailboxState | null = null;
   private map: UidMap | null = null;
   private phase: Phase = 'plain';
+  /** Nothing queued is written while a hold is on: before the greeting, during a TLS or COMPRESS handshake. */
+  private readonly holds = new OutputHolds();
+  /** Which written commands the response being read may answer: those written before it began. */
+  private readonly fence = new AnswerFence();
   /** The tag of a STARTTLS or COMPRESS that has gone out and is not answered yet. */
   private switchTag: string | null = null;
   private _tls = false;
@@ -223,6 +237,7 @@ export class ClientSession {
     this.uidMapLimit = options.uidMap ?? 0;
     this.parserOptions = options.parser;
     this.parser = new ResponseParser(options.parser);
+    this.holds.hold(HOLD_GREETING);
   }
 
   /** The connection state. */
@@ -274,7 +289,10 @@ export class ClientSession {
 
   /**
    * Queues a command and returns its tag. Commands the state does not allow throw (e.g.
-   * SELECT before login, FETCH with no mailbox selected, a second STARTTLS).
+   * SELECT before login, FETCH with no mailbox selected, a second STARTTLS). Nothing is written
+   * before the server's greeting: commands queued earlier go out when `* OK` comes (a `* PREAUTH`
+   * cancels a queued LOGIN, AUTHENTICATE or STARTTLS, and what was queued behind a STARTTLS; a
+   * `* BYE` cancels everything: `cancelled` events).
    */
   send(command: CommandIntent): string {
     this.checkAllowed(command.command);
@@ -314,6 +332,8 @@ export class ClientSession {
   tlsEstablished(): void {
     if (this.phase !== 'tls-handshake') throw new Error('tlsEstablished() without a starttls event');
     this.phase = 'plain';
+    this.holds.release(HOLD_TLS);
+    this.fence.readEnded(false);
     this._tls = true;
     this.dropReported = false;
     this.setCaps(new Set());
@@ -333,6 +353,7 @@ export class ClientSession {
   compressionEstablished(): void {
     if (this.phase !== 'compress-handshake') throw new Error('compressionEstablished() without a compress event');
     this.phase = 'plain';
+    this.holds.release(HOLD_COMPRESS);
     this._compression = this.compressing;
     this.compressing = null;
     this.pump();
@@ -359,6 +380,7 @@ export class ClientSession {
       if (this.appSaslSent) return;
       throw new Error('saslRespond() without an AUTHENTICATE run by the application');
     }
+    auth.inviteWrite = this.fence.wrote();
     this.out.pushText(response === null ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(response)}\r\n`);
   }
 
@@ -378,7 +400,11 @@ export class ClientSession {
     else idle.doneRequested = true;
   }
 
-  /** Feeds bytes from the server. Never throws. */
+  /**
+   * Feeds bytes from the server. Never throws. A tagged response or a `+` that began before the
+   * command it would answer was written (a read ended inside it first) answers nothing: an
+   * `UNEXPECTED` error event, never a completion (core/pipeline.ts AnswerFence).
+   */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = this.later;
     this.later = [];
@@ -386,13 +412,15 @@ export class ClientSession {
       this.dropClearText(chunk.length, events);
       return events;
     }
-    if (this.switchTag === null) {
+    if (this.switchTag === null && !this.queue.some((p) => p.command.command === 'STARTTLS' || p.command.command === 'COMPRESS')) {
       for (const it of this.parser.push(chunk)) this.onItem(it, events);
+      this.fence.readEnded(this.parser.partial);
       return events;
     }
-    // A STARTTLS or COMPRESS is on the wire: its tagged OK is where the bytes change layer.
-    // Feed the parser line by line (every response ends at an LF) so that it never sees a
-    // byte after that point.
+    // A STARTTLS or COMPRESS is on the wire, or queued (an answer in this very read can send
+    // it: the greeting, or the LOGIN it waits behind): its tagged OK is where the bytes change
+    // layer. Feed the parser line by line (every response ends at an LF) so that it never sees
+    // a byte after that point.
     let start = 0;
     while (start < chunk.length) {
       const lf = chunk.indexOf(LF, start);
@@ -414,6 +442,7 @@ export class ClientSession {
       const i = events.findIndex((e) => e.type === 'compress');
       if (i >= 0) events[i] = { type: 'compress', rest };
     }
+    this.fence.readEnded(phase === 'plain' && this.parser.partial);
     return events;
   }
 
@@ -437,7 +466,7 @@ export class ClientSession {
 
   /** A queued command, encoded now so that a value that cannot go on the wire throws at send(). */
   private makePending(command: CommandIntent, saslPlan?: Pending['saslPlan']): Pending {
-    const p: Pending = { tag: `${this.prefix}${++this.counter}`, command, fragments: [], encodedWith: -1, sent: 0, blocked: false, untagged: [] };
+    const p: Pending = { tag: `${this.prefix}${++this.counter}`, command, fragments: [], encodedWith: -1, sent: 0, firstWrite: 0, inviteWrite: 0, blocked: false, untagged: [] };
     if (saslPlan) p.saslPlan = saslPlan;
     try {
       this.encode(p);
@@ -472,7 +501,7 @@ export class ClientSession {
 
   /** Sends fragments of queued commands up to the first synchronizing literal or command that holds the line. */
   private pump(): void {
-    if (this.phase !== 'plain') return;
+    if (this.holds.any) return;
     for (let i = 0; i < this.queue.length; i++) {
       const p = this.queue[i]!;
       if (p.blocked) return;
@@ -487,6 +516,7 @@ export class ClientSession {
         }
       }
       if (p.sent === 0) {
+        p.firstWrite = p.inviteWrite = this.fence.wrote();
         // A SELECT deselects the current mailbox as it goes out (RFC 3501 6.3.1): what comes
         // after it is about the new one (or about none, if it fails).
         if (isSelect(p)) {
@@ -501,6 +531,7 @@ export class ClientSession {
         const f = p.fragments[p.sent++]!;
         this.out.push(f.data);
         if (f.waitForContinuation) {
+          if (p.sent > 1) p.inviteWrite = this.fence.wrote();
           p.blocked = true;
           return;
         }
@@ -522,16 +553,21 @@ export class ClientSession {
   }
 
   private onItem(it: ResponseParserItem, events: ClientEvent[]): void {
-    if (it.type === 'error' || it.type === 'literal-chunk' || it.type === 'literal-end') events.push(it);
+    if (it.type === 'literal-chunk' || it.type === 'literal-end') {
+      events.push(it);
+      return;
+    }
+    if (it.type === 'error') events.push(it);
     else if (it.type === 'continuation') this.onContinuation(it.text, events);
     else if (it.type === 'untagged') this.onUntagged(it, events);
     else this.onTagged(it, events);
+    this.fence.lift();
   }
 
   private onContinuation(text: string, events: ClientEvent[]): void {
     const waiting = this.queue.find((p) => p.sent > 0 && (p.blocked || p.command.command === 'IDLE' || p.command.command === 'AUTHENTICATE'));
-    if (!waiting) {
-      events.push(errorItem(new ProtocolError('UNEXPECTED', 'continuation request with no command waiting for one')));
+    if (!waiting || !this.fence.mayAnswer(waiting.inviteWrite)) {
+      events.push(errorItem(new ProtocolError('UNEXPECTED', waiting ? `continuation request that began before ${waiting.tag} asked for one: not answered` : 'continuation request with no command waiting for one')));
       return;
     }
     if (waiting.blocked) {
@@ -552,6 +588,7 @@ export class ClientSession {
       if (waiting.saslIrPending) {
         // RFC 4959 / RFC 3501 6.2.2: without SASL-IR the initial response answers the empty "+".
         waiting.saslIrPending = false;
+        waiting.inviteWrite = this.fence.wrote();
         this.out.pushText(`${encodeSaslResponse(waiting.saslPlan!.ir!)}\r\n`);
         return;
       }
@@ -565,6 +602,7 @@ export class ClientSession {
       const before = client.oauthError;
       const answer = bytes === null ? null : client.respond(bytes);
       if (client.oauthError !== null && client.oauthError !== before) events.push({ type: 'oauth-error', tag: waiting.tag, oauth: client.oauthError });
+      waiting.inviteWrite = this.fence.wrote();
       this.out.pushText(answer === null || answer instanceof ProtocolError ? `${SASL_CANCEL}\r\n` : `${encodeSaslResponse(answer)}\r\n`);
     }
   }
@@ -604,14 +642,7 @@ export class ClientSession {
 
   private onUntagged(r: UntaggedResponse, events: ClientEvent[]): void {
     if (this._state === 'greeting') {
-      if (r.kind === 'OK' || r.kind === 'PREAUTH') {
-        this._state = r.kind === 'OK' ? 'not-authenticated' : 'authenticated';
-        this.codeEffects(r.code);
-        events.push({ type: 'greeting', response: r });
-      } else if (r.kind === 'BYE') {
-        this._state = 'logout';
-        events.push({ type: 'bye', response: r }, { type: 'closed' });
-      } else events.push(errorItem(new ProtocolError('UNEXPECTED', `expected a greeting, got ${r.kind}`)));
+      this.onGreeting(r, events);
       return;
     }
     // Untagged data belongs to the oldest command still running (unsolicited when none).
@@ -645,6 +676,38 @@ export class ClientSession {
       events.push(errorItem(e));
     }
     events.push({ type: 'untagged', response: r });
+  }
+
+  /**
+   * RFC 3501 7.1: `* OK` (not authenticated), `* PREAUTH` (authenticated) or `* BYE` (closed).
+   * Commands queued before it were held and go out now. A PREAUTH cancels the queued commands
+   * that only the not-authenticated state allows (LOGIN, AUTHENTICATE, STARTTLS); a cancelled
+   * STARTTLS cancels everything queued behind it, which was meant to travel inside TLS (a
+   * PREAUTH greeting is how a man in the middle strips STARTTLS). A BYE cancels everything.
+   */
+  private onGreeting(r: UntaggedResponse, events: ClientEvent[]): void {
+    if (r.kind === 'OK' || r.kind === 'PREAUTH') {
+      this._state = r.kind === 'OK' ? 'not-authenticated' : 'authenticated';
+      this.codeEffects(r.code);
+      events.push({ type: 'greeting', response: r });
+      if (r.kind === 'PREAUTH') {
+        const tls = this.queue.findIndex((p) => p.command.command === 'STARTTLS');
+        for (let i = 0; i < this.queue.length; i++) {
+          const p = this.queue[i]!;
+          if ((tls < 0 || i < tls) && commandStates(p.command.command).includes('authenticated')) continue;
+          this.queue.splice(i--, 1);
+          const why = tls >= 0 && p.command.command !== 'STARTTLS' ? 'queued behind a STARTTLS that a PREAUTH greeting made impossible: not sent in clear text' : 'the server greeted with PREAUTH: the session is already authenticated';
+          events.push({ type: 'cancelled', tag: p.tag, command: p.command, error: new ProtocolError('UNEXPECTED', why, { tag: p.tag }) });
+        }
+      }
+      this.holds.release(HOLD_GREETING);
+      this.pump();
+    } else if (r.kind === 'BYE') {
+      this._state = 'logout';
+      events.push({ type: 'bye', response: r });
+      this.cancelUnsent('the server refused the connection (BYE greeting)', events);
+      events.push({ type: 'closed' });
+    } else events.push(errorItem(new ProtocolError('UNEXPECTED', `expected a greeting, got ${r.kind}`)));
   }
 
   /** EXISTS, RECENT, EXPUNGE, VANISHED, FLAGS, FETCH (UID, MODSEQ) against the selected mailbox. */
@@ -698,6 +761,10 @@ export class ClientSession {
     const i = this.queue.findIndex((p) => p.tag === r.tag && p.sent > 0);
     if (i < 0) {
       events.push(errorItem(new ProtocolError('UNEXPECTED', `tagged response for unknown tag "${r.tag}"`, { tag: r.tag })));
+      return;
+    }
+    if (!this.fence.mayAnswer(this.queue[i]!.firstWrite)) {
+      events.push(errorItem(new ProtocolError('UNEXPECTED', `tagged response "${r.tag}" began before ${r.tag} was written: it answers nothing the client said, dropped`, { tag: r.tag })));
       return;
     }
     const p = this.queue.splice(i, 1)[0]!;
@@ -754,6 +821,7 @@ export class ClientSession {
           // Whatever came before TLS (a CAPABILITY code on this very OK included) is untrusted.
           this.setCaps(new Set());
           this.phase = 'tls-handshake';
+          this.holds.hold(HOLD_TLS);
           this.parser = new ResponseParser(this.parserOptions);
           if (this.enabled.has('UTF8=ACCEPT')) this.parser.setUtf8Accept(true);
           events.push({ type: 'starttls' });
@@ -763,6 +831,7 @@ export class ClientSession {
         if (ok) {
           this.compressing = (p.command as { mechanism: string }).mechanism.toUpperCase();
           this.phase = 'compress-handshake';
+          this.holds.hold(HOLD_COMPRESS);
           // receive() fills in the bytes that followed this line.
           events.push({ type: 'compress', rest: new Uint8Array(0) });
         }

@@ -117,9 +117,25 @@ export class CommandReader extends Reader {
     return { data: this.literal(), binary };
   }
 
-  /** mailbox = "INBOX" / astring: INBOX in any case is INBOX; modified UTF-7 decoded unless UTF8=ACCEPT. */
+  /**
+   * astring (atom, quoted string or literal) whose octets must be valid UTF-8: a user name, a
+   * password, a mailbox name. RFC 3501 atoms and quoted strings are 7-bit; RFC 9051 and
+   * RFC 6855 (UTF8=ACCEPT) allow UTF-8 in quoted strings, and real clients send it in atoms too,
+   * so valid UTF-8 is read in any form. Octets that are not UTF-8 (`a LOGIN \xFF pass`) throw
+   * `SYNTAX` (the server answers BAD): read as Latin-1 they would name someone else (`\xFF` and
+   * `\xC3\xBF` would both read "ÿ").
+   */
+  utf8Astring(what: string): string {
+    const at = this.offset();
+    let invalid = false;
+    const text = decodeText(this.astringBytes(), () => (invalid = true));
+    if (invalid) throw new ProtocolError('SYNTAX', `${what} is not valid UTF-8`, { offset: at });
+    return text;
+  }
+
+  /** mailbox = "INBOX" / astring (valid UTF-8): INBOX in any case is INBOX; modified UTF-7 decoded unless UTF8=ACCEPT. */
   mailbox(): string {
-    return this.mailboxName(this.astring());
+    return this.mailboxName(this.utf8Astring('the mailbox name'));
   }
 
   /** Decodes a mailbox name as read (INBOX canonical, modified UTF-7 unless UTF8=ACCEPT). */

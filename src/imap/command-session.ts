@@ -31,9 +31,9 @@ export function writeSimple(w: CommandWriter, c: SimpleCommand): void {
 /** login = "LOGIN" SP userid SP password; userid = astring; password = astring. */
 export function readLogin(r: CommandReader, h: CommandHead): LoginCommand {
   r.sp();
-  const user = r.astring();
+  const user = r.utf8Astring('the LOGIN user name');
   r.sp();
-  const password = r.astring();
+  const password = r.utf8Astring('the LOGIN password');
   r.end(h.name);
   return { tag: h.tag, command: 'LOGIN', user, password };
 }

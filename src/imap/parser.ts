@@ -88,6 +88,11 @@ export class ResponseParser {
     });
   }
 
+  /** True while the bytes pushed hold the start of a response not complete yet (part of a line, or a response with literals). */
+  get partial(): boolean {
+    return this.framer.buffered > 0 || this.framer.inUnit;
+  }
+
   /** Enables or disables UTF8=ACCEPT mailbox name decoding (after ENABLE UTF8=ACCEPT). */
   setUtf8Accept(on: boolean): void {
     this.opts.utf8Accept = on;

@@ -7,6 +7,7 @@
 
 import type { Credentials, Path, Reply } from '../smtp/index';
 import { ClientSession } from '../smtp/client';
+import { isAsciiBytes, isAsciiString } from '../core/bytes';
 import { connect, type ConnectOptions, type SocketSession } from './socket-session';
 import { requestStartTls } from './start-tls';
 
@@ -26,7 +27,12 @@ export interface SendMailOptions extends ConnectOptions {
   readonly from: Path | string | null;
   /** Recipients. */
   readonly to: readonly (Path | string)[];
-  /** The message (RFC 5322), any line endings; or chunks of it. */
+  /**
+   * The message (RFC 5322), any line endings; or chunks of it. One with octets >= 0x80 goes as
+   * BODY=8BITMIME (RFC 6152), which a server without 8BITMIME refuses (RangeError); chunks are
+   * declared 8-bit whenever the server offers 8BITMIME, and an 8-bit chunk to one that does not
+   * throws a RangeError.
+   */
   readonly message: Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
   /** Speak LMTP (RFC 2033). */
   readonly lmtp?: boolean;
@@ -108,8 +114,11 @@ export async function sendMail(options: SendMailOptions): Promise<SendMailResult
       if (e.type === 'recipient' && !e.accepted) rejected.push({ to: e.to, reply: e.reply });
       return false;
     });
-    conn.do((s) => s.sendMail({ from: options.from, to: options.to }));
     const m = options.message;
+    // RFC 6152: 8-bit octets only under BODY=8BITMIME (writeBody refuses them otherwise). A body
+    // known up front declares it when it needs it; a stream, whenever the server offers it.
+    const eightBit = typeof m === 'string' ? !isAsciiString(m) : m instanceof Uint8Array ? !isAsciiBytes(m) : (conn.session.capabilities?.eightBitMime ?? false);
+    conn.do((s) => s.sendMail({ from: options.from, to: options.to, ...(eightBit ? { body: '8BITMIME' as const } : {}) }));
     if (typeof m === 'string') conn.do((s) => s.writeBody(new TextEncoder().encode(m)));
     else if (m instanceof Uint8Array) conn.do((s) => s.writeBody(m));
     else {

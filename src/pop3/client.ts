@@ -346,7 +346,10 @@ export class ClientSession {
 
   /**
    * Feeds bytes from the server. Never throws. Between the `starttls` event and
-   * {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event).
+   * {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event). A response
+   * that arrives while no command waits for one (`+OK 2 320` before STAT was sent) is dropped,
+   * one `UNEXPECTED` error event per line, and never read as the answer to a command sent later.
+   * Nothing is written before the `+OK` greeting.
    */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
@@ -371,10 +374,23 @@ export class ClientSession {
       for (let items = this.parser.push(piece); items.length > 0 && !this.tlsPending; items = this.parser.push(EMPTY)) for (const it of items) this.onItem(it, events);
       if (this.tlsPending) {
         this.dropClearText(chunk.length - from, events);
-        break;
+        return events;
       }
     } while (from < chunk.length);
+    this.dropStray(events);
     return events;
+  }
+
+  /**
+   * The end of a read with no command in flight: what the parser holds (lines it could not
+   * match to any command, the start of one) arrived before any command it could answer was
+   * written. It is dropped, with one `UNEXPECTED` error per line, and never read as the answer to a
+   * command sent later (core/pipeline.ts AnswerFence: the same rule in the three clients).
+   */
+  private dropStray(events: ClientEvent[]): void {
+    if (this._state === 'greeting' || this._state === 'closed' || this.pipeline.inFlight > 0) return;
+    const lines = this.parser.discardUnexpected();
+    for (let i = 0; i < lines; i++) events.push(errorItem(new ProtocolError('UNEXPECTED', 'a response that arrived with no command waiting for one: dropped unread')));
   }
 
   /** End of the server's stream; commands left unanswered are reported as one `TRUNCATED` error. */

@@ -96,6 +96,8 @@ export class ResponseParser {
   private lines: string[] = [];
   private overflow: ProtocolError | null = null;
   private hold: boolean;
+  /** discardUnexpected() dropped part of a line: the rest goes too. */
+  private skipRest = false;
   /** Reused for the DotDecoder's output, emptied after each use. */
   private readonly pieces: (Uint8Array | ProtocolError)[] = [];
 
@@ -112,6 +114,35 @@ export class ResponseParser {
     this.queue.push(kind);
   }
 
+  /**
+   * Drops what is held while no expectation is queued (see
+   * {@link ResponseParserOptions.holdUntilExpected}): the lines held, and the rest of a line
+   * begun, when it comes. A client session calls it when no command waits for an answer, so
+   * that bytes nobody asked for never answer a command sent later. Returns how many lines it
+   * dropped, counting a line begun (so the count does not depend on how the bytes were split);
+   * 0 while an expectation is queued or a listing or body is being read.
+   */
+  discardUnexpected(): number {
+    if (!this.hold || this.state !== 'status' || this.queue.length > 0) return 0;
+    const q = this.framer.queue;
+    if (q.length === 0) return 0;
+    // The rest of an overlong line, reported already (LINE_TOO_LONG), or of a line dropped
+    // before, is not counted again.
+    let from = q.offset;
+    if (this.framer.isDiscarding) {
+      const lf = q.indexOf(0x0a, from);
+      from = lf < 0 ? q.end : lf + 1;
+    }
+    let lines = 0;
+    for (let i = from; i < q.end; lines++) {
+      const lf = q.indexOf(0x0a, i);
+      i = lf < 0 ? q.end : lf + 1;
+    }
+    this.skipRest = q.byteAt(q.end - 1) !== 0x0a;
+    this.framer.discardBuffered();
+    return lines;
+  }
+
   /** Number of expectations not yet met. */
   get pending(): number {
     return this.queue.length;
@@ -123,6 +154,14 @@ export class ResponseParser {
    */
   push(chunk: Uint8Array): ResponseParserItem[] {
     this.framer.push(chunk);
+    if (this.skipRest) {
+      // The rest of a line dropped by discardUnexpected().
+      const q = this.framer.queue;
+      const lf = q.indexOf(0x0a, q.offset);
+      q.skip(lf < 0 ? q.length : lf - q.offset + 1);
+      this.framer.resync();
+      this.skipRest = lf < 0;
+    }
     // Allocated only when an item completes: at small reads most pushes complete nothing.
     let out: ResponseParserItem[] = NO_ITEMS;
     const pieces = this.pieces;

@@ -9,7 +9,7 @@
 
 import { errorItem, ProtocolError } from '../core/errors';
 import { DotEncoder } from '../core/dot-stuffing';
-import { InputBacklog } from '../core/input-backlog';
+import { InputBacklog, ParsedInput, type PumpSteps } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine } from '../core/sasl';
 import { encodeResponse } from './response';
@@ -139,8 +139,8 @@ export class ServerSession {
   private readonly parser: CommandParser;
   private readonly out = new OutputQueue();
   private readonly input: InputBacklog;
-  private items: CommandParserItem[] = [];
-  private itemAt = 0;
+  /** Items the parser produced from the last slice, not yet processed, and the read loop (core). */
+  private readonly items: ParsedInput<CommandParserItem>;
   private pausedBy: unknown = null;
   private pending: { command: Command } | { auth: CommandParserItem } | null = null;
   private _state: ServerState = 'authorization';
@@ -154,6 +154,7 @@ export class ServerSession {
     this.opts = options;
     this.parser = new CommandParser(options.parser);
     this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
+    this.items = new ParsedInput(this.input);
     this.out.pushText(encodeResponse({ status: '+OK', code: null, text: options.greeting ?? 'POP3 server ready' }));
   }
 
@@ -173,7 +174,7 @@ export class ServerSession {
    * taking the output, `receive(new Uint8Array(0))` goes on with what is held.
    */
   get inputHeld(): boolean {
-    return this._state !== 'closed' && (this.input.length > 0 || this.itemAt < this.items.length);
+    return this._state !== 'closed' && this.items.held;
   }
 
   /** Feeds bytes from the client (kept by reference until read: do not reuse the buffer). Never throws. */
@@ -305,8 +306,7 @@ export class ServerSession {
   /** Items a parser control call returned come before anything still unread. */
   private control(items: CommandParserItem[]): void {
     if (items.length > 0) {
-      this.items = items.concat(this.items.slice(this.itemAt));
-      this.itemAt = 0;
+      this.items.prepend(items);
       if (this.parser.expecting === 'paused') this.pausedBy = pauseKey(items[items.length - 1]!);
     }
   }
@@ -341,10 +341,8 @@ export class ServerSession {
       } else if (c.verb === 'STLS') {
         if (ok) {
           // Everything the client sent after STLS came in clear text: drop it (RFC 2595 4).
-          const unread = this.items.length - this.itemAt;
+          const unread = this.items.clear();
           const discarded = this.parser.startTls() + this.input.clear();
-          this.items = [];
-          this.itemAt = 0;
           this.pausedBy = null;
           this.tlsPending = true;
           if (discarded > 0 || unread > 0) events.push(errorItem(new ProtocolError('UNEXPECTED', `${discarded} octets sent after STLS in clear text, dropped`)));
@@ -365,8 +363,7 @@ export class ServerSession {
     this._state = 'closed';
     this.pending = null;
     this.input.clear();
-    this.items = [];
-    this.itemAt = 0;
+    this.items.clear();
     events.push({ type: 'closed' });
   }
 
@@ -385,25 +382,23 @@ export class ServerSession {
 
   /** Reads on until a command waits for the application, the output is over `maxOutput`, or nothing is left. */
   private pump(events: ServerEvent[]): void {
-    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
-    while (this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= maxOutput) {
-      if (this.itemAt < this.items.length) {
-        const it = this.items[this.itemAt++]!;
-        if (this.itemAt === this.items.length) {
-          this.items = [];
-          this.itemAt = 0;
-        }
-        this.item(it, events);
-        continue;
-      }
-      if (this.parser.expecting === 'paused') return;
-      const slice = this.input.next(false);
-      if (slice === null) return;
-      this.items = this.parser.push(slice);
-      this.itemAt = 0;
-      if ((this.parser.expecting as string) === 'paused' && this.items.length > 0) this.pausedBy = pauseKey(this.items[this.items.length - 1]!);
-    }
+    this.pumpEvents = events;
+    this.items.pump(this.steps);
   }
+
+  /** The read loop's steps (core/input-backlog.ts ParsedInput), made once: events go to {@link pumpEvents}. */
+  private readonly steps: PumpSteps<CommandParserItem> = {
+    reading: () => this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= (this.opts.maxOutput ?? 1024 * 1024),
+      want: () => (this.parser.expecting === 'paused' ? null : false),
+    parse: (slice) => {
+      const items = this.parser.push(slice);
+      if (this.parser.expecting === 'paused' && items.length > 0) this.pausedBy = pauseKey(items[items.length - 1]!);
+      return items;
+    },
+    handle: (it) => this.item(it, this.pumpEvents),
+  };
+  /** Where the items handled by the running pump report. */
+  private pumpEvents: ServerEvent[] = [];
 
   private item(it: CommandParserItem, events: ServerEvent[]): void {
     if (it.type === 'error') {

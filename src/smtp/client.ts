@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { LF, isAsciiString } from '../core/bytes';
+import { LF, isAsciiBytes, isAsciiString } from '../core/bytes';
 import { ProtocolError, errorItem } from '../core/errors';
 import { DotEncoder } from '../core/dot-stuffing';
 import { OutputQueue } from '../core/output-queue';
@@ -20,7 +20,7 @@ import { parseCapabilities, type Capabilities } from './capabilities';
 import { encodeCommand } from './command';
 import { extensionOfParameter } from './extension-parameters';
 import { encodeMailParameters, encodeRcptParameters, type MailParameters, type RcptParameters } from './parameters';
-import { ReplyParser, type ReplyParserOptions } from './parser';
+import { ReplyParser, type ReplyParserItem, type ReplyParserOptions } from './parser';
 import type { Command, Parameter, Path, Reply } from './types';
 
 /** Where the client is. */
@@ -205,6 +205,15 @@ interface Sent {
   readonly payload?: Uint8Array;
 }
 
+/** Whether MAIL parameters declare a body that may carry octets >= 0x80 (RFC 6152, RFC 3030, RFC 6531 3.6). */
+function declaresEightBit(params: readonly Parameter[]): boolean {
+  return params.some((p) => {
+    const k = p.keyword.toUpperCase();
+    const v = p.value?.toUpperCase();
+    return k === 'SMTPUTF8' || (k === 'BODY' && (v === '8BITMIME' || v === 'BINARYMIME'));
+  });
+}
+
 function toPath(p: Path | string): Path {
   if (typeof p !== 'string') return p;
   const at = p.lastIndexOf('@');
@@ -256,10 +265,14 @@ export class ClientSession {
   /** The last RCPT refusal of the transaction (the reason when none was accepted). */
   private rcptRefused: Reply | null = null;
   private useBdat = false;
+  /** The transaction's MAIL declared a body that may hold 8-bit octets (BODY=8BITMIME, BODY=BINARYMIME, SMTPUTF8). */
+  private eightBit = false;
   /** Between the 220 to STARTTLS and tlsEstablished(). */
   private tlsPending = false;
 
+  /** Throws a TypeError when `domain` cannot go in EHLO (not a domain or address literal, or not ASCII: RFC 6531 3.7.1 wants A-labels). */
   constructor(options: ClientSessionOptions) {
+    encodeCommand({ verb: options.lmtp ? 'LHLO' : 'EHLO', domain: options.domain });
     this.opts = options;
     this.parser = new ReplyParser(options.parser);
     this.pipeline = new Pipeline<Sent>({
@@ -290,6 +303,9 @@ export class ClientSession {
   /**
    * Feeds bytes from the server; returns events in order. Never throws. Between the `starttls`
    * event and {@link tlsEstablished}, bytes are dropped unread (one `UNEXPECTED` error event).
+   * A reply that began before the command it would answer was written (while none was in
+   * flight) is an `UNEXPECTED` error event, dropped, never matched to a command queued since
+   * (a 421 still closes). Nothing is written before the greeting.
    */
   receive(chunk: Uint8Array): ClientEvent[] {
     const events: ClientEvent[] = [];
@@ -310,6 +326,11 @@ export class ClientSession {
       const piece = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
       from = to;
       for (const it of this.parser.push(piece)) {
+        // (With no command in flight at all the reply is reported below, as always.)
+        if (this.pipeline.takeStray() && this.pipeline.head !== undefined) {
+          this.onStray(it, events);
+          continue;
+        }
         if (it.type === 'error') {
           events.push(it);
           // A reply that cannot be read answers some command (or is the greeting), but with what is
@@ -324,10 +345,30 @@ export class ClientSession {
       }
       if (this.tlsPending) {
         this.dropClearText(chunk.length - from, events);
-        break;
+        return events;
       }
     } while (from < chunk.length);
+    // A reply begun now can answer only the commands written so far (core/pipeline.ts AnswerFence).
+    this.pipeline.readEnded(this._state !== 'greeting' && this._state !== 'closed' && this.parser.partial);
     return events;
+  }
+
+  /**
+   * A reply that began before any command it could answer was written (while none was in
+   * flight): it answers nothing the client said, so it is dropped with one `UNEXPECTED` error,
+   * never matched to a command queued meanwhile. A 421 still ends the session (RFC 5321 3.8).
+   */
+  private onStray(it: ReplyParserItem, events: ClientEvent[]): void {
+    if (it.type === 'error') {
+      events.push(it);
+      return;
+    }
+    if (it.reply.code === 421 && this._state !== 'closed') {
+      events.push({ type: 'reply', command: null, reply: it.reply });
+      this.close(it.reply, events);
+      return;
+    }
+    events.push(errorItem(new ProtocolError('UNEXPECTED', `reply ${it.reply.code} began before the command it would answer was written: dropped`)));
   }
 
   /** End of the server's stream. */
@@ -364,6 +405,7 @@ export class ClientSession {
     this.tlsPending = false;
     this.caps = null;
     this.parser = new ReplyParser(this.opts.parser);
+    this.pipeline.readEnded(false);
     this.hello();
     this.pipeline.release(HOLD_TLS);
   }
@@ -427,6 +469,7 @@ export class ClientSession {
     this.rcptRefused = null;
     this.dot = new DotEncoder();
     this.useBdat = (this.opts.chunking ?? false) && (this.caps?.chunking ?? false);
+    this.eightBit = declaresEightBit(params);
     this.pipeline.enqueue(mail);
     for (const r of rcpts) this.pipeline.enqueue(r);
     if (!this.useBdat) this.send({ kind: 'data', command: { verb: 'DATA' } });
@@ -437,9 +480,18 @@ export class ClientSession {
    * (see {@link DotEncoder}): no chunk, however split, can put a fake end-of-data on the wire.
    * After the transaction ended without the body (all recipients refused, DATA refused, the
    * session closed) it writes nothing and returns a `body-discarded` event.
+   *
+   * A chunk with an octet >= 0x80 throws a RangeError, and nothing of it is written, unless
+   * the transaction declared an 8-bit body in MAIL (`body: '8BITMIME'`, a BINARYMIME `BODY`
+   * parameter, or SMTPUTF8: RFC 6531 3.6): without that the server agreed to 7-bit text only
+   * (RFC 6152 3, RFC 5321 2.4). The session cannot declare it after the fact, since MAIL has
+   * gone out before the body: say so in {@link sendMail}.
    */
   writeBody(chunk: Uint8Array): ClientEvent[] {
     if (!this.bodyOpen) throw new Error(this.bodyEnded ? 'writeBody() after endBody()' : 'writeBody() outside a transaction');
+    if (!this.eightBit && !isAsciiBytes(chunk)) {
+      throw new RangeError("a body octet >= 0x80, but MAIL declared no 8-bit body (RFC 6152): pass body: '8BITMIME' (or smtputf8: true) to sendMail(); nothing of this chunk was written");
+    }
     if (this.bodyRefused) return [{ type: 'body-discarded', octets: chunk.length, reply: this.bodyRefused.reply }];
     if (this.useBdat) {
       if (chunk.length > 0) this.sendBdat(chunk, false);

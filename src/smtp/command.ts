@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { decodeLatin1, decodeUtf8, encodeUtf8, indexOfByte, upperAscii } from '../core/bytes';
+import { decodeLatin1, decodeUtf8, decodeUtf8Strict, encodeUtf8, indexOfByte, isAsciiString, upperAscii } from '../core/bytes';
 import { ProtocolError } from '../core/errors';
 import { assertBoolean, assertInteger, assertLineText, assertObject, assertOneOf, assertOptionalLineText } from '../core/encode-checks';
 import { encodePath, isAddressLiteral, isDomain, parsePath } from './address';
@@ -34,6 +34,12 @@ export const DEFAULT_LENIENCIES = ['space-after-colon'] as const;
 
 /** Longest SASL mechanism name accepted: RFC 4422 3.1 says 20, but the IANA registry has longer (`ECDSA-NIST256P-CHALLENGE`, 24). */
 export const MAX_MECHANISM_LENGTH = 64;
+
+/** Index of the first octet >= 0x80 in `bytes` from `start`, or -1. */
+function firstHighByte(bytes: Uint8Array, start: number): number {
+  for (let i = start; i < bytes.length; i++) if (bytes[i]! >= 0x80) return i;
+  return -1;
+}
 
 function fail(message: string, line: string, offset = 0): ProtocolError {
   return new ProtocolError('SYNTAX', message, { offset, line: line.slice(0, 80) });
@@ -179,6 +185,12 @@ export function parseCommand(input: string | Uint8Array, options: ParseCommandOp
     case 'EHLO':
     case 'LHLO': {
       if (arg === null || arg === '') return fail(`${name} needs a domain`, line(), 4);
+      // RFC 6531 3.7.1: EHLO comes before SMTPUTF8 is known, so its domain is ASCII (LDH labels
+      // or A-labels), never U-labels; RFC 5321 4.1.2 Domain is ASCII. Lenient: valid UTF-8 only.
+      const high = firstHighByte(bytes, sp + 1);
+      if (high >= 0 && (!lenient || decodeUtf8Strict(bytes, sp + 1, n) === null)) {
+        return fail(`${name}: octet 0x${bytes[high]!.toString(16).toUpperCase()} in the domain: it must be ASCII (A-labels for internationalized names, RFC 6531 3.7.1)`, line(), high);
+      }
       if (!lenient && !isDomain(arg) && !isAddressLiteral(arg)) return fail(`${name}: "${arg}" is not a domain or address literal`, line(), 5);
       return { verb: name, domain: arg };
     }
@@ -287,6 +299,7 @@ export function encodeCommand(cmd: Command): string {
     case 'LHLO':
       assertLineText(cmd.domain, `${cmd.verb} domain`);
       if (!isDomain(cmd.domain) && !isAddressLiteral(cmd.domain)) throw new TypeError(`${cmd.verb} domain "${cmd.domain}" is not a domain or address literal`);
+      if (!isAsciiString(cmd.domain)) throw new TypeError(`${cmd.verb} domain "${cmd.domain}" is not ASCII: give the A-label form (xn--...), RFC 6531 3.7.1`);
       return `${cmd.verb} ${cmd.domain}\r\n`;
     case 'MAIL':
       if (cmd.from !== null) checkPath(cmd.from, 'MAIL reverse-path');

@@ -305,6 +305,11 @@ export class ReplyParser {
     this.maxLines = options.maxLines ?? 1000;
   }
 
+  /** True while the bytes pushed hold the start of a reply not complete yet (part of a line, or lines of a multiline reply). */
+  get partial(): boolean {
+    return this.framer.buffered > 0 || this.framer.isDiscarding || this.count > 0;
+  }
+
   /**
    * Feeds bytes; returns the replies completed by them. Never throws for any input. When
    * nothing completed, the returned array is a shared empty one: do not modify it.

@@ -7,7 +7,7 @@
  */
 
 import { errorItem, ProtocolError } from '../core/errors';
-import { InputBacklog } from '../core/input-backlog';
+import { InputBacklog, ParsedInput, type PumpSteps } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { decodeInitialResponse, encodeSaslChallenge, parseSaslClientLine } from '../core/sasl';
 import { capabilityLines, type Extension } from './capabilities';
@@ -229,9 +229,8 @@ export class ServerSession {
   private readonly parser: CommandParser;
   private readonly out = new OutputQueue();
   private readonly input: InputBacklog;
-  /** Items the parser produced from the last slice, not yet processed. */
-  private items: CommandParserItem[] = [];
-  private itemAt = 0;
+  /** Items the parser produced from the last slice, not yet processed, and the read loop (core). */
+  private readonly items: ParsedInput<CommandParserItem>;
   /** The item after which the parser paused: only answering it resumes the parser. */
   private pausedBy: unknown = null;
   /** The one item the application must answer before anything behind it is looked at. */
@@ -257,6 +256,7 @@ export class ServerSession {
     this.opts = options;
     this.parser = new CommandParser(options.parser);
     this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
+    this.items = new ParsedInput(this.input);
     const text = options.greeting ?? (options.lmtp ? 'LMTP mailwire' : 'ESMTP mailwire');
     this.write(r(220, `${options.domain} ${text}`));
   }
@@ -282,7 +282,7 @@ export class ServerSession {
    * taking the output, `receive(new Uint8Array(0))` goes on with what is held.
    */
   get inputHeld(): boolean {
-    return this._state !== 'closed' && (this.input.length > 0 || this.itemAt < this.items.length);
+    return this._state !== 'closed' && this.items.held;
   }
 
   /**
@@ -469,10 +469,7 @@ export class ServerSession {
 
   /** Items a parser control call returned come before anything still unread. */
   private control(items: CommandParserItem[]): void {
-    if (items.length > 0) {
-      this.items = items.concat(this.items.slice(this.itemAt));
-      this.itemAt = 0;
-    }
+    this.items.prepend(items);
     if (this.parser.expecting === 'paused' && items.length > 0) this.pausedBy = pauseKey(items[items.length - 1]!);
   }
 
@@ -548,10 +545,8 @@ export class ServerSession {
         case 'STARTTLS':
           if (code === 220) {
             // Everything the client sent after STARTTLS came in clear text: drop it (RFC 3207 4.2).
-            const unread = this.items.length - this.itemAt;
+            const unread = this.items.clear();
             const discarded = this.parser.startTls() + this.input.clear();
-            this.items = [];
-            this.itemAt = 0;
             this.pausedBy = null;
             this.greeted = false;
             this.extendedHello = false;
@@ -592,8 +587,7 @@ export class ServerSession {
     this._state = 'closed';
     this.pending = null;
     this.input.clear();
-    this.items = [];
-    this.itemAt = 0;
+    this.items.clear();
     events.push({ type: 'closed' });
   }
 
@@ -621,30 +615,30 @@ export class ServerSession {
    * or nothing is left.
    */
   private pump(events: ServerEvent[]): void {
-    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
-    while (this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= maxOutput) {
-      if (this.itemAt < this.items.length) {
-        const it = this.items[this.itemAt++]!;
-        if (this.itemAt === this.items.length) {
-          this.items = [];
-          this.itemAt = 0;
-        }
-        this.item(it, events);
-        continue;
-      }
-      if (this.parser.expecting === 'paused') return;
-      const mode = this.parser.expecting;
-      const slice = this.input.next(mode === 'data' || mode === 'bdat');
-      if (slice === null) return;
-      this.items = this.parser.push(slice);
-      this.itemAt = 0;
-      if ((this.parser.expecting as string) === 'paused' && this.items.length > 0) this.pausedBy = pauseKey(this.items[this.items.length - 1]!);
-    }
+    this.pumpEvents = events;
+    this.items.pump(this.steps);
   }
+
+  /** The read loop's steps (core/input-backlog.ts ParsedInput), made once: events go to {@link pumpEvents}. */
+  private readonly steps: PumpSteps<CommandParserItem> = {
+    reading: () => this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= (this.opts.maxOutput ?? 1024 * 1024),
+    want: () => {
+      const mode = this.parser.expecting;
+      return mode === 'paused' ? null : mode === 'data' || mode === 'bdat';
+    },
+    parse: (slice) => {
+      const items = this.parser.push(slice);
+      if (this.parser.expecting === 'paused' && items.length > 0) this.pausedBy = pauseKey(items[items.length - 1]!);
+      return items;
+    },
+    handle: (it) => this.item(it, this.pumpEvents),
+  };
+  /** Where the items handled by the running pump report. */
+  private pumpEvents: ServerEvent[] = [];
 
   /** Whether the client sent more before this command's reply without PIPELINING offered (RFC 5321 4.3.1 lock-step). */
   private pipelinedUnasked(): boolean {
-    return !this.pipeliningOffered && (this.itemAt < this.items.length || this.input.length > 0 || this.parser.buffered > 0);
+    return !this.pipeliningOffered && (this.items.held || this.parser.buffered > 0);
   }
 
   private item(it: CommandParserItem, events: ServerEvent[]): void {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { InputBacklog } from '../../src/index';
+import { InputBacklog, ParsedInput } from '../../src/index';
 import { enc, dec } from '../helpers/bytes';
 
 describe('InputBacklog', () => {
@@ -55,5 +55,38 @@ describe('InputBacklog', () => {
     let n = 0;
     while (b.next(false)) n++;
     expect(n).toBe(1_000_000);
+  });
+});
+
+describe('core ParsedInput: the read loop of the SMTP and POP3 servers', () => {
+  const lines = (slice: Uint8Array): string[] => [new TextDecoder().decode(slice).trim()];
+
+  it('one slice at a time: a session that stops reading has parsed nothing beyond the item in hand', () => {
+    const backlog = new InputBacklog();
+    backlog.append(new TextEncoder().encode('NOOP\r\nQUIT\r\n'));
+    const input = new ParsedInput<string>(backlog);
+    const seen: string[] = [];
+    let parsed = 0;
+    input.pump({ reading: () => seen.length < 1, want: () => false, parse: (s) => (parsed++, lines(s)), handle: (l) => seen.push(l) });
+    expect(seen).toEqual(['NOOP']);
+    expect(parsed).toBe(1);
+    expect(backlog.length).toBe(6);
+    expect(input.held).toBe(true);
+  });
+
+  it('prepended items (a parser control call) come before the unread ones; mayHandle and want: null stop the loop', () => {
+    const backlog = new InputBacklog();
+    const input = new ParsedInput<string>(backlog);
+    backlog.append(new TextEncoder().encode('A\r\nB\r\n'));
+    const seen: string[] = [];
+    const steps = { reading: () => true, want: () => false as const, parse: (s: Uint8Array) => [...lines(s), 'x'], handle: (l: string) => seen.push(l), mayHandle: (l: string) => l !== 'x' };
+    input.pump(steps);
+    expect(seen).toEqual(['A']);
+    expect(input.unread).toBe(1);
+    input.prepend(['resumed']);
+    input.pump({ ...steps, mayHandle: undefined, want: () => null });
+    expect(seen).toEqual(['A', 'resumed', 'x']);
+    expect(backlog.length).toBe(3); // "B\r\n": want() said null
+    expect(input.clear()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pipeline, SaslClientExchange, parseOAuthError, ProtocolError } from '../../src/index';
+import { OutputHolds, Pipeline, SaslClientExchange, parseOAuthError, ProtocolError } from '../../src/index';
 import { dec, enc } from '../helpers/bytes';
 
 function make(pipelining: boolean): { p: Pipeline<string>; written: string[] } {
@@ -92,5 +92,41 @@ describe('core SaslClientExchange', () => {
 
   it('an unknown mechanism given with a user is a mistake (TypeError), not a silent application exchange', () => {
     expect(() => new SaslClientExchange({ mechanism: 'GSSAPI', user: 'u', password: 'p' } as never)).toThrow(TypeError);
+  });
+});
+
+describe('core AnswerFence / Pipeline.takeStray: an answer begun before its command was written', () => {
+  it('a read ending inside an answer with nothing in flight: the command written next is not its answer', () => {
+    const { p, written } = make(true);
+    p.readEnded(true);
+    p.enqueue('STAT');
+    expect(written).toEqual(['STAT']);
+    expect(p.takeStray()).toBe(true);
+    // The next answer arrived after STAT was written.
+    expect(p.takeStray()).toBe(false);
+    expect(p.head).toBe('STAT');
+  });
+
+  it('with a command in flight the answer begun is its own; a read that ends on an answer boundary fences nothing', () => {
+    const { p } = make(true);
+    p.enqueue('NOOP');
+    p.readEnded(true);
+    p.enqueue('STAT');
+    expect(p.takeStray()).toBe(false);
+    p.readEnded(false);
+    p.answered();
+    expect(p.takeStray()).toBe(false);
+  });
+
+  it('OutputHolds: any is on while one named hold is', () => {
+    const h = new OutputHolds();
+    expect(h.any).toBe(false);
+    h.hold('greeting');
+    h.hold('tls');
+    h.release('greeting');
+    expect(h.any).toBe(true);
+    expect(h.isHeld('tls')).toBe(true);
+    h.release('tls');
+    expect(h.any).toBe(false);
   });
 });

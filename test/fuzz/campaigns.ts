@@ -49,6 +49,28 @@ function splitInvariant(name: string, bytes: fc.Arbitrary<Uint8Array>, run: (chu
   };
 }
 
+/** Server bytes the IMAP client reads once a STARTTLS or COMPRESS layer is up (tags A1-A5: the commands of d.imapClientSwitch and its CAPABILITY after TLS). */
+const IMAP_AFTER_SWITCH_TOKENS = ['* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n', 'A5 OK done\r\n', 'A2 OK logged in\r\n', 'A3 OK noop\r\n', 'A4 OK bye\r\n', '* BYE bye\r\n', 'A2 NO [AUTHENTICATIONFAILED] no\r\n'];
+
+/**
+ * Split invariance across a layer switch (d.imapClientSwitch): a greeting and the switch's
+ * answer from `openings`, random bytes after them in the same reads, then random bytes read
+ * through the new layer; both parts chunked at random.
+ */
+function switchSplitInvariant(name: string, mode: 'starttls' | 'compress', openings: readonly string[]): Campaign {
+  const before = fc.tuple(fc.constantFrom(...openings).map(bin), wire(IMAP_SERVER_TOKENS, 6)).map(([o, t]) => concat([o, t]));
+  const after = wire([...IMAP_AFTER_SWITCH_TOKENS, ...IMAP_SERVER_TOKENS], 20);
+  return {
+    name,
+    property: () =>
+      fc.property(before, after, cuts, cuts, (b, a, cb, ca) => {
+        const whole = d.imapClientSwitch(mode, [b], [a]);
+        assertEqual(d.imapClientSwitch(mode, splitAt(b, cb), splitAt(a, ca)), whole, 'random chunks');
+        if (b.length + a.length <= 400) assertEqual(d.imapClientSwitch(mode, bytewise(b), bytewise(a)), whole, '1-byte chunks');
+      }),
+  };
+}
+
 /** Cut points just after every LF: each server reply arrives on its own. */
 function lineCuts(b: Uint8Array): number[] {
   const out: number[] = [];
@@ -272,6 +294,17 @@ export const campaigns: readonly Campaign[] = [
   splitInvariant('imap.response-parser.split', wire(IMAP_SERVER_TOKENS), d.imapResponseParser),
   splitInvariant('imap.server-session.split', wire(IMAP_CLIENT_TOKENS), (c) => d.imapServer(c)),
   splitInvariant('imap.client-session.split', wire(IMAP_SERVER_TOKENS), d.imapClient),
+  switchSplitInvariant('imap.client-session.starttls.split', 'starttls', [
+    '* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\nA1 OK Begin TLS negotiation now\r\n',
+    '* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\nA1 NO not now\r\n',
+    '* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] stripped\r\n',
+    '* OK ready\r\nA1 OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n',
+  ]),
+  switchSplitInvariant('imap.client-session.compress.split', 'compress', [
+    '* OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] ready\r\nA1 OK logged in\r\nA2 OK DEFLATE active\r\n',
+    '* OK ready\r\nA1 OK logged in\r\nA2 NO [COMPRESSIONACTIVE] already\r\n',
+    '* OK ready\r\nA1 OK logged in\r\nA2 OK DEFLATE active\r\nA3 OK noop\r\n',
+  ]),
   {
     name: 'imap.server-session.state',
     property: () => fc.property(wire(IMAP_CLIENT_TOKENS, 60), (b) => checkImapStates(d.imapServer([b]).decisions)),

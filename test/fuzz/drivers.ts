@@ -290,3 +290,57 @@ export function imapClient(chunks: readonly Uint8Array[]): Transcript {
   outputs.push(s.takeOutput());
   return { items: normalise(items), output: drain(outputs) };
 }
+
+/**
+ * imap.ClientSession through a layer switch, which `imapClient` never reaches: STARTTLS
+ * (RFC 3501 6.2.1) queued before the greeting, or COMPRESS=DEFLATE (RFC 4978) queued behind
+ * LOGIN; then the commands behind it. `before` are the server's reads up to the switch (what
+ * follows the STARTTLS OK in clear text is dropped; the driver stops reading them, as a TLS
+ * socket would); `after` the reads once the new layer is up: decrypted, or inflated (here the
+ * identity, so the bytes after the COMPRESS OK, `rest` included, go on as they are).
+ */
+export function imapClientSwitch(mode: 'starttls' | 'compress', before: readonly Uint8Array[], after: readonly Uint8Array[]): Transcript {
+  const s = new imap.ClientSession({ parser: { literalThreshold: 8 } });
+  if (mode === 'starttls') s.startTls();
+  s.send({ command: 'LOGIN', user: 'smith', password: 'sesame' });
+  if (mode === 'compress') s.compress();
+  s.send({ command: 'NOOP' });
+  s.send({ command: 'LOGOUT' });
+  const items: unknown[] = [];
+  const outputs: Uint8Array[][] = [s.takeOutput()];
+  let tls = false;
+  const feed = (c: Uint8Array): void => {
+    const events = s.receive(c);
+    let rest: Uint8Array | null = null;
+    for (const ev of events) {
+      // How many clear-text octets followed the STARTTLS OK, and which bytes of the read were
+      // left after the COMPRESS OK, depend on the chunking: their meaning does not.
+      if (ev.type === 'error' && ev.error.code === 'UNEXPECTED' && /STARTTLS OK/.test(ev.error.message)) continue;
+      if (ev.type === 'compress') {
+        rest = ev.rest;
+        items.push({ type: 'compress' });
+        continue;
+      }
+      items.push(ev);
+      if (ev.type === 'starttls') tls = true;
+    }
+    outputs.push(s.takeOutput());
+    if (rest !== null) {
+      s.compressionEstablished();
+      outputs.push(s.takeOutput());
+      feed(rest);
+    }
+  };
+  for (const c of before) {
+    feed(c);
+    if (tls) break;
+  }
+  if (tls) {
+    s.tlsEstablished();
+    outputs.push(s.takeOutput());
+  }
+  for (const c of after) feed(c);
+  items.push(...s.end());
+  outputs.push(s.takeOutput());
+  return { items: normalise(items), output: drain(outputs) };
+}

@@ -4,11 +4,12 @@
  * `npm install <tarball>` into a scratch project in the temp directory. The scratch project is
  * keyed by a fingerprint of dist/ and package.json, so test workers of one run (and later runs
  * of the same build) reuse it; a worker that loses the race to create it uses the winner's.
- * Needs `npm run build` first.
+ * Each build makes a new one: those of other builds not used for an hour are removed when a
+ * new one is made, and a failed pack leaves no scratch directory. Needs `npm run build` first.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,6 +42,23 @@ function fingerprint(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** How long a packed project of another build may sit unused before it is removed. */
+const STALE_MS = 60 * 60 * 1000;
+
+/** Removes the packed projects (and scratch directories) of other builds not used for {@link STALE_MS}. */
+function removeStale(keep: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('mailwire-packed-') && !name.startsWith('mailwire-packing-')) continue;
+    const path = join(tmpdir(), name);
+    if (path === keep) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another run removed it first.
+    }
+  }
+}
+
 /** Packs and installs the built package once per build; returns where it is. */
 export function packed(): Packed {
   const dir = join(tmpdir(), `mailwire-packed-${fingerprint()}`);
@@ -48,9 +66,31 @@ export function packed(): Packed {
     const tarball = readdirSync(dir).find((n) => n.endsWith('.tgz'))!;
     return { app: join(dir, 'app'), tarball: join(dir, tarball), pkgDir: join(dir, 'app', 'node_modules', 'mailwire') };
   };
-  if (existsSync(join(dir, 'ready'))) return result();
+  if (existsSync(join(dir, 'ready'))) {
+    // In use: not stale for removeStale() of another build's run.
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return result();
+  }
 
+  removeStale(dir);
   const work = mkdtempSync(join(tmpdir(), 'mailwire-packing-'));
+  try {
+    pack(work);
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true }); // another worker made it first
+  }
+  return result();
+}
+
+/** `npm pack` into `work`, and the scratch project `work/app` with the tarball installed. */
+function pack(work: string): void {
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const tarball = (JSON.parse(out) as { filename: string }[])[0]!.filename;
   const app = join(work, 'app');
@@ -63,12 +103,6 @@ export function packed(): Packed {
   mkdirSync(join(app, 'node_modules', '@types'), { recursive: true });
   symlinkSync(join(root, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'));
   writeFileSync(join(work, 'ready'), '');
-  try {
-    renameSync(work, dir);
-  } catch {
-    rmSync(work, { recursive: true, force: true }); // another worker made it first
-  }
-  return result();
 }
 
 /**
