@@ -213,6 +213,31 @@ export class ByteQueue {
     return this.chunks[this.head]!.subarray(this.headOff);
   }
 
+  /**
+   * The first chunk as it is stored, not a view of its unread part (nothing is allocated); its
+   * unread bytes start at {@link headIndex}. With {@link consumeHead}, for readers that work
+   * on (start, end) positions in a chunk instead of taking a view per unit. Empty when
+   * nothing is buffered.
+   */
+  headChunk(): Uint8Array {
+    if (this.endAbs === this.startAbs) return EMPTY_BYTES;
+    this.sync();
+    return this.chunks[this.head]!;
+  }
+
+  /** Index in {@link headChunk} of the first unread byte. */
+  get headIndex(): number {
+    return this.headOff;
+  }
+
+  /** Consumes `n` bytes that lie in {@link headChunk} (`n <= headChunk().length - headIndex`). */
+  consumeHead(n: number): void {
+    if (n <= 0) return;
+    const c = this.chunks[this.head];
+    if (c === undefined || n > c.length - this.headOff) throw new RangeError(`ByteQueue.consumeHead(${n}) past the first chunk`);
+    this.advance(n);
+  }
+
   /** Discards the next `n` bytes (n <= length). */
   skip(n: number): void {
     if (n > this.length) throw new RangeError(`ByteQueue.skip(${n}) with only ${this.length} buffered`);

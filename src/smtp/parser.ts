@@ -10,6 +10,7 @@ import { decodeUtf8 } from '../core/bytes';
 import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
+import { TextCache } from '../core/text-cache';
 import { parseCommand } from './command';
 import { enhancedStatusLength, readEnhancedStatus } from './enhanced-status';
 import { parseReplyLine, readReplyCode, replyTextStart } from './reply';
@@ -299,6 +300,8 @@ export class ReplyParser {
   private texts: string[] = [];
   private bad: ProtocolError | null = null;
   private count = 0;
+  /** Reply texts repeat on a connection (`Ok`, the EHLO keywords): each is decoded once. */
+  private readonly textCache = new TextCache();
 
   constructor(options: ReplyParserOptions = {}) {
     this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 4096, lineEndings: options.lineEndings ?? 'accept' });
@@ -312,15 +315,19 @@ export class ReplyParser {
   push(chunk: Uint8Array): ReplyParserItem[] {
     this.framer.push(chunk);
     let out: ReplyParserItem[] = NO_ITEMS;
+    const framer = this.framer;
     for (;;) {
-      const raw = this.framer.readLine();
-      if (raw === null) return out;
-      // Each line is read in bytes: the code, the separator and the enhanced code without a
-      // string; one decode for the text that is kept.
-      const kind = raw instanceof ProtocolError ? -3 : readReplyCode(raw, 0, raw.length);
+      const got = framer.readLineRange();
+      if (got === false) return out;
+      // Each line is read in bytes where it lies in the pushed chunk (no view per line): the
+      // code, the separator and the enhanced code without a string; one decode for the text.
+      const line = framer.lineBytes;
+      const start = framer.lineStart;
+      const end = framer.lineEnd;
+      const kind = got === true ? readReplyCode(line, start, end) : -3;
       if (kind < 0) {
         // A bad line spoils the reply it is in; a bad single line is its own error.
-        const parsed = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
+        const parsed = got === true ? parseReplyLine(line.subarray(start, end)) : got;
         const base = parsed instanceof ProtocolError ? parsed : new ProtocolError('SYNTAX', 'unreadable reply line');
         const e = new ProtocolError(base.code, base.message, { offset: this.framer.lineOffset, line: base.line });
         if (this.count === 0) {
@@ -332,7 +339,6 @@ export class ReplyParser {
         this.count++;
         continue;
       }
-      const line = raw as Uint8Array;
       const code = kind >> 1;
       const last = (kind & 1) === 1;
       const first = this.count === 0;
@@ -343,8 +349,7 @@ export class ReplyParser {
         this.bad ??= new ProtocolError('TOO_MANY', `reply longer than ${this.maxLines} lines`, { offset: this.framer.lineOffset });
       } else if (this.bad === null) {
         if (first) this.code = code;
-        const end = line.length;
-        let t = replyTextStart(line, 0, end);
+        let t = replyTextStart(line, start, end);
         const e = readEnhancedStatus(line, t, end);
         // RFC 2034 3: the first line's enhanced code is the reply's; later lines lose theirs
         // only when the first line had one.
@@ -352,7 +357,7 @@ export class ReplyParser {
           if (first) this.enhanced = e;
           if (this.enhanced !== null) t = Math.min(end, t + enhancedStatusLength(e) + 1);
         }
-        this.texts.push(decodeUtf8(line, t, end));
+        this.texts.push(this.textCache.decode(line, t, end));
       }
       if (!last) continue;
       if (out === NO_ITEMS) out = [];
