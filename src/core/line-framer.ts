@@ -163,8 +163,23 @@ export class LineFramer {
       const c = q.headChunk();
       const h = q.headIndex;
       const start = q.offset;
-      // scanFrom never lies before the queue's offset: the part of the head chunk searched before.
-      const lf = indexOfByte(c, LF, h + this.scanFrom - start);
+      const e = q.headEnd;
+      // scanFrom never lies before the queue's offset: the part of the head searched before.
+      const from = h + this.scanFrom - start;
+      let lf = -1;
+      if (e - from <= 16) {
+        // A few bytes (the usual 1-byte read): a loop beats the native call, and it never
+        // reads past e (the tail buffer of small reads goes on unwritten past e).
+        for (let k = from; k < e; k++) {
+          if (c[k] === LF) {
+            lf = k;
+            break;
+          }
+        }
+      } else {
+        lf = indexOfByte(c, LF, from);
+        if (lf >= e) lf = -1;
+      }
       if (lf >= 0 && lf - h < this.maxLineLength) {
         const hasCr = lf > h && c[lf - 1] === CR;
         const end = hasCr ? lf - 1 : lf;
@@ -172,15 +187,15 @@ export class LineFramer {
         q.consumeHead(lf - h + 1);
         this.scanFrom = q.offset;
         if (this.lineEndings === 'reject') {
-          const e = this.bareLineEnding(c, h, end, hasCr, start);
-          if (e !== null) return e;
+          const bad = this.bareLineEnding(c, h, end, hasCr, start);
+          if (bad !== null) return bad;
         }
         this.lineBytes = c;
         this.lineStart = h;
         this.lineEnd = end;
         return true;
       }
-      if (lf < 0 && this.scanFrom < start + c.length - h) this.scanFrom = start + c.length - h;
+      if (lf < 0 && this.scanFrom < start + e - h) this.scanFrom = start + e - h;
     }
     const line = this.readLine();
     if (line === null || line instanceof ProtocolError) return line ?? false;

@@ -159,8 +159,13 @@ describe('ByteQueue head positions', () => {
     q.push(Uint8Array.of(1, 2));
     q.push(Uint8Array.of(3));
     const h = q.headChunk();
-    expect(Array.from(h.subarray(q.headIndex))).toEqual([1, 2, 3]);
+    expect(Array.from(h.subarray(q.headIndex, q.headEnd))).toEqual([1, 2, 3]);
     q.consumeHead(2);
-    expect(Array.from(q.headChunk().subarray(q.headIndex))).toEqual([3]);
+    q.push(Uint8Array.of(4));
+    const h2 = q.headChunk();
+    expect(Array.from(h2.subarray(q.headIndex, q.headEnd))).toEqual([3, 4]);
+    expect(() => q.consumeHead(3)).toThrow(RangeError);
+    q.consumeHead(2);
+    expect(q.length).toBe(0);
   });
 });
