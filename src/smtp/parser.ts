@@ -20,6 +20,9 @@ import type { Command, EnhancedStatus, Reply } from './types';
 /** What a push that completed nothing returns: one shared, frozen empty array (no allocation per push). */
 const NO_ITEMS = Object.freeze([]) as unknown as never[];
 
+/** The texts of a reply before its first line (replaced, never pushed to: the first line makes the array). */
+const NO_TEXTS = Object.freeze([]) as unknown as string[];
+
 /** BDAT octets are handed out in pieces of at least this many bytes (unless the chunk ends first). */
 const SMALL_PIECE = 256;
 
@@ -297,7 +300,7 @@ export class ReplyParser {
   // The reply being read: its code (0 before its first line), enhanced code and line texts.
   private code = 0;
   private enhanced: EnhancedStatus | null = null;
-  private texts: string[] = [];
+  private texts: string[] = NO_TEXTS;
   private bad: ProtocolError | null = null;
   private count = 0;
   /** Reply texts repeat on a connection (`Ok`, the EHLO keywords): each is decoded once. */
@@ -357,13 +360,17 @@ export class ReplyParser {
           if (first) this.enhanced = e;
           if (this.enhanced !== null) t = Math.min(end, t + enhancedStatusLength(e) + 1);
         }
-        this.texts.push(this.textCache.decode(line, t, end));
+        const text = this.textCache.decode(line, t, end);
+        // A one-element literal for the first line: an empty array's first push would allocate
+        // room for 17, and most replies have one line.
+        if (first) this.texts = [text];
+        else this.texts.push(text);
       }
       if (!last) continue;
       if (out === NO_ITEMS) out = [];
       if (this.bad) out.push({ type: 'error', error: this.bad });
       else out.push({ type: 'reply', reply: { code: this.code, enhanced: this.enhanced, lines: this.texts } });
-      this.texts = [];
+      this.texts = NO_TEXTS;
       this.enhanced = null;
       this.code = 0;
       this.bad = null;
@@ -377,7 +384,7 @@ export class ReplyParser {
     const e = this.framer.end();
     if (e) out.push({ type: 'error', error: e });
     else if (this.count > 0) out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a multiline reply', { offset: this.framer.queue.offset }) });
-    this.texts = [];
+    this.texts = NO_TEXTS;
     this.enhanced = null;
     this.code = 0;
     this.bad = null;
