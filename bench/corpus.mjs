@@ -125,10 +125,25 @@ export function smtpInbound(bytes, seed = 3) {
   return { data: Buffer.concat(parts), count: commands + messages, commands, messages, segments, check: { bodyBytes } };
 }
 
-/** SMTP replies (server -> client). */
+/**
+ * SMTP replies (server -> client). `check` is what a full reader finds, tallied from the
+ * generated text (not by a parser under test): the sum of the reply codes, the replies with an
+ * enhanced code and the sum of their class.subject.detail digits, the lines and the total
+ * length of their texts (code, separator and, where the first line had one, enhanced code removed).
+ */
 export function smtpReplies(bytes, seed = 4) {
   const r = rng(seed); const parts = []; let size = 0; let n = 0;
-  const push = (s) => { const b = Buffer.from(s); parts.push(b); size += b.length; n++; };
+  const check = { codeSum: 0, enhanced: 0, enhancedSum: 0, lines: 0, textChars: 0 };
+  const tallyReply = (s) => {
+    const lines = s.split('\r\n').slice(0, -1);
+    const code = Number(lines[0].slice(0, 3));
+    const m = /^([245])\.(\d{1,3})\.(\d{1,3})(?: |$)/.exec(lines[0].slice(4));
+    const enh = m && Number(m[1]) === Math.floor(code / 100);
+    check.codeSum += code;
+    if (enh) { check.enhanced++; check.enhancedSum += Number(m[1]) + Number(m[2]) + Number(m[3]); }
+    for (const l of lines) { check.lines++; check.textChars += enh ? l.length - 4 - m[0].length : l.length - 4; }
+  };
+  const push = (s) => { tallyReply(s); const b = Buffer.from(s); parts.push(b); size += b.length; n++; };
   while (size < bytes) {
     push(`220 mx${int(r, 1, 9)}.example.com ESMTP ready\r\n`);
     push('250-mx.example.com Hello client [192.0.2.1]\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-AUTH PLAIN LOGIN XOAUTH2\r\n250-DSN\r\n250 SMTPUTF8\r\n');
@@ -139,7 +154,7 @@ export function smtpReplies(bytes, seed = 4) {
     push(`250 2.0.0 Ok: queued as ${int(r, 1e8, 1e9).toString(16).toUpperCase()}\r\n`);
     push('221 2.0.0 Bye\r\n');
   }
-  return { data: Buffer.concat(parts), count: n };
+  return { data: Buffer.concat(parts), count: n, check };
 }
 
 /**

@@ -103,10 +103,23 @@ export function mwSmtpIn(chunks) {
   return err ? -err : { count: n, check: { bodyBytes } };
 }
 export function mwSmtpReplies(chunks) {
+  // Reads what a client uses of every reply (code, enhanced code, every line's text) and
+  // tallies it against the generator's, so a parser that skipped or deferred a field fails.
   const p = new mw.smtp.ReplyParser(); let n = 0; let err = 0;
-  for (const c of chunks) for (const it of p.push(u8(c))) { if (it.type === 'reply') n++; else err++; }
-  for (const it of p.end()) if (it.type === 'error') err++;
-  return err ? -err : n;
+  const t = { codeSum: 0, enhanced: 0, enhancedSum: 0, lines: 0, textChars: 0 };
+  const count = (items) => {
+    for (const it of items) {
+      if (it.type !== 'reply') { err++; continue; }
+      n++;
+      const r = it.reply;
+      t.codeSum += r.code;
+      if (r.enhanced !== null) { t.enhanced++; t.enhancedSum += r.enhanced.class + r.enhanced.subject + r.enhanced.detail; }
+      for (const l of r.lines) { t.lines++; t.textChars += l.length; }
+    }
+  };
+  for (const c of chunks) count(p.push(u8(c)));
+  count(p.end());
+  return err ? -err : { count: n, check: t };
 }
 export function mwPop3(chunks, corpus) {
   const p = new mw.pop3.ResponseParser(); let n = 0; let err = 0; let bodyBytes = 0; let listingLines = 0;

@@ -39,6 +39,9 @@ export class ByteQueue {
   private endAbs = 0;
   /** Hint: index of the chunk where the last scan ended. */
   private hint = 0;
+  /** Bounds of the head in the array headChunk() last returned (see there). */
+  private headBase = 0;
+  private headLimit = 0;
 
   /** Appends a chunk (kept by reference, or copied when it is small). */
   push(chunk: Uint8Array): void {
@@ -211,6 +214,51 @@ export class ByteQueue {
     if (this.length === 0) return EMPTY_BYTES;
     this.sync();
     return this.chunks[this.head]!.subarray(this.headOff);
+  }
+
+  /**
+   * The array that holds the first buffered bytes, as it is stored: not a view of its unread
+   * part, so nothing is allocated. Its unread bytes are `[headIndex, headEnd)`; bytes past
+   * `headEnd` are not buffered data (for the coalesced tail of small reads they are not
+   * written yet). With {@link consumeHead}, for readers that work on (start, end) positions
+   * in a chunk instead of taking a view per unit. Empty when nothing is buffered.
+   */
+  headChunk(): Uint8Array {
+    if (this.endAbs === this.startAbs) {
+      this.headBase = this.headLimit = 0;
+      return EMPTY_BYTES;
+    }
+    if (this.tailStale && this.head === this.chunks.length - 1) {
+      // The growing tail of small reads: its view is stale, and rebuilding it on every 1-byte
+      // read would allocate per byte. Hand out the tail buffer itself with its bounds.
+      this.headBase = this.tailEntryStart;
+      this.headLimit = this.tailLen;
+      return this.tailBuf;
+    }
+    this.sync();
+    const c = this.chunks[this.head]!;
+    this.headBase = 0;
+    this.headLimit = c.length;
+    return c;
+  }
+
+  /** Index in the array {@link headChunk} returned of the first unread byte. */
+  get headIndex(): number {
+    return this.headBase + this.headOff;
+  }
+
+  /** Index in the array {@link headChunk} returned just past its last buffered byte. */
+  get headEnd(): number {
+    return this.headLimit;
+  }
+
+  /** Consumes `n` bytes that lie in {@link headChunk} (`n <= headEnd - headIndex`). */
+  consumeHead(n: number): void {
+    if (n <= 0) return;
+    this.sync();
+    const c = this.chunks[this.head];
+    if (c === undefined || n > c.length - this.headOff) throw new RangeError(`ByteQueue.consumeHead(${n}) past the first chunk`);
+    this.advance(n);
   }
 
   /** Discards the next `n` bytes (n <= length). */

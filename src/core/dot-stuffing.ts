@@ -180,7 +180,13 @@ export class DotDecoder {
             i++;
             seg = i;
             state = S_DOT_CR;
-          } else state = S_MID;
+          } else {
+            // Under accept, the byte after a stuffing dot is content whatever it is (a dot
+            // there, as in "..", starts no line): step over it, or the dot search would stop
+            // on it, one more native call per stuffed line.
+            if (accept) i++;
+            state = S_MID;
+          }
         } else {
           // S_DOT_CR: the CR after a line-start dot is held back until we see what follows.
           if (c[i] === LF) {

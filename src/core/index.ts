@@ -22,3 +22,4 @@ export * from './pipeline';
 export * from './sasl-client';
 export * from './encode-checks';
 export * from './input-backlog';
+export * from './text-cache';

@@ -7,7 +7,7 @@
  */
 
 import { ByteQueue } from './byte-queue';
-import { CR, LF, describeBytes, indexOfByte } from './bytes';
+import { CR, EMPTY_BYTES, LF, describeBytes, indexOfByte } from './bytes';
 import { ProtocolError } from './errors';
 
 /**
@@ -48,6 +48,12 @@ export class LineFramer {
   maxLineLength: number;
   /** Bare CR / LF policy. */
   lineEndings: LineEndingPolicy;
+  /** After {@link readLineRange} returned true: the array that holds the line (a pushed chunk, or a copy). */
+  lineBytes: Uint8Array = EMPTY_BYTES;
+  /** After {@link readLineRange} returned true: index of the line's first byte in {@link lineBytes}. */
+  lineStart = 0;
+  /** After {@link readLineRange} returned true: index just past the line's last byte (its CRLF excluded). */
+  lineEnd = 0;
   private scanFrom = 0;
   private discarding = false;
   private lastLineOffset = 0;
@@ -120,22 +126,83 @@ export class LineFramer {
       q.skip(hasCr ? 2 : 1);
       this.scanFrom = q.offset;
       if (this.lineEndings === 'reject') {
-        if (!hasCr) {
-          return new ProtocolError('BARE_LF', 'line ended with a bare LF; lines must end with CRLF', {
-            offset: lf,
-            line: describeBytes(line),
-          });
-        }
-        const cr = indexOfByte(line, CR, 0);
-        if (cr >= 0) {
-          return new ProtocolError('BARE_CR', 'bare CR inside a line; CR is only allowed before LF', {
-            offset: start + cr,
-            line: describeBytes(line),
-          });
-        }
+        const e = this.bareLineEnding(line, 0, line.length, hasCr, start);
+        if (e !== null) return e;
       }
       return line;
     }
+  }
+
+  /** Under `reject`: the error for a line `bytes[from, end)` at stream offset `offset` that ended in a bare LF or holds a bare CR. */
+  private bareLineEnding(bytes: Uint8Array, from: number, end: number, hasCr: boolean, offset: number): ProtocolError | null {
+    if (!hasCr) {
+      return new ProtocolError('BARE_LF', 'line ended with a bare LF; lines must end with CRLF', {
+        offset: offset + end - from,
+        line: describeBytes(bytes.subarray(from, end)),
+      });
+    }
+    const cr = indexOfByte(bytes, CR, from);
+    if (cr >= 0 && cr < end) {
+      return new ProtocolError('BARE_CR', 'bare CR inside a line; CR is only allowed before LF', {
+        offset: offset + cr - from,
+        line: describeBytes(bytes.subarray(from, end)),
+      });
+    }
+    return null;
+  }
+
+  /**
+   * {@link readLine} without a view per line: `true` when a line was read, its bytes then in
+   * {@link lineBytes} from {@link lineStart} to {@link lineEnd} (valid until the next read); a
+   * {@link ProtocolError} as from readLine; `false` when more bytes are needed. A line that
+   * lies in one pushed chunk (the usual case) costs one byte search and no allocation.
+   */
+  readLineRange(): boolean | ProtocolError {
+    const q = this.queue;
+    if (!this.discarding && q.length > 0) {
+      const c = q.headChunk();
+      const h = q.headIndex;
+      const start = q.offset;
+      const e = q.headEnd;
+      // scanFrom never lies before the queue's offset: the part of the head searched before.
+      const from = h + this.scanFrom - start;
+      let lf = -1;
+      if (e - from <= 16) {
+        // A few bytes (the usual 1-byte read): a loop beats the native call, and it never
+        // reads past e (the tail buffer of small reads goes on unwritten past e).
+        for (let k = from; k < e; k++) {
+          if (c[k] === LF) {
+            lf = k;
+            break;
+          }
+        }
+      } else {
+        lf = indexOfByte(c, LF, from);
+        if (lf >= e) lf = -1;
+      }
+      if (lf >= 0 && lf - h < this.maxLineLength) {
+        const hasCr = lf > h && c[lf - 1] === CR;
+        const end = hasCr ? lf - 1 : lf;
+        this.lastLineOffset = start;
+        q.consumeHead(lf - h + 1);
+        this.scanFrom = q.offset;
+        if (this.lineEndings === 'reject') {
+          const bad = this.bareLineEnding(c, h, end, hasCr, start);
+          if (bad !== null) return bad;
+        }
+        this.lineBytes = c;
+        this.lineStart = h;
+        this.lineEnd = end;
+        return true;
+      }
+      if (lf < 0 && this.scanFrom < start + e - h) this.scanFrom = start + e - h;
+    }
+    const line = this.readLine();
+    if (line === null || line instanceof ProtocolError) return line ?? false;
+    this.lineBytes = line;
+    this.lineStart = 0;
+    this.lineEnd = line.length;
+    return true;
   }
 
   /**

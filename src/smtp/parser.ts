@@ -10,6 +10,7 @@ import { decodeUtf8 } from '../core/bytes';
 import { DotDecoder, type BareLineEndingPolicy } from '../core/dot-stuffing';
 import { ProtocolError, type ErrorItem } from '../core/errors';
 import { LineFramer, type LineEndingPolicy } from '../core/line-framer';
+import { TextCache } from '../core/text-cache';
 import { parseCommand } from './command';
 import { enhancedStatusLength, readEnhancedStatus } from './enhanced-status';
 import { parseReplyLine, readReplyCode, replyTextStart } from './reply';
@@ -18,6 +19,9 @@ import type { Command, EnhancedStatus, Reply } from './types';
 
 /** What a push that completed nothing returns: one shared, frozen empty array (no allocation per push). */
 const NO_ITEMS = Object.freeze([]) as unknown as never[];
+
+/** The texts of a reply before its first line (replaced, never pushed to: the first line makes the array). */
+const NO_TEXTS = Object.freeze([]) as unknown as string[];
 
 /** BDAT octets are handed out in pieces of at least this many bytes (unless the chunk ends first). */
 const SMALL_PIECE = 256;
@@ -296,9 +300,11 @@ export class ReplyParser {
   // The reply being read: its code (0 before its first line), enhanced code and line texts.
   private code = 0;
   private enhanced: EnhancedStatus | null = null;
-  private texts: string[] = [];
+  private texts: string[] = NO_TEXTS;
   private bad: ProtocolError | null = null;
   private count = 0;
+  /** Reply texts repeat on a connection (`Ok`, the EHLO keywords): each is decoded once. */
+  private readonly textCache = new TextCache();
 
   constructor(options: ReplyParserOptions = {}) {
     this.framer = new LineFramer({ maxLineLength: options.maxLineLength ?? 4096, lineEndings: options.lineEndings ?? 'accept' });
@@ -317,15 +323,19 @@ export class ReplyParser {
   push(chunk: Uint8Array): ReplyParserItem[] {
     this.framer.push(chunk);
     let out: ReplyParserItem[] = NO_ITEMS;
+    const framer = this.framer;
     for (;;) {
-      const raw = this.framer.readLine();
-      if (raw === null) return out;
-      // Each line is read in bytes: the code, the separator and the enhanced code without a
-      // string; one decode for the text that is kept.
-      const kind = raw instanceof ProtocolError ? -3 : readReplyCode(raw, 0, raw.length);
+      const got = framer.readLineRange();
+      if (got === false) return out;
+      // Each line is read in bytes where it lies in the pushed chunk (no view per line): the
+      // code, the separator and the enhanced code without a string; one decode for the text.
+      const line = framer.lineBytes;
+      const start = framer.lineStart;
+      const end = framer.lineEnd;
+      const kind = got === true ? readReplyCode(line, start, end) : -3;
       if (kind < 0) {
         // A bad line spoils the reply it is in; a bad single line is its own error.
-        const parsed = raw instanceof ProtocolError ? raw : parseReplyLine(raw);
+        const parsed = got === true ? parseReplyLine(line.subarray(start, end)) : got;
         const base = parsed instanceof ProtocolError ? parsed : new ProtocolError('SYNTAX', 'unreadable reply line');
         const e = new ProtocolError(base.code, base.message, { offset: this.framer.lineOffset, line: base.line });
         if (this.count === 0) {
@@ -337,7 +347,6 @@ export class ReplyParser {
         this.count++;
         continue;
       }
-      const line = raw as Uint8Array;
       const code = kind >> 1;
       const last = (kind & 1) === 1;
       const first = this.count === 0;
@@ -348,8 +357,7 @@ export class ReplyParser {
         this.bad ??= new ProtocolError('TOO_MANY', `reply longer than ${this.maxLines} lines`, { offset: this.framer.lineOffset });
       } else if (this.bad === null) {
         if (first) this.code = code;
-        const end = line.length;
-        let t = replyTextStart(line, 0, end);
+        let t = replyTextStart(line, start, end);
         const e = readEnhancedStatus(line, t, end);
         // RFC 2034 3: the first line's enhanced code is the reply's; later lines lose theirs
         // only when the first line had one.
@@ -357,13 +365,17 @@ export class ReplyParser {
           if (first) this.enhanced = e;
           if (this.enhanced !== null) t = Math.min(end, t + enhancedStatusLength(e) + 1);
         }
-        this.texts.push(decodeUtf8(line, t, end));
+        const text = this.textCache.decode(line, t, end);
+        // A one-element literal for the first line: an empty array's first push would allocate
+        // room for 17, and most replies have one line.
+        if (first) this.texts = [text];
+        else this.texts.push(text);
       }
       if (!last) continue;
       if (out === NO_ITEMS) out = [];
       if (this.bad) out.push({ type: 'error', error: this.bad });
       else out.push({ type: 'reply', reply: { code: this.code, enhanced: this.enhanced, lines: this.texts } });
-      this.texts = [];
+      this.texts = NO_TEXTS;
       this.enhanced = null;
       this.code = 0;
       this.bad = null;
@@ -377,7 +389,7 @@ export class ReplyParser {
     const e = this.framer.end();
     if (e) out.push({ type: 'error', error: e });
     else if (this.count > 0) out.push({ type: 'error', error: new ProtocolError('TRUNCATED', 'stream ended inside a multiline reply', { offset: this.framer.queue.offset }) });
-    this.texts = [];
+    this.texts = NO_TEXTS;
     this.enhanced = null;
     this.code = 0;
     this.bad = null;

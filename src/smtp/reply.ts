@@ -116,7 +116,9 @@ export function parseReply(input: string | Uint8Array): Reply | ProtocolError {
  * code, when set, starts every line (RFC 2034 3). Every field is checked at run time: the
  * code must be an integer 200..599 (RFC 5321 4.2: first digit 2-5), the enhanced code
  * `2|4|5 . 0-999 . 0-999` of the code's class, the lines an array of strings without CR, LF
- * or NUL. Throws `TypeError` / `RangeError` otherwise.
+ * or NUL. With `enhanced: null`, the first line must not start with an enhanced code of the
+ * reply's class (it would read back as the enhanced code: pass it as `enhanced`). Throws
+ * `TypeError` / `RangeError` otherwise.
  */
 export function encodeReply(reply: Reply): string {
   assertObject(reply, 'SMTP reply');
@@ -131,6 +133,7 @@ export function encodeReply(reply: Reply): string {
     if (e.class !== Math.floor(reply.code / 100)) throw new RangeError(`enhanced status class ${e.class} does not match reply code ${reply.code}`);
   }
   if (!Array.isArray(reply.lines)) throw new TypeError('SMTP reply lines must be an array of strings');
+  if (enhanced === null && reply.lines.length > 0) refuseHiddenEnhanced(reply.code, reply.lines[0]);
   const prefix = reply.enhanced === null ? '' : `${formatEnhancedStatus(reply.enhanced)} `;
   const lines = reply.lines.length === 0 ? [''] : reply.lines;
   let s = '';
@@ -142,6 +145,24 @@ export function encodeReply(reply: Reply): string {
     s += body === '' && sep === ' ' ? `${reply.code}\r\n` : `${reply.code}${sep}${body}\r\n`;
   }
   return s;
+}
+
+/**
+ * RFC 2034 3: a reader takes `class.subject.detail` at the start of the first line as the
+ * reply's enhanced code when its class is the reply's (the ReplyParser and parseReply do,
+ * whether or not ENHANCEDSTATUSCODES was announced: servers send them either way). A reply
+ * with `enhanced: null` whose first text starts like that would read back as another reply
+ * (`550 5.1.1 user unknown` comes back with enhanced 5.1.1 and the text `user unknown`), so
+ * it is refused: the code belongs in `enhanced`.
+ */
+function refuseHiddenEnhanced(code: number, first: unknown): void {
+  if (typeof first !== 'string') return; // assertLineText reports it
+  const e = parseEnhancedStatus(first);
+  if (e instanceof ProtocolError || e.status.class !== Math.floor(code / 100)) return;
+  throw new RangeError(
+    `SMTP reply text ${JSON.stringify(first.slice(0, 20))} starts with the enhanced status code ${formatEnhancedStatus(e.status)} but enhanced is null: ` +
+      'a reader would take it as the enhanced code; pass it as enhanced instead',
+  );
 }
 
 /** The reply class: 2 (positive completion), 3 (intermediate), 4 (transient failure), 5 (permanent failure). */

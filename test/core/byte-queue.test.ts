@@ -135,3 +135,37 @@ describe('ByteQueue with Uint8Array subclasses (Node Buffers)', () => {
     expect(q.take(1)[0]).toBe(0x62); // a view, not a copy
   });
 });
+
+describe('ByteQueue head positions', () => {
+  it('headChunk / headIndex / consumeHead read the first chunk without a view, and stop at its end', () => {
+    const q = new ByteQueue();
+    const a = new Uint8Array(300).fill(0x61);
+    const b = new Uint8Array(300).fill(0x62);
+    q.push(a);
+    q.push(b);
+    expect(q.headChunk()).toBe(a);
+    q.consumeHead(250);
+    expect([q.headIndex, q.offset, q.length]).toEqual([250, 250, 350]);
+    expect(() => q.consumeHead(51)).toThrow(RangeError);
+    q.consumeHead(50);
+    expect(q.headChunk()).toBe(b);
+    expect(q.headIndex).toBe(0);
+    q.consumeHead(300);
+    expect(q.headChunk().length).toBe(0);
+  });
+
+  it('small chunks: the head is the coalesced tail, read up to what was pushed', () => {
+    const q = new ByteQueue();
+    q.push(Uint8Array.of(1, 2));
+    q.push(Uint8Array.of(3));
+    const h = q.headChunk();
+    expect(Array.from(h.subarray(q.headIndex, q.headEnd))).toEqual([1, 2, 3]);
+    q.consumeHead(2);
+    q.push(Uint8Array.of(4));
+    const h2 = q.headChunk();
+    expect(Array.from(h2.subarray(q.headIndex, q.headEnd))).toEqual([3, 4]);
+    expect(() => q.consumeHead(3)).toThrow(RangeError);
+    q.consumeHead(2);
+    expect(q.length).toBe(0);
+  });
+});

@@ -203,3 +203,13 @@ describe('DotDecoder against the byte-by-byte rule', () => {
     );
   });
 });
+
+describe('DotDecoder accept: the byte after a stuffing dot', () => {
+  it('rfc1939 3: "...", "..\\n." and "..\\r\\n.\\r\\n" read the same for every split (the byte after the stuffing dot is stepped over)', () => {
+    const wire = enc('...three\r\n..\n.x\r\n..\r\n.\r\nNEXT');
+    const want = { body: '..three\r\n.\n.x\r\n.\r\n', done: true, errors: [], rest: 'NEXT' };
+    expect(decode([wire], 'accept')).toEqual(want);
+    expect(decode(bytewise(wire), 'accept')).toEqual(want);
+    for (let cut = 1; cut < wire.length; cut++) expect(decode(splitAt(wire, [cut]), 'accept'), String(cut)).toEqual(want);
+  });
+});

@@ -131,3 +131,61 @@ describe('LineFramer.end after an overlong line', () => {
     expect([...results]).toEqual(['TRUNCATED@4 stream ended inside a line (3000 octets without CRLF)']);
   });
 });
+
+describe('LineFramer.readLineRange (positions instead of views)', () => {
+  type Got = string | { code: string; offset: number };
+  const viaRange = (f: LineFramer): Got[] => {
+    const out: Got[] = [];
+    for (;;) {
+      const r = f.readLineRange();
+      if (r === false) return out;
+      out.push(r === true ? dec(f.lineBytes.subarray(f.lineStart, f.lineEnd)) : { code: r.code, offset: r.offset ?? -1 });
+    }
+  };
+  const viaLine = (f: LineFramer): Got[] => {
+    const out: Got[] = [];
+    for (;;) {
+      const r = f.readLine();
+      if (r === null) return out;
+      out.push(r instanceof ProtocolError ? { code: r.code, offset: r.offset ?? -1 } : dec(r));
+    }
+  };
+  const run = (chunks: Uint8Array[], read: (f: LineFramer) => Got[], lineEndings: 'reject' | 'accept') => {
+    const f = new LineFramer({ maxLineLength: 16, lineEndings });
+    const out: Got[] = [];
+    for (const c of chunks) {
+      f.push(c);
+      out.push(...read(f));
+    }
+    const e = f.end();
+    if (e) out.push({ code: e.code, offset: e.offset ?? -1 });
+    return out;
+  };
+
+  it('gives the lines, errors and offsets readLine gives, for every split and both policies', () => {
+    // CRLF lines, a bare LF, a bare CR, an overlong line, a line of exactly the limit, a cut tail.
+    const wire = enc('250-a\r\n250 b\r\n\r\n250 bare\nx\ry\r\n123456789012345678901\r\n250 12345678901\r\n220 ok\r\n25');
+    for (const lineEndings of ['reject', 'accept'] as const) {
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 1, max: wire.length - 1 }), { maxLength: 8 }), (cuts) => {
+          const chunks = splitAt(wire, cuts);
+          expect(run(chunks, viaRange, lineEndings)).toEqual(run(chunks, viaLine, lineEndings));
+        }),
+      );
+      expect(run(bytewise(wire), viaRange, lineEndings)).toEqual(run([wire], viaLine, lineEndings));
+    }
+  });
+
+  it('points into the pushed chunk when the line lies in it (no view, no copy)', () => {
+    // 256 bytes or more: kept by reference (smaller reads are copied into the queue's tail).
+    const chunk = enc(`220 mx.example ESMTP ${'x'.repeat(300)}\r\n250 ok\r\n`);
+    const f = new LineFramer({ maxLineLength: 512 });
+    f.push(chunk);
+    expect(f.readLineRange()).toBe(true);
+    expect(f.lineBytes.buffer).toBe(chunk.buffer);
+    expect([f.lineStart, f.lineEnd]).toEqual([0, 321]);
+    expect(f.readLineRange()).toBe(true);
+    expect([f.lineStart, f.lineEnd]).toEqual([323, 329]);
+    expect(f.readLineRange()).toBe(false);
+  });
+});

@@ -118,3 +118,29 @@ describe('rfc5321 4.1.1.1 EHLO capabilities', () => {
     expect(smtp.parseCapabilities({ code: 250, enhanced: null, lines: ['h'] }).size).toBeNull();
   });
 });
+
+describe('rfc2034 3: an enhanced code hidden in the text', () => {
+  it('encodeReply refuses enhanced: null with a text that reads back as an enhanced code ("550 5.1.1 user unknown")', () => {
+    // The reader takes 5.1.1 at the start of a 550's text as its enhanced code: these exact bytes
+    // come back as another reply than the one given, so the encoder refuses to write them.
+    expect(smtp.parseReply('550 5.1.1 user unknown\r\n')).toEqual({ code: 550, enhanced: { class: 5, subject: 1, detail: 1 }, lines: ['user unknown'] });
+    expect(() => smtp.encodeReply({ code: 550, enhanced: null, lines: ['5.1.1 user unknown'] })).toThrow(RangeError);
+    expect(() => smtp.encodeReply({ code: 250, enhanced: null, lines: ['2.0.0', 'b'] })).toThrow(RangeError);
+    // The same value with the code where it belongs writes those bytes and reads back equal.
+    const r = { code: 550, enhanced: { class: 5, subject: 1, detail: 1 }, lines: ['user unknown'] };
+    expect(smtp.encodeReply(r)).toBe('550 5.1.1 user unknown\r\n');
+    expect(smtp.parseReply(smtp.encodeReply(r))).toEqual(r);
+  });
+
+  it('text the reader keeps as text is still written: another class, a later line, not a code', () => {
+    for (const r of [
+      { code: 250, enhanced: null, lines: ['5.0.0 odd'] },
+      { code: 250, enhanced: null, lines: ['ok', '2.0.0 second line'] },
+      { code: 550, enhanced: null, lines: ['5.01.1 x'] },
+      { code: 550, enhanced: null, lines: ['5.1.1x'] },
+    ]) {
+      const wire = smtp.encodeReply(r);
+      expect(smtp.parseReply(wire), wire).toEqual(r);
+    }
+  });
+});
