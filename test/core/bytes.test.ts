@@ -41,6 +41,12 @@ describe('indexOfByte: one native byte search, a portable fallback', () => {
     expect(selectByteSearch({ Buffer: {} })).toBe(portable);
   });
 
+  it('Deno and Bun get the portable search although they have a Buffer (it is slower there: test/runtimes)', () => {
+    const nodeBuffer = { Buffer: (globalThis as { Buffer?: unknown }).Buffer };
+    expect(selectByteSearch({ ...nodeBuffer, Deno: {} })).toBe(portable);
+    expect(selectByteSearch({ ...nodeBuffer, Bun: {} })).toBe(portable);
+  });
+
   it('a Buffer shim whose indexOf answers differently (or throws) is not trusted', () => {
     const wrong = { Buffer: { prototype: { indexOf: () => 0 } } };
     const throws = {

@@ -284,15 +284,15 @@ function encodersRefuseInjection() {
 }
 
 /**
- * The byte search every framer uses: the native one (Buffer.prototype.indexOf) where the runtime
- * has a Buffer (Node, Bun), the portable TypedArray.prototype.indexOf elsewhere (Deno, browsers).
+ * The byte search every framer uses: the native one (Buffer.prototype.indexOf) on Node, the
+ * portable TypedArray.prototype.indexOf elsewhere (Deno, Bun, browsers).
  * `selectByteSearch({})` returns the portable search itself, so identity tells which is active.
  */
 function byteSearch(expected) {
   const portable = selectByteSearch({});
   const active = indexOfByte === portable ? 'portable' : 'native';
   equal(active, expected, 'byte search in use');
-  equal(typeof globalThis.Buffer === 'function', expected === 'native', 'a global Buffer exists exactly where the native search is used');
+  if (expected === 'native') equal(typeof globalThis.Buffer, 'function', 'the native search comes from a global Buffer');
   const line = enc('* OK ready\r\nA1 OK done\r\n');
   for (const search of [indexOfByte, portable]) {
     equal([search(line, 0x0a, 0), search(line, 0x0a, 12), search(line, 0x0a, 24), search(line, 0x7e, 0)], [11, 23, -1, -1], 'LF positions');
