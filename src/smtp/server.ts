@@ -403,7 +403,9 @@ export class ServerSession {
   /**
    * Answers the oldest waiting item with a reply of the application's choice (several for LMTP
    * bodies). With nothing waiting it does nothing. Throws a TypeError for a code or text that
-   * cannot go on the wire (CR, LF).
+   * cannot go on the wire (CR, LF), and a RangeError, before any state changes, for
+   * `enhanced: null` with a text that starts with an enhanced code of the reply's class
+   * (`reply(550, '5.1.1 user unknown')` would read back with enhanced 5.1.1: pass it as `enhanced`).
    */
   reply(code: number, text: string | readonly string[], enhanced: EnhancedStatus | null = null): ServerEvent[] {
     return this.answer([{ code, enhanced, lines: typeof text === 'string' ? [text] : [...text] }]);
