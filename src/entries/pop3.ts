@@ -8,14 +8,4 @@
  */
 
 export * from '../pop3/index';
-export { ProtocolError, errorItem, type ProtocolErrorCode, type ProtocolErrorDetails, type ErrorItem } from '../core/errors';
-export { isProtocolError } from '../core/is-protocol-error';
-export {
-  toTransformStream,
-  toSessionStreams,
-  type StreamingParser,
-  type StreamingSession,
-  type ParserStream,
-  type SessionStreamsOptions,
-  type SessionStreams,
-} from '../core/web-streams';
+export * from './shared';
