@@ -114,7 +114,7 @@ export function writeReplace(w: CommandWriter, c: ReplaceCommand): void {
   writeAppendMessage(w, c.message);
 }
 
-/** What {@link encodeStreamedAppendStart} announces: one message whose octets follow later. */
+/** The arguments of a streamed APPEND (`ClientSession.beginAppend`): one message of `length` octets that follow later. */
 export interface StreamedAppendStart {
   readonly mailbox: string;
   readonly flags?: readonly string[] | null;

@@ -185,8 +185,7 @@ interface AppendStream {
   cancelled: string | null;
 }
 
-/** Options of {@link ClientSession.beginAppend}: the APPEND arguments and the exact size of the message. */
-export type StreamedAppendOptions = StreamedAppendStart;
+export type { StreamedAppendStart } from './append';
 
 /** Where the session stands with a STARTTLS or COMPRESS switch. */
 type Phase = 'plain' | 'tls-handshake' | 'compress-handshake';
@@ -358,7 +357,7 @@ export class ClientSession {
    * c.takeOutput(); // the 22 octets, then "\r\n"
    * ```
    */
-  beginAppend(options: StreamedAppendOptions): AppendWriter {
+  beginAppend(options: StreamedAppendStart): AppendWriter {
     this.checkAllowed('APPEND');
     if (typeof options !== 'object' || options === null) throw new TypeError('beginAppend() takes an options object');
     const start: StreamedAppendStart = { ...options };
@@ -383,6 +382,7 @@ export class ClientSession {
   private appendWrite(p: Pending, chunk: Uint8Array): boolean {
     const s = p.stream!;
     if (s.cancelled !== null) throw new Error(`AppendWriter.write(): ${s.cancelled}`);
+    if (this._state === 'logout') throw new Error('AppendWriter.write(): the session has closed');
     if (s.ended) throw new Error('AppendWriter.write() after end()');
     if (!(chunk instanceof Uint8Array)) throw new TypeError('AppendWriter.write() takes a Uint8Array');
     if (chunk.length > s.remaining) throw new RangeError(`${chunk.length} octets written with only ${s.remaining} left of the announced length`);
@@ -399,7 +399,7 @@ export class ClientSession {
 
   private appendEnd(p: Pending): void {
     const s = p.stream!;
-    if (s.cancelled !== null) return;
+    if (s.cancelled !== null || this._state === 'logout') return;
     if (s.ended) throw new Error('AppendWriter.end() called twice');
     if (s.remaining > 0) throw new RangeError(`end() with ${s.remaining} octets of the announced length not written`);
     s.ended = true;
@@ -408,7 +408,7 @@ export class ClientSession {
 
   private appendAbort(p: Pending): ClientEvent[] {
     const s = p.stream!;
-    if (s.cancelled !== null || s.finished) return [];
+    if (s.cancelled !== null || s.finished || this._state === 'logout') return [];
     s.cancelled = 'the APPEND was aborted';
     s.held = [];
     s.heldBytes = 0;
@@ -1047,9 +1047,9 @@ export class AppendWriter {
    * taken with `takeOutput()`). Octets written before the server's `+` are held and go out when
    * it comes. Returns false when more than `maxOutput` octets wait (in `takeOutput()` and held):
    * write those out before producing more. Throws RangeError (writing nothing) past the
-   * announced length, TypeError for a NUL octet in a plain literal, and Error after `end()` or
-   * once the APPEND was cancelled (the server answered NO/BAD instead of `+`, or `abort()`):
-   * its `completed` event says why.
+   * announced length, TypeError for a NUL octet in a plain literal, and Error after `end()`,
+   * once the APPEND was cancelled (the server answered NO/BAD instead of `+`, or `abort()`: its
+   * `completed` / `cancelled` event says why), or once the session closed.
    */
   write(chunk: Uint8Array): boolean {
     return this.sink.write(chunk);

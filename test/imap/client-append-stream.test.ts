@@ -302,6 +302,31 @@ describe('imap ClientSession.beginAppend: an APPEND message written piece by pie
     expect(dec(concat(c2.takeOutput()))).toBe('A1 APPEND INBOX {3}\r\n');
   });
 
+  it('a tagged answer inside the literal (after the "+") cancels the rest: UNEXPECTED error, queued commands follow', () => {
+    const c = new imap.ClientSession();
+    c.receive(enc('* PREAUTH ready\r\n'));
+    const w = c.beginAppend({ mailbox: 'INBOX', length: 10 });
+    const noop = c.send({ command: 'NOOP' });
+    c.receive(enc('+ go\r\n'));
+    w.write(enc('abc'));
+    expect(dec(concat(c.takeOutput()))).toBe('A1 APPEND INBOX {10}\r\nabc');
+    const ev = c.receive(enc('A1 NO [TOOBIG] too big after all\r\n'));
+    expect(ev).toMatchObject([{ type: 'error', error: { code: 'UNEXPECTED' } }, { type: 'completed', tag: 'A1', response: { status: 'NO' } }]);
+    expect(w.cancelled).toBe(true);
+    expect(() => w.write(enc('d'))).toThrow(Error);
+    expect(dec(concat(c.takeOutput()))).toBe(`${noop} NOOP\r\n`);
+  });
+
+  it('the server closed the connection: write() throws, end() and abort() do nothing', () => {
+    const c = new imap.ClientSession();
+    c.receive(enc('* PREAUTH ready\r\n'));
+    const w = c.beginAppend({ mailbox: 'INBOX', length: 4 });
+    expect(c.end()).toMatchObject([{ type: 'error', error: { code: 'TRUNCATED' } }, { type: 'closed' }]);
+    expect(() => w.write(enc('abcd'))).toThrow(/closed/);
+    expect(() => w.end()).not.toThrow();
+    expect(w.abort()).toEqual([]);
+  });
+
   it('arguments that cannot go on the wire throw at beginAppend(), before any tag is used', () => {
     const c = new imap.ClientSession();
     c.receive(enc('* PREAUTH ready\r\n'));
