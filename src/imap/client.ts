@@ -639,6 +639,11 @@ export class ClientSession {
         } catch (e) {
           this.queue.splice(i--, 1);
           const error = new ProtocolError('UNEXPECTED', `${p.command.command} cannot be encoded for the server's capabilities: ${e instanceof Error ? e.message : String(e)}`, { tag: p.tag, cause: e });
+          if (p.stream) {
+            p.stream.cancelled = error.message;
+            p.stream.held = [];
+            p.stream.heldBytes = 0;
+          }
           this.later.push({ type: 'cancelled', tag: p.tag, command: p.command, error });
           continue;
         }
