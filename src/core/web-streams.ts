@@ -291,12 +291,21 @@ export function toTransformStream<T>(parser: StreamingParser<T>): ParserStream<T
  * @param options - output buffering
  * @returns the event pair for `pipeThrough`, the `output` stream, `flush` and `close`
  *
+ * On Node, use `mailwire/node` instead (`connect()` / `SocketSession` drive a session on a
+ * `node:net` or `node:tls` socket): piping into a socket through `Duplex.toWeb` does not fit
+ * this adapter, since Node's Web Streams adapter errors the writable side once the socket has
+ * finished, so `await written` below rejects with an `AbortError` when the output closes
+ * (Node 20). The example is for runtimes whose connections are Web Streams: Deno
+ * (`Deno.connect()`; to half-close and keep reading, pipe with `{ preventClose: true }` and call
+ * `conn.closeWrite()` after `io.close()`), Bun, Cloudflare Workers sockets, browsers (a
+ * WebSocket adapter).
+ *
  * @example
  * ```ts
  * import { smtp, toSessionStreams } from 'mailwire';
  *
- * // conn: any { readable, writable } byte connection (Deno.connect, a Workers socket,
- * // node:net through Duplex.toWeb, a WebSocket adapter ...)
+ * // conn: a { readable, writable } byte connection of a Web Streams runtime (a Deno TcpConn,
+ * // a Workers socket, a WebSocket adapter ...); on Node use mailwire/node's connect().
  * async function sendOne(conn: ReadableWritablePair<Uint8Array, Uint8Array>): Promise<void> {
  *   const session = new smtp.ClientSession({ domain: 'client.example' });
  *   const io = toSessionStreams(session);

@@ -7,10 +7,11 @@
  */
 
 import type { CommandReader } from './command-reader';
-import type { CommandWriter } from './command-writer';
+import { CommandWriter, type CommandFragment, type EncodeCommandOptions } from './command-writer';
 import { isImapDateTime } from './date-time';
 import type { CommandHead } from './command-session';
 import type { AppendCommand, AppendMessage, CatenatePart, ReplaceCommand } from './command-types';
+import { isValidTag } from './tag';
 
 /** cat-part = text-literal / url; text-literal = "TEXT" SP literal; url = "URL" SP astring (RFC 4469 5). */
 function readCatPart(r: CommandReader): CatenatePart {
@@ -111,4 +112,45 @@ export function readReplace(r: CommandReader, h: CommandHead): ReplaceCommand {
 export function writeReplace(w: CommandWriter, c: ReplaceCommand): void {
   w.raw(c.uid ? 'UID REPLACE ' : 'REPLACE ').number(c.number, 'REPLACE number', 1).raw(' ').mailbox(c.mailbox).raw(' ');
   writeAppendMessage(w, c.message);
+}
+
+/** The arguments of a streamed APPEND (`ClientSession.beginAppend`): one message of `length` octets that follow later. */
+export interface StreamedAppendStart {
+  readonly mailbox: string;
+  readonly flags?: readonly string[] | null;
+  /** An IMAP date-time (`imap.formatImapDateTime`), or null/absent for the server's time of arrival. */
+  readonly date?: string | null;
+  /** The exact number of octets of the message. */
+  readonly length: number;
+  /** Announce a literal8 `~{n}` (RFC 3516 BINARY): the octets may hold NUL. */
+  readonly binary?: boolean;
+}
+
+/**
+ * `tag APPEND mailbox [flags] [date-time] {n}` + CRLF (or `{n+}`, `~{n}`), as command fragments:
+ * the message's octets follow it, then CRLF ends the command. The last fragment waits for the
+ * server's `+` unless LITERAL+ (any size) or LITERAL- (up to 4096 octets, RFC 7888) allows a
+ * non-synchronizing literal. Throws TypeError / RangeError like `encodeCommand` for what cannot
+ * go on the wire.
+ */
+export function encodeStreamedAppendStart(tag: string, start: StreamedAppendStart, opts: EncodeCommandOptions): CommandFragment[] {
+  const { length } = start;
+  if (!Number.isSafeInteger(length) || length < 0 || length > 0xffffffff) throw new RangeError(`bad APPEND message length ${String(length)}`);
+  if (typeof tag !== 'string' || !isValidTag(tag)) throw new TypeError(`bad tag "${String(tag)}"`);
+  const w = new CommandWriter(opts);
+  w.raw(`${tag} APPEND `).mailbox(start.mailbox).raw(' ');
+  const flags = start.flags ?? null;
+  if (flags !== null) w.flagList(flags).raw(' ');
+  const date = start.date ?? null;
+  if (date !== null) {
+    if (typeof date !== 'string' || !isImapDateTime(date)) throw new TypeError(`bad APPEND date-time "${String(date)}"`);
+    w.raw(`"${date}" `);
+  }
+  const nonSync = opts.literalPlus === true || (opts.literalMinus === true && length <= 4096);
+  w.raw(`${start.binary === true ? '~' : ''}{${length}${nonSync ? '+' : ''}}\r\n`);
+  // finish() adds the CRLF that ends a command; this one ends only after the message octets.
+  const frags = w.finish();
+  const last = frags[frags.length - 1]!;
+  frags[frags.length - 1] = { data: last.data.subarray(0, last.data.length - 2), waitForContinuation: !nonSync };
+  return frags;
 }

@@ -13,6 +13,7 @@ import { OutputQueue } from '../core/output-queue';
 import { AnswerFence, OutputHolds } from '../core/pipeline';
 import { SASL_CANCEL, decodeSaslLine, encodeSaslResponse, encodeInitialResponse } from '../core/sasl';
 import { type OAuthError, type SaslBuiltinCredentials, type SaslClient, createSaslClient } from '../core/sasl-mechanisms';
+import { type StreamedAppendStart, encodeStreamedAppendStart } from './append';
 import { UidMap } from './client-uid-map';
 import { commandStates, encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
@@ -116,6 +117,12 @@ export interface ClientSessionOptions {
    * the bound loses its map (one `TOO_MANY` error event) until the next SELECT.
    */
   readonly uidMap?: number;
+  /**
+   * Output octets waiting in `takeOutput()` (with the octets of a {@link ClientSession.beginAppend}
+   * message still held for the server's `+`) above which {@link AppendWriter.write} returns
+   * false: write the output to the socket before producing more. Default 1 MiB.
+   */
+  readonly maxOutput?: number;
 }
 
 /**
@@ -156,7 +163,29 @@ interface Pending {
   doneSent?: boolean;
   /** The session's own CAPABILITY after TLS: the commands behind it wait for its answer. */
   refresh?: boolean;
+  /** beginAppend(): the message octets the application writes piece by piece. */
+  stream?: AppendStream;
 }
+
+/** The message of a {@link ClientSession.beginAppend}, between its announcement and its CRLF. */
+interface AppendStream {
+  readonly start: StreamedAppendStart;
+  /** Octets still owed to the announced length. */
+  remaining: number;
+  /** Octets written before they may go out (the command is queued, or waits for the server's "+"), by reference. */
+  held: Uint8Array[];
+  heldBytes: number;
+  /** The announcement is out and the server said "+" (or need not): octets go straight to the output. */
+  flowing: boolean;
+  /** end() was called. */
+  ended: boolean;
+  /** The CRLF that ends the command is out: commands queued behind it may follow. */
+  finished: boolean;
+  /** Why the message will never be sent (the server answered instead of "+"), or null. */
+  cancelled: string | null;
+}
+
+export type { StreamedAppendStart } from './append';
 
 /** Where the session stands with a STARTTLS or COMPRESS switch. */
 type Phase = 'plain' | 'tls-handshake' | 'compress-handshake';
@@ -230,11 +259,13 @@ export class ClientSession {
   /** An IDLE / application-run AUTHENTICATE has gone out: done() / saslRespond() after its end is a no-op, not a mistake. */
   private idleSent = false;
   private appSaslSent = false;
+  private readonly maxOutput: number;
 
   constructor(options: ClientSessionOptions = {}) {
     this.prefix = options.tagPrefix ?? 'A';
     this.maxUntagged = options.maxUntagged ?? 1_000_000;
     this.uidMapLimit = options.uidMap ?? 0;
+    this.maxOutput = options.maxOutput ?? 1024 * 1024;
     this.parserOptions = options.parser;
     this.parser = new ResponseParser(options.parser);
     this.holds.hold(HOLD_GREETING);
@@ -297,6 +328,105 @@ export class ClientSession {
   send(command: CommandIntent): string {
     this.checkAllowed(command.command);
     return this.enqueue(command);
+  }
+
+  /**
+   * APPEND (RFC 9051 6.3.12) of one message of `length` octets that the application produces
+   * piece by piece (read from a file as it goes): the returned writer takes exactly `length`
+   * octets, then `end()`. The command is queued like `send()` (its tag is `writer.tag`; its
+   * `completed` event carries the message as a `{ kind: 'streamed' }` stand-in). Its literal is
+   * synchronizing unless the server offers LITERAL+ (or LITERAL- and at most 4096 octets): no
+   * octet goes out before the server's `+`, and a tagged NO/BAD instead of the `+` cancels the
+   * writer. Nothing else goes out inside the command: commands queued meanwhile follow its
+   * CRLF. `binary` announces a literal8 `~{n}` (RFC 3516; the octets may hold NUL). Throws like
+   * `send()` for a state that does not allow APPEND, TypeError / RangeError for arguments that
+   * cannot go on the wire.
+   *
+   * @example
+   * ```ts
+   * import { imap } from 'mailwire';
+   * const c = new imap.ClientSession();
+   * c.receive(new TextEncoder().encode('* PREAUTH ready\r\n'));
+   * const message = new TextEncoder().encode('Subject: hi\r\n\r\nhello\r\n');
+   * const w = c.beginAppend({ mailbox: 'Sent', flags: ['\\Seen'], length: message.length });
+   * c.takeOutput(); // "A1 APPEND Sent (\Seen) {22}\r\n": the octets wait for the server's "+"
+   * w.write(message.subarray(0, 10));
+   * w.write(message.subarray(10));
+   * w.end();
+   * c.receive(new TextEncoder().encode('+ go ahead\r\n'));
+   * c.takeOutput(); // the 22 octets, then "\r\n"
+   * ```
+   */
+  beginAppend(options: StreamedAppendStart): AppendWriter {
+    this.checkAllowed('APPEND');
+    if (typeof options !== 'object' || options === null) throw new TypeError('beginAppend() takes an options object');
+    const start: StreamedAppendStart = { ...options };
+    const stream: AppendStream = { start, remaining: start.length, held: [], heldBytes: 0, flowing: false, ended: false, finished: false, cancelled: null };
+    const command: CommandIntent = {
+      command: 'APPEND',
+      mailbox: start.mailbox,
+      messages: [{ flags: start.flags === undefined || start.flags === null ? null : [...start.flags], date: start.date ?? null, message: { kind: 'streamed', size: start.length, binary: start.binary === true }, binary: start.binary === true }],
+    };
+    const p = this.makePending(command, undefined, stream);
+    this.queue.push(p);
+    this.pump();
+    return new AppendWriter(p.tag, {
+      remaining: () => stream.remaining,
+      cancelled: () => stream.cancelled !== null,
+      write: (chunk) => this.appendWrite(p, chunk),
+      end: () => this.appendEnd(p),
+      abort: () => this.appendAbort(p),
+    });
+  }
+
+  private appendWrite(p: Pending, chunk: Uint8Array): boolean {
+    const s = p.stream!;
+    if (s.cancelled !== null) throw new Error(`AppendWriter.write(): ${s.cancelled}`);
+    if (this._state === 'logout') throw new Error('AppendWriter.write(): the session has closed');
+    if (s.ended) throw new Error('AppendWriter.write() after end()');
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('AppendWriter.write() takes a Uint8Array');
+    if (chunk.length > s.remaining) throw new RangeError(`${chunk.length} octets written with only ${s.remaining} left of the announced length`);
+    // A literal is CHAR8 (no NUL); only literal8 may carry NUL octets (RFC 3516).
+    if (s.start.binary !== true && chunk.includes(0)) throw new TypeError('a NUL octet can only be sent in a literal8: beginAppend({ binary: true })');
+    s.remaining -= chunk.length;
+    if (s.flowing) this.out.push(chunk);
+    else if (chunk.length > 0) {
+      s.held.push(chunk);
+      s.heldBytes += chunk.length;
+    }
+    return this.out.length + s.heldBytes <= this.maxOutput;
+  }
+
+  private appendEnd(p: Pending): void {
+    const s = p.stream!;
+    if (s.cancelled !== null || this._state === 'logout') return;
+    if (s.ended) throw new Error('AppendWriter.end() called twice');
+    if (s.remaining > 0) throw new RangeError(`end() with ${s.remaining} octets of the announced length not written`);
+    s.ended = true;
+    if (s.flowing) this.pump();
+  }
+
+  private appendAbort(p: Pending): ClientEvent[] {
+    const s = p.stream!;
+    if (s.cancelled !== null || s.finished || this._state === 'logout') return [];
+    s.cancelled = 'the APPEND was aborted';
+    s.held = [];
+    s.heldBytes = 0;
+    const i = this.queue.indexOf(p);
+    if (i >= 0 && p.sent === 0) {
+      // Not on the wire yet: it simply never goes.
+      this.queue.splice(i, 1);
+      this.pump();
+      return [{ type: 'cancelled', tag: p.tag, command: p.command, error: new ProtocolError('UNEXPECTED', 'the APPEND was aborted before it was sent', { tag: p.tag }) }];
+    }
+    // The literal is announced: the server reads the next octets as its message, whatever they
+    // are. It can never be completed, so the connection is over.
+    if (i >= 0) this.queue.splice(i, 1);
+    const events: ClientEvent[] = [];
+    this.cancelUnsent(`the connection closes: the APPEND ${p.tag} before it was aborted inside its message`, events);
+    this._state = 'logout';
+    events.push({ type: 'closed' });
+    return events;
   }
 
   /** Throws for a command the state (or the queue ahead of it) does not allow. */
@@ -465,9 +595,10 @@ export class ClientSession {
   }
 
   /** A queued command, encoded now so that a value that cannot go on the wire throws at send(). */
-  private makePending(command: CommandIntent, saslPlan?: Pending['saslPlan']): Pending {
+  private makePending(command: CommandIntent, saslPlan?: Pending['saslPlan'], stream?: AppendStream): Pending {
     const p: Pending = { tag: `${this.prefix}${++this.counter}`, command, fragments: [], encodedWith: -1, sent: 0, firstWrite: 0, inviteWrite: 0, blocked: false, untagged: [] };
     if (saslPlan) p.saslPlan = saslPlan;
+    if (stream) p.stream = stream;
     try {
       this.encode(p);
     } catch (e) {
@@ -486,11 +617,8 @@ export class ClientSession {
       p.sasl = client;
       p.saslIrPending = ir !== null && !onLine;
     }
-    p.fragments = encodeCommand({ ...p.command, tag: p.tag } as Command, {
-      literalPlus: this.caps.has('LITERAL+'),
-      literalMinus: this.caps.has('LITERAL-'),
-      utf8Accept: this.enabled.has('UTF8=ACCEPT'),
-    });
+    const options = { literalPlus: this.caps.has('LITERAL+'), literalMinus: this.caps.has('LITERAL-'), utf8Accept: this.enabled.has('UTF8=ACCEPT') };
+    p.fragments = p.stream ? encodeStreamedAppendStart(p.tag, p.stream.start, options) : encodeCommand({ ...p.command, tag: p.tag } as Command, options);
     p.encodedWith = this.capsGeneration;
   }
 
@@ -511,6 +639,11 @@ export class ClientSession {
         } catch (e) {
           this.queue.splice(i--, 1);
           const error = new ProtocolError('UNEXPECTED', `${p.command.command} cannot be encoded for the server's capabilities: ${e instanceof Error ? e.message : String(e)}`, { tag: p.tag, cause: e });
+          if (p.stream) {
+            p.stream.cancelled = error.message;
+            p.stream.held = [];
+            p.stream.heldBytes = 0;
+          }
           this.later.push({ type: 'cancelled', tag: p.tag, command: p.command, error });
           continue;
         }
@@ -536,8 +669,24 @@ export class ClientSession {
           return;
         }
       }
+      // A streamed APPEND owns the line from its announcement to its CRLF.
+      if (p.stream && !this.flowAppend(p.stream)) return;
       if (HOLDS_THE_LINE.has(p.command.command) || p.refresh) return;
     }
+  }
+
+  /** Sends what the application wrote of a streamed APPEND message; true once its CRLF is out. */
+  private flowAppend(s: AppendStream): boolean {
+    if (s.finished) return true;
+    if (s.cancelled !== null) return false;
+    s.flowing = true;
+    for (const c of s.held) this.out.push(c);
+    s.held = [];
+    s.heldBytes = 0;
+    if (!s.ended) return false;
+    s.finished = true;
+    this.out.pushText('\r\n');
+    return true;
   }
 
   private sendDone(idle: Pending): void {
@@ -769,6 +918,14 @@ export class ClientSession {
     }
     const p = this.queue.splice(i, 1)[0]!;
     if (p.tag === this.switchTag) this.switchTag = null;
+    if (p.stream && !p.stream.finished && p.stream.cancelled === null) {
+      // The server answered (a NO or BAD instead of "+") before the message went: it never will.
+      const s = p.stream;
+      s.cancelled = `the server answered ${p.tag} (${r.status}) before its message was sent`;
+      s.held = [];
+      s.heldBytes = 0;
+      if (s.flowing) events.push(errorItem(new ProtocolError('UNEXPECTED', `${p.tag} was answered inside its APPEND literal: the rest of the message is not sent`, { tag: p.tag })));
+    }
     if (isSelect(p) && r.status === 'OK') this.openMailbox(p);
     this.codeEffects(r.code);
     const ok = r.status === 'OK';
@@ -853,5 +1010,72 @@ export class ClientSession {
       this.queue.splice(i--, 1);
       events.push({ type: 'cancelled', tag: p.tag, command: p.command, error: new ProtocolError('UNEXPECTED', reason, { tag: p.tag }) });
     }
+  }
+}
+
+/** Where an {@link AppendWriter} writes: the session that queued the APPEND. */
+interface AppendSink {
+  remaining(): number;
+  cancelled(): boolean;
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  abort(): ClientEvent[];
+}
+
+/**
+ * Writes the message of a streamed APPEND (see {@link ClientSession.beginAppend}): exactly the
+ * announced number of octets, then {@link AppendWriter.end}.
+ */
+export class AppendWriter {
+  /** The tag of the APPEND command (its `completed` or `cancelled` event carries it). */
+  readonly tag: string;
+  private readonly sink: AppendSink;
+
+  /** @internal Made by {@link ClientSession.beginAppend}. */
+  constructor(tag: string, sink: AppendSink) {
+    this.tag = tag;
+    this.sink = sink;
+  }
+
+  /** Octets still owed to the announced length. */
+  get remaining(): number {
+    return this.sink.remaining();
+  }
+
+  /** True once the APPEND will never be completed: the server answered it instead of `+`, or `abort()`. */
+  get cancelled(): boolean {
+    return this.sink.cancelled();
+  }
+
+  /**
+   * Queues the next octets of the message, by reference (do not change them until they are
+   * taken with `takeOutput()`). Octets written before the server's `+` are held and go out when
+   * it comes. Returns false when more than `maxOutput` octets wait (in `takeOutput()` and held):
+   * write those out before producing more. Throws RangeError (writing nothing) past the
+   * announced length, TypeError for a NUL octet in a plain literal, and Error after `end()`,
+   * once the APPEND was cancelled (the server answered NO/BAD instead of `+`, or `abort()`: its
+   * `completed` / `cancelled` event says why), or once the session closed.
+   */
+  write(chunk: Uint8Array): boolean {
+    return this.sink.write(chunk);
+  }
+
+  /**
+   * Ends the message: CRLF ends the command, and commands queued meanwhile follow. Throws
+   * RangeError (the command stays open) when fewer octets than announced were written. A no-op
+   * once the APPEND was cancelled.
+   */
+  end(): void {
+    this.sink.end();
+  }
+
+  /**
+   * The application cannot produce the rest of the message (a read failed). Before the APPEND
+   * went out it is dropped (a `cancelled` event); once its literal is announced it can never be
+   * completed, so the session closes (commands not sent are `cancelled`, then `closed`; state
+   * `logout`): write the output taken so far and close the connection. A no-op after `end()`.
+   */
+  abort(): ClientEvent[] {
+    return this.sink.abort();
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import { errorItem, ProtocolError } from '../core/errors';
-import { InputBacklog } from '../core/input-backlog';
+import { InputBacklog, ParsedInput, type PumpSteps } from '../core/input-backlog';
 import { OutputQueue } from '../core/output-queue';
 import { encodeSaslChallenge, parseSaslClientLine, decodeInitialResponse } from '../core/sasl';
 import { commandAllowedIn } from './command';
@@ -189,8 +189,8 @@ export class ServerSession {
   /** Output written while COMPRESS waits for `compressionEstablished()`: it is for the deflater. */
   private held: OutputQueue | null = null;
   private readonly input: InputBacklog;
-  private items: CommandParserItem[] = [];
-  private itemAt = 0;
+  /** Items the parser produced from the last slice of `input` and not handled yet; the read loop. */
+  private readonly items: ParsedInput<CommandParserItem>;
   private pending: Command | null = null;
   private _state: ServerState;
   private idling = false;
@@ -212,6 +212,7 @@ export class ServerSession {
     // With parser.appendStreamThreshold, big APPEND messages pass as literal-chunk events.
     this.parser = new CommandParser(options.parser);
     this.input = new InputBacklog({ maxPending: options.maxPending, maxWaitingInput: options.maxWaitingInput });
+    this.items = new ParsedInput(this.input);
     this._state = options.preauth ? 'authenticated' : 'not-authenticated';
     const caps = this.capabilities();
     this.write({ type: 'untagged', kind: options.preauth ? 'PREAUTH' : 'OK', code: { name: 'CAPABILITY', raw: caps.join(' '), list: caps }, text: options.greeting ?? 'mailwire ready' });
@@ -233,7 +234,7 @@ export class ServerSession {
    * taking the output, `receive(new Uint8Array(0))` goes on with what is held.
    */
   get inputHeld(): boolean {
-    return this._state !== 'logout' && (this.input.length > 0 || this.itemAt < this.items.length);
+    return this._state !== 'logout' && this.items.held;
   }
 
   /** Drains the bytes to write (after a `compress` event, until `compressionEstablished()`: only the plain ones). */
@@ -427,9 +428,7 @@ export class ServerSession {
 
   /** Items a parser control call returned come before anything still unread. */
   private control(items: CommandParserItem[]): void {
-    if (items.length === 0) return;
-    this.items = items.concat(this.items.slice(this.itemAt));
-    this.itemAt = 0;
+    this.items.prepend(items);
   }
 
   private complete(status: 'OK' | 'NO' | 'BAD', text: string, code: ResponseCode | null): ServerEvent[] {
@@ -474,10 +473,8 @@ export class ServerSession {
         if (ok) {
           // Everything the client sent after STARTTLS came in clear text: drop it (RFC 3501
           // 6.2.1, RFC 9051 6.2.1; the CVE-2011-0411 class of injection).
-          const unread = this.items.length - this.itemAt;
+          const unread = this.items.clear();
           const discarded = this.parser.startTls() + this.input.clear();
-          this.items = [];
-          this.itemAt = 0;
           this.literalLeft = 0;
           this.tlsPending = true;
           if (discarded > 0 || unread > 0) events.push(errorItem(new ProtocolError('UNEXPECTED', `${discarded} octets sent after STARTTLS in clear text, dropped`)));
@@ -512,8 +509,7 @@ export class ServerSession {
     this._state = 'logout';
     this.pending = null;
     this.input.clear();
-    this.items = [];
-    this.itemAt = 0;
+    this.items.clear();
     events.push({ type: 'closed' });
   }
 
@@ -542,34 +538,34 @@ export class ServerSession {
    * AUTHENTICATE waits for), the output is over `maxOutput`, or nothing is left.
    */
   private pump(events: ServerEvent[]): void {
-    const maxOutput = this.opts.maxOutput ?? 1024 * 1024;
-    while (this._state !== 'logout' && !this.tlsPending && !this.compressPending && this.out.length <= maxOutput) {
-      if (this.itemAt < this.items.length) {
-        const it = this.items[this.itemAt]!;
-        if (it.type !== 'line' && this.pending !== null) return;
-        this.itemAt++;
-        if (this.itemAt === this.items.length) {
-          this.items = [];
-          this.itemAt = 0;
-        }
-        this.item(it, events);
-        continue;
-      }
-      if (this.pending !== null && !this.wantLine) return;
-      if (this.parser.paused) return;
+    this.pumpEvents = events;
+    this.items.pump(this.steps);
+  }
+
+  /** The read loop's steps (core/input-backlog.ts ParsedInput), made once: events go to {@link pumpEvents}. */
+  private readonly steps: PumpSteps<CommandParserItem> = {
+    reading: () => this._state !== 'logout' && !this.tlsPending && !this.compressPending && this.out.length <= (this.opts.maxOutput ?? 1024 * 1024),
+    want: () => {
+      if ((this.pending !== null && !this.wantLine) || this.parser.paused) return null;
       // A literal's octets go to the parser in one piece, not line by line.
-      const slice = this.input.next(this.literalLeft > 0 ? this.literalLeft : false);
-      if (slice === null) return;
-      this.items = this.parser.push(slice);
-      this.itemAt = 0;
+      return this.literalLeft > 0 ? this.literalLeft : false;
+    },
+    parse: (slice) => {
+      const items = this.parser.push(slice);
       if (this.literalLeft > 0) this.literalLeft -= slice.length;
       else {
         const lit = literalAnnounced(slice);
         // A synchronizing literal the parser refused is never sent: no octets to expect.
-        this.literalLeft = lit === null || (!lit.nonSync && this.items.some((it) => it.type === 'error')) ? 0 : lit.size;
+        this.literalLeft = lit === null || (!lit.nonSync && items.some((it) => it.type === 'error')) ? 0 : lit.size;
       }
-    }
-  }
+      return items;
+    },
+    // While a command waits for the application only the line IDLE or AUTHENTICATE waits for is handled.
+    mayHandle: (it) => it.type === 'line' || this.pending === null,
+    handle: (it) => this.item(it, this.pumpEvents),
+  };
+  /** Where the items handled by the running pump report. */
+  private pumpEvents: ServerEvent[] = [];
 
   private item(it: CommandParserItem, events: ServerEvent[]): void {
     if (it.type === 'line') return this.line(it.line, events);
