@@ -342,7 +342,7 @@ export class ServerSession {
    * const w = s.beginFetch({ kind: 'FETCH', seq: 1, attributes: { uid: 7 } }, { section: 'BODY[]', length: body.length });
    * w.write(body.subarray(0, 10));
    * w.write(body.subarray(10));
-   * w.end({ flags: ['\\Seen'] }); // "* 1 FETCH (UID 7 BODY[] {24}\r\n...\r\n FLAGS (\\Seen))\r\n"
+   * w.end({ flags: ['\\Seen'] }); // "* 1 FETCH (UID 7 BODY[] {22}\r\n...\r\n FLAGS (\\Seen))\r\n"
    * ```
    */
   beginFetch(start: StreamedFetchStart, body: StreamedFetchBody): FetchBodyWriter {
