@@ -150,19 +150,77 @@ export function decodeText(bytes: Uint8Array, onInvalid?: (bytes: Uint8Array) =>
   const n = bytes.length;
   let i = 0;
   while (i < n && bytes[i]! < 0x80) i++;
-  if (i === n) return n <= 64 ? asciiShort(bytes, n) : decodeLatin1(bytes);
+  if (i === n) return asciiText(bytes, 0, n);
+  return decodeNonAscii(bytes, onInvalid);
+}
+
+/** The non-ASCII half of {@link decodeText}: strict UTF-8, else Latin-1 after `onInvalid`. Kept apart so the ASCII path stays small. */
+function decodeNonAscii(bytes: Uint8Array, onInvalid?: (bytes: Uint8Array) => void): string {
+  const s = decodeUtf8Strict(bytes);
+  if (s !== null) return s;
+  onInvalid?.(bytes);
+  return decodeLatin1(bytes);
+}
+
+function decodeUtf8Strict(bytes: Uint8Array): string | null {
   try {
     return utf8Strict.decode(bytes);
   } catch {
-    onInvalid?.(bytes);
-    return decodeLatin1(bytes);
+    return null;
   }
 }
 
-function asciiShort(bytes: Uint8Array, n: number): string {
+const fromCharCode = String.fromCharCode;
+const utf8Ascii = /* @__PURE__ */ new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * The text of the bytes `[start, end)`, one char per byte (Latin-1; ASCII is the case that
+ * matters). Short runs are built with `String.fromCharCode` over up to 16 bytes at a time
+ * straight from the array (no view, no per-char string): on Node 20 that beat a per-char loop
+ * 2-5x and `TextDecoder` 1.5-3x below 48 bytes.
+ */
+export function latin1Text(l: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  const i = start;
+  switch (n) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(l[i]!);
+    case 2:
+      return fromCharCode(l[i]!, l[i + 1]!);
+    case 3:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!);
+    case 4:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!);
+    case 5:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!);
+    case 6:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!);
+    case 7:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!);
+    case 8:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!);
+    default:
+      break;
+  }
+  if (n > 48) return decodeLatin1(l, start, end);
   let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]!);
+  let p = start;
+  for (; p + 16 <= end; p += 16) {
+    s += fromCharCode(l[p]!, l[p + 1]!, l[p + 2]!, l[p + 3]!, l[p + 4]!, l[p + 5]!, l[p + 6]!, l[p + 7]!, l[p + 8]!, l[p + 9]!, l[p + 10]!, l[p + 11]!, l[p + 12]!, l[p + 13]!, l[p + 14]!, l[p + 15]!);
+  }
+  for (; p + 4 <= end; p += 4) s += fromCharCode(l[p]!, l[p + 1]!, l[p + 2]!, l[p + 3]!);
+  for (; p < end; p++) s += fromCharCode(l[p]!);
   return s;
+}
+
+/**
+ * The text of ASCII bytes `[start, end)` (the caller has checked every byte is below 0x80):
+ * {@link latin1Text} for short runs, the runtime's decoder (native ASCII path) above 48 bytes.
+ */
+export function asciiText(l: Uint8Array, start: number, end: number): string {
+  return end - start > 48 ? utf8Ascii.decode(l.subarray(start, end)) : latin1Text(l, start, end);
 }
 
 /** True when `bytes` is valid UTF-8 (ASCII included). */
@@ -333,6 +391,10 @@ export class Reader {
     const start = this.pos;
     const n = this.run(cls);
     if (n === 0) throw this.unexpected('a keyword');
+    let lower = false;
+    for (let i = start; i < this.pos && !lower; i++) lower = l[i]! >= 0x61 && l[i]! <= 0x7a;
+    // Servers send their keywords in upper case: then the bytes are the text.
+    if (!lower) return latin1Text(l, start, this.pos);
     if (n > 32) return upperAscii(decodeLatin1(l, start, this.pos));
     let s = '';
     for (let i = start; i < this.pos; i++) {
@@ -517,28 +579,51 @@ export class Reader {
    * Latin-1 and {@link Reader.invalid} holds the octets; otherwise `invalid` is null.
    */
   nstringText(): string | null {
-    this.invalid = null;
     const l = this.line;
-    const p0 = this.pos;
-    if (l[p0] === DQUOTE) {
-      let p = p0 + 1;
-      let ascii = true;
-      while (p < l.length) {
-        const c = l[p]!;
-        if (c === DQUOTE || c === BACKSLASH) break;
-        if (c >= 0x80) ascii = false;
-        p++;
-      }
-      if (ascii && p < l.length && l[p] === DQUOTE && this.closes(p) && p - p0 - 1 <= 64) {
-        let s = '';
-        for (let i = p0 + 1; i < p; i++) s += String.fromCharCode(l[i]!);
-        this.pos = p + 1;
-        return s;
-      }
-    }
+    if (this.pos < l.length && l[this.pos] === DQUOTE) return this.quotedText();
+    this.invalid = null;
     const b = this.nstringBytes();
     if (b === null) return null;
-    return decodeText(b, (bytes) => (this.invalid = bytes));
+    return this.textOf(b);
+  }
+
+  /**
+   * quoted as text (see {@link Reader.quoted}): without escapes decoded straight from the line,
+   * ASCII by {@link asciiText}; {@link Reader.invalid} as for {@link Reader.nstringText}.
+   */
+  quotedText(): string {
+    this.invalid = null;
+    const l = this.line;
+    const n = l.length;
+    const at = this.pos;
+    this.expect(DQUOTE);
+    const start = at + 1;
+    let p = start;
+    let high = 0;
+    while (p < n) {
+      const c = l[p]!;
+      if (c === DQUOTE || c === BACKSLASH) break;
+      high |= c;
+      p++;
+    }
+    if (p < n && l[p] === DQUOTE && this.closes(p)) {
+      this.pos = p + 1;
+      return high < 0x80 ? asciiText(l, start, p) : this.textOf(l.subarray(start, p));
+    }
+    this.pos = at;
+    return this.textOf(this.quoted());
+  }
+
+  /** The text of octets (see {@link decodeText}); sets {@link Reader.invalid} to them when they are not UTF-8. */
+  textOf(b: Uint8Array): string {
+    const n = b.length;
+    let i = 0;
+    while (i < n && b[i]! < 0x80) i++;
+    if (i === n) return asciiText(b, 0, n);
+    const s = decodeUtf8Strict(b);
+    if (s !== null) return s;
+    this.invalid = b;
+    return decodeLatin1(b);
   }
 
   /** nstring as text; `onInvalid` receives the octets of a string that is not valid UTF-8. */
