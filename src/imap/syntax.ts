@@ -478,10 +478,10 @@ export class Reader {
       this.pos = p + 1;
       return l.subarray(start, p);
     }
-    // Escapes: copy once, forward only.
-    const out = new Uint8Array(l.length - start);
-    let o = 0;
-    for (let k = start; k < p; k++) out[o++] = l[k]!;
+    // Escapes: find the closing quote first (forward only), then copy once into an array of
+    // the exact size (sized by the rest of the line, it cost a zeroed line per escaped string).
+    const first = p;
+    let escapes = 0;
     for (;;) {
       if (p >= l.length) {
         this.pos = p;
@@ -494,13 +494,20 @@ export class Reader {
           this.pos = p;
           throw this.error('unterminated quoted string');
         }
-        out[o++] = l[p++]!;
-        continue;
+        escapes++;
+        p++;
       }
-      out[o++] = c;
+    }
+    const end = p - 1;
+    const out = new Uint8Array(end - start - escapes);
+    out.set(l.subarray(start, first));
+    let o = first - start;
+    for (let k = first; k < end; k++) {
+      const c = l[k]!;
+      out[o++] = c === BACKSLASH ? l[++k]! : c;
     }
     this.pos = p;
-    return out.subarray(0, o);
+    return out;
   }
 
   /** Whether the DQUOTE at `i` ends the quoted string (always, unless `unescapedQuotes`). */
@@ -610,6 +617,28 @@ export class Reader {
       this.pos = p + 1;
       return high < 0x80 ? asciiText(l, start, p) : this.textOf(l.subarray(start, p));
     }
+    if (high < 0x80) {
+      // ASCII with escapes: the runs between them straight from the line.
+      let s = asciiText(l, start, p);
+      while (p < n) {
+        const c = l[p]!;
+        if (c === BACKSLASH) {
+          if (p + 1 >= n || l[p + 1]! >= 0x80) break;
+          s += fromCharCode(l[p + 1]!);
+          p += 2;
+        } else if (c === DQUOTE && this.closes(p)) {
+          this.pos = p + 1;
+          return s;
+        } else if (c >= 0x80) break;
+        else {
+          const run = p;
+          while (p < n && l[p] !== BACKSLASH && l[p] !== DQUOTE && l[p]! < 0x80) p++;
+          if (p === run) p++;
+          s += asciiText(l, run, p);
+        }
+      }
+    }
+    // 8-bit bytes with escapes, or unterminated: the general path (it reports the error).
     this.pos = at;
     return this.textOf(this.quoted());
   }

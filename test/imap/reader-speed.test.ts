@@ -53,6 +53,9 @@ describe('quoted strings decoded straight from the line (rfc9051 4.3 string)', (
         [ascii, ascii],
         [`${ascii}\\"`, `${ascii}"`],
         [`é${ascii}`, `é${ascii}`],
+        [`é${ascii}\\\\x\\"`, `é${ascii}\\x"`],
+        // an unescaped DQUOTE not followed by SP, ")" or "]" is part of the string (MailKit issue 485)
+        [`a\\"b "c"d ${ascii}`, `a"b "c"d ${ascii}`],
       ] as const) {
         const r = imap.parseResponse(`* 1 FETCH (ENVELOPE (NIL "${wire}" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n`);
         if (r instanceof ProtocolError) throw r;
