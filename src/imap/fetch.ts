@@ -35,6 +35,46 @@ export interface FetchLabel extends EnvelopeLabel {
   seq: number | null;
 }
 
+/** Options of {@link readMsgAtt}. */
+export interface MsgAttReadOptions extends MailboxReadOptions {
+  /**
+   * Decode ENVELOPE and BODYSTRUCTURE (and BODY without a section) on first access instead of
+   * while reading: the item is skipped over (its lists, strings and literals checked for
+   * balance) and the attribute is a getter that reads it on first access and then becomes a
+   * plain value. Same values when read; the trade-offs are in docs/imap.md ("Lazy FETCH
+   * items"). Default false.
+   */
+  readonly lazy?: boolean;
+}
+
+/**
+ * Makes `a[key]` a getter that reads the value at the reader's position with `read` on first
+ * access (then a plain data property, as an eager read leaves it), and moves the reader past
+ * the value. A value that is balanced but does not match `read`'s grammar reads as undefined.
+ */
+function readLater(r: Reader, a: Record<string, unknown>, key: string, read: (r: Reader) => unknown): void {
+  const later = r.at(r.save());
+  r.skipValue();
+  const settle = (value: unknown): void => {
+    Object.defineProperty(a, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(a, key, {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      let value: unknown;
+      try {
+        value = read(later);
+      } catch {
+        value = undefined;
+      }
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 /** Reads the value of a body section: nstring (lenient: an atom or number stands for its text). */
 function sectionData(r: Reader): Uint8Array | StreamedLiteral | null {
   const c = r.peek();
@@ -89,6 +129,9 @@ function readOrigin(r: Reader): number | null {
   return n;
 }
 
+const lazyEnvelope = (r: Reader): unknown => readEnvelope(r);
+const lazyBody = (r: Reader): unknown => readBody(r);
+
 /** A number where one belongs; lenient: anything else reads as 0 (kept as the old reader did). */
 function looseNumber(r: Reader): number {
   if (r.atDigit()) return r.number();
@@ -130,7 +173,7 @@ function objectIdValue(r: Reader): string | null {
  * (...))`): an item list where a name belongs is read into the same attributes (named leniency
  * "nested msg-att"). Unknown attributes are kept as values in `other`.
  */
-export function readMsgAtt(r: Reader, opts: MailboxReadOptions = {}, label?: FetchLabel): FetchAttributes {
+export function readMsgAtt(r: Reader, opts: MsgAttReadOptions = {}, label?: FetchLabel): FetchAttributes {
   const acc: Acc = { a: {}, sections: [], other: null, binarySizes: null };
   readItems(r, acc, opts, label);
   const a = acc.a;
@@ -147,7 +190,7 @@ interface Acc {
   binarySizes: Record<string, number> | null;
 }
 
-function readItems(r: Reader, acc: Acc, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+function readItems(r: Reader, acc: Acc, opts: MsgAttReadOptions, label: FetchLabel | undefined): void {
   r.expect(LPAREN);
   r.enter();
   r.spaces();
@@ -177,7 +220,7 @@ function readItems(r: Reader, acc: Acc, opts: MailboxReadOptions, label: FetchLa
   r.leave();
 }
 
-function readItem(r: Reader, acc: Acc, name: string, section: string | null, origin: number | null, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+function readItem(r: Reader, acc: Acc, name: string, section: string | null, origin: number | null, opts: MsgAttReadOptions, label: FetchLabel | undefined): void {
   const a = acc.a;
   if (section !== null) {
     const base = name.slice(0, name.indexOf('['));
@@ -215,12 +258,15 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
       return;
     case 'ENVELOPE':
       if (r.peek() !== LPAREN) throw r.unexpected('an ENVELOPE list');
-      a.envelope = readEnvelope(r, label);
+      // The streaming parser's label probe (`label`) reads eagerly: it must see the field.
+      if (opts.lazy && !label) readLater(r, a, 'envelope', lazyEnvelope);
+      else a.envelope = readEnvelope(r, label);
       return;
     case 'BODY':
     case 'BODYSTRUCTURE':
       if (r.peek() !== LPAREN) throw r.unexpected('a body structure list');
-      a.bodyStructure = readBody(r);
+      if (opts.lazy && !label) readLater(r, a, 'bodyStructure', lazyBody);
+      else a.bodyStructure = readBody(r);
       return;
     case 'RFC822':
     case 'RFC822.HEADER':

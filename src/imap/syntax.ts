@@ -710,11 +710,22 @@ export class Reader {
   skipValue(): void {
     const c = this.peek();
     if (c === LPAREN) {
-      this.list((r) => r.skipValue());
+      // `list` without building anything: no closure, no array.
+      this.pos++;
+      this.enter();
+      let n = 0;
+      this.spaces();
+      while (!this.accept(RPAREN)) {
+        if (this.atLineEnd() && !this.atLiteral()) throw this.error('unterminated list');
+        this.skipValue();
+        if (++n > this.maxListItems) throw this.error(`list longer than ${this.maxListItems} items`, 'TOO_MANY');
+        this.spaces();
+      }
+      this.leave();
       return;
     }
     if (c === DQUOTE) {
-      this.quoted();
+      this.skipQuoted();
       return;
     }
     if (this.atLiteral()) {
@@ -722,6 +733,40 @@ export class Reader {
       return;
     }
     if (this.run(LENIENT_ASTRING) === 0) throw this.unexpected('a value');
+  }
+
+  /** `quoted` without its octets: moves past the closing DQUOTE (same errors as {@link Reader.quoted}). */
+  private skipQuoted(): void {
+    const l = this.line;
+    const n = l.length;
+    let p = this.pos + 1;
+    for (;;) {
+      if (p >= n) {
+        this.pos = p;
+        throw this.error('unterminated quoted string');
+      }
+      const c = l[p++]!;
+      if (c === DQUOTE && this.closes(p - 1)) break;
+      if (c === BACKSLASH) {
+        if (p >= n) {
+          this.pos = p;
+          throw this.error('unterminated quoted string');
+        }
+        p++;
+      }
+    }
+    this.pos = p;
+  }
+
+  /**
+   * A new reader over the same unit with the same limits, at a position from
+   * {@link Reader.save}: to read a value later (the lazy FETCH items). It holds the unit (and so
+   * the input views its lines are) until it is dropped.
+   */
+  at(m: ReaderMark): Reader {
+    const r = new Reader(this.unit, { maxDepth: this.maxDepth, maxListItems: this.maxListItems, unescapedQuotes: this.unescapedQuotes });
+    r.restore(m);
+    return r;
   }
 
   /** A position to come back to with {@link Reader.restore} (also across literals): for a bounded look-ahead. */
