@@ -9,8 +9,8 @@
 import { readBody, writeBody } from './body';
 import { readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
 import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
-import { decodeText, readValue, valueText, writeValue, type Reader, type StreamedLiteral, type Value, type WireWriter } from './syntax';
-import type { BodySection, FetchAttributes } from './types';
+import { Reader, decodeText, readValue, valueText, writeValue, type StreamedLiteral, type Value, type WireWriter } from './syntax';
+import type { BodySection, BodyStructure, Envelope, FetchAttributes } from './types';
 
 const DQUOTE = 0x22;
 const LPAREN = 0x28;
@@ -40,40 +40,83 @@ export interface MsgAttReadOptions extends MailboxReadOptions {
   /**
    * Decode ENVELOPE and BODYSTRUCTURE (and BODY without a section) on first access instead of
    * while reading: the item is skipped over (its lists, strings and literals checked for
-   * balance) and the attribute is a getter that reads it on first access and then becomes a
-   * plain value. Same values when read; the trade-offs are in docs/imap.md ("Lazy FETCH
-   * items"). Default false.
+   * balance) and the attributes are a {@link LazyFetchAttributes}, whose `envelope` and
+   * `bodyStructure` getters read it on first access. Same values when read; the trade-offs are
+   * in docs/imap.md ("Lazy FETCH items"). Default false.
    */
   readonly lazy?: boolean;
 }
 
-/**
- * Makes `a[key]` a getter that reads the value at the reader's position with `read` on first
- * access (then a plain data property, as an eager read leaves it), and moves the reader past
- * the value. A value that is balanced but does not match `read`'s grammar reads as undefined.
- */
-function readLater(r: Reader, a: Record<string, unknown>, key: string, read: (r: Reader) => unknown): void {
-  const later = r.at(r.save());
-  r.skipValue();
-  const settle = (value: unknown): void => {
-    Object.defineProperty(a, key, { value, writable: true, enumerable: true, configurable: true });
-  };
-  Object.defineProperty(a, key, {
-    enumerable: true,
-    configurable: true,
-    get(): unknown {
-      let value: unknown;
-      try {
-        value = read(later);
-      } catch {
-        value = undefined;
-      }
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
+/** Where a {@link LazyFetchAttributes} keeps its ENVELOPE: a reader at it until decoded, then the value. */
+const LAZY_ENVELOPE: unique symbol = Symbol('mailwire lazy ENVELOPE');
+/** Where a {@link LazyFetchAttributes} keeps its BODYSTRUCTURE, likewise. */
+const LAZY_BODY: unique symbol = Symbol('mailwire lazy BODYSTRUCTURE');
+
+/** Reads a pending lazy value; a value that is balanced but does not match the grammar reads as undefined. */
+function settle<T>(v: Reader, read: (r: Reader) => T): T | undefined {
+  try {
+    return read(v);
+  } catch {
+    return undefined;
+  }
 }
+
+/**
+ * FETCH attributes read with `lazy: true` ({@link MsgAttReadOptions}): every attribute is an own
+ * property as in an eager read, except `envelope` and `bodyStructure`, which are getters on this
+ * class: the item was only skipped over while reading, and is decoded on first access (then
+ * kept). Getters on the prototype cost nothing per response; an own accessor per object cost
+ * V8 microseconds each. Because they are not own properties, `Object.keys`, spread and
+ * `structuredClone` do not list them; `JSON.stringify` does (see {@link LazyFetchAttributes.toJSON}).
+ * Trade-offs (input retention, errors): docs/imap.md, "Lazy FETCH items".
+ */
+export class LazyFetchAttributes implements FetchAttributes {
+  private [LAZY_ENVELOPE]: Reader | Envelope | undefined = undefined;
+  private [LAZY_BODY]: Reader | BodyStructure | undefined = undefined;
+
+  /** ENVELOPE, decoded on first access; undefined when none was sent (or it did not match the grammar). */
+  get envelope(): Envelope | undefined {
+    const v = this[LAZY_ENVELOPE];
+    if (!(v instanceof Reader)) return v;
+    return (this[LAZY_ENVELOPE] = settle(v, readEnvelope));
+  }
+
+  set envelope(value: Envelope | undefined) {
+    this[LAZY_ENVELOPE] = value;
+  }
+
+  /** BODYSTRUCTURE (or BODY), decoded on first access; undefined when none was sent (or it did not match the grammar). */
+  get bodyStructure(): BodyStructure | undefined {
+    const v = this[LAZY_BODY];
+    if (!(v instanceof Reader)) return v;
+    return (this[LAZY_BODY] = settle(v, readBodyTop));
+  }
+
+  set bodyStructure(value: BodyStructure | undefined) {
+    this[LAZY_BODY] = value;
+  }
+
+  /** Defers the ENVELOPE or BODYSTRUCTURE at the reader's position and moves the reader past it. */
+  defer(r: Reader, which: 'envelope' | 'bodyStructure'): void {
+    const later = r.at(r.save());
+    r.skipValue();
+    if (which === 'envelope') this[LAZY_ENVELOPE] = later;
+    else this[LAZY_BODY] = later;
+  }
+
+  /** A plain {@link FetchAttributes} with `envelope` and `bodyStructure` decoded (what `JSON.stringify` sees). */
+  toJSON(): FetchAttributes {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(this)) out[k] = (this as unknown as Record<string, unknown>)[k];
+    const envelope = this.envelope;
+    const bodyStructure = this.bodyStructure;
+    if (envelope !== undefined) out.envelope = envelope;
+    if (bodyStructure !== undefined) out.bodyStructure = bodyStructure;
+    return out as FetchAttributes;
+  }
+}
+
+const readBodyTop = (r: Reader): BodyStructure => readBody(r);
 
 /** Reads the value of a body section: nstring (lenient: an atom or number stands for its text). */
 function sectionData(r: Reader): Uint8Array | StreamedLiteral | null {
@@ -129,9 +172,6 @@ function readOrigin(r: Reader): number | null {
   return n;
 }
 
-const lazyEnvelope = (r: Reader): unknown => readEnvelope(r);
-const lazyBody = (r: Reader): unknown => readBody(r);
-
 /** A number where one belongs; lenient: anything else reads as 0 (kept as the old reader did). */
 function looseNumber(r: Reader): number {
   if (r.atDigit()) return r.number();
@@ -174,9 +214,10 @@ function objectIdValue(r: Reader): string | null {
  * "nested msg-att"). Unknown attributes are kept as values in `other`.
  */
 export function readMsgAtt(r: Reader, opts: MsgAttReadOptions = {}, label?: FetchLabel): FetchAttributes {
-  const acc: Acc = { a: {}, sections: [], other: null, binarySizes: null };
+  // The streaming parser's label probe (`label`) reads eagerly: it must see the ENVELOPE field.
+  const a = opts.lazy && !label ? (new LazyFetchAttributes() as unknown as Record<string, unknown>) : {};
+  const acc: Acc = { a, sections: [], other: null, binarySizes: null };
   readItems(r, acc, opts, label);
-  const a = acc.a;
   if (acc.sections.length > 0) a.sections = acc.sections;
   if (acc.binarySizes) a.binarySizes = acc.binarySizes;
   if (acc.other) a.other = acc.other;
@@ -258,14 +299,13 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
       return;
     case 'ENVELOPE':
       if (r.peek() !== LPAREN) throw r.unexpected('an ENVELOPE list');
-      // The streaming parser's label probe (`label`) reads eagerly: it must see the field.
-      if (opts.lazy && !label) readLater(r, a, 'envelope', lazyEnvelope);
+      if (a instanceof LazyFetchAttributes) a.defer(r, 'envelope');
       else a.envelope = readEnvelope(r, label);
       return;
     case 'BODY':
     case 'BODYSTRUCTURE':
       if (r.peek() !== LPAREN) throw r.unexpected('a body structure list');
-      if (opts.lazy && !label) readLater(r, a, 'bodyStructure', lazyBody);
+      if (a instanceof LazyFetchAttributes) a.defer(r, 'bodyStructure');
       else a.bodyStructure = readBody(r);
       return;
     case 'RFC822':

@@ -59,9 +59,12 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.star
     });
 
     it('lazy: true (ENVELOPE and BODYSTRUCTURE decoded on first access), whole and in 1-byte chunks: the same values when read', () => {
-      const items = replay([stream], { lazy: true });
+      // A lazy FETCH's attributes, read: every own property plus the two getters.
+      const read = (items: imap.ResponseParserItem[]) =>
+        items.map((it) => ('attributes' in it && it.attributes instanceof imap.LazyFetchAttributes ? { ...it, attributes: it.attributes.toJSON() } : it));
+      const items = read(replay([stream], { lazy: true }));
       cases.forEach((c, i) => expect(items[i], c.source).toEqual(expected[i]));
-      expect(replay(bytewise(stream), { lazy: true })).toEqual(expected);
+      expect(read(replay(bytewise(stream), { lazy: true }))).toEqual(expected);
     });
 
     for (const [i, c] of cases.entries()) {
