@@ -99,7 +99,7 @@ export class LazyFetchAttributes implements FetchAttributes {
   /** Defers the ENVELOPE or BODYSTRUCTURE at the reader's position and moves the reader past it. */
   defer(r: Reader, which: 'envelope' | 'bodyStructure'): void {
     const later = r.at(r.save());
-    r.skipValue();
+    r.skipBalanced();
     if (which === 'envelope') this[LAZY_ENVELOPE] = later;
     else this[LAZY_BODY] = later;
   }

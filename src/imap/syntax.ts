@@ -735,8 +735,55 @@ export class Reader {
     if (this.run(LENIENT_ASTRING) === 0) throw this.unexpected('a value');
   }
 
+  /**
+   * Skips one value like {@link Reader.skipValue}, a list in one forward loop with a depth count
+   * (`TOO_DEEP` past {@link Reader.maxDepth}): quoted strings and literals are stepped over whole,
+   * every other byte is passed. It checks balance only (item counts, atom characters and the
+   * grammar are left to whoever reads the value later): for the lazy FETCH items.
+   */
+  skipBalanced(): void {
+    if (this.peek() !== LPAREN) {
+      this.skipValue();
+      return;
+    }
+    let depth = 0;
+    for (;;) {
+      const l = this.line;
+      const n = l.length;
+      let p = this.pos;
+      while (p < n) {
+        const c = l[p]!;
+        if (c === LPAREN) {
+          if (this.depth + ++depth > this.maxDepth) {
+            this.pos = p;
+            throw this.error(`lists nested deeper than ${this.maxDepth}`, 'TOO_DEEP');
+          }
+          p++;
+        } else if (c === RPAREN) {
+          p++;
+          if (--depth === 0) {
+            this.pos = p;
+            return;
+          }
+        } else if (c === DQUOTE) {
+          this.pos = p;
+          this.skipQuoted();
+          p = this.pos;
+        } else if (c === LBRACE || (c === TILDE && p + 1 < n && l[p + 1] === LBRACE)) {
+          this.pos = p;
+          this.literal();
+          break;
+        } else p++;
+      }
+      if (p >= n) {
+        this.pos = n;
+        throw this.error('unterminated list');
+      }
+    }
+  }
+
   /** `quoted` without its octets: moves past the closing DQUOTE (same errors as {@link Reader.quoted}). */
-  private skipQuoted(): void {
+  skipQuoted(): void {
     const l = this.line;
     const n = l.length;
     let p = this.pos + 1;

@@ -72,6 +72,13 @@ describe('lazy FETCH items (lazy: true)', () => {
     }
   });
 
+  it('lists nested past maxDepth are TOO_DEEP in lazy mode too (the skip counts depth)', () => {
+    const wire = '* 1 FETCH (BODYSTRUCTURE ((((("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED") "MIXED") "MIXED") "MIXED"))\r\n';
+    expect(parse(wire, { lazy: true, maxDepth: 4 })[0]).toMatchObject({ type: 'error', error: { code: 'TOO_DEEP' } });
+    expect(parse(wire, { maxDepth: 4 })[0]).toMatchObject({ type: 'error', error: { code: 'TOO_DEEP' } });
+    expect((parse(wire, { lazy: true, maxDepth: 7 })[0] as Fetch).attributes.bodyStructure).toMatchObject({ kind: 'multipart', subtype: 'MIXED' });
+  });
+
   it('a streamed subject literal inside a lazy ENVELOPE is still labelled with its field', () => {
     const wire = `* 4 FETCH (ENVELOPE (NIL {20}\r\n${'x'.repeat(20)} NIL NIL NIL NIL NIL NIL NIL NIL))\r\n`;
     const items = parse(wire, { lazy: true, literalThreshold: 8 });
