@@ -8,10 +8,11 @@
  */
 
 import { readEnvelope, writeEnvelope } from './envelope';
-import { LENIENT_ATOM, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
+import { LENIENT_ATOM, asciiText, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 import type { BodyStructure, Disposition, MultiPart, RawStrings, SinglePart } from './types';
 
 const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const LPAREN = 0x28;
 const RPAREN = 0x29;
 
@@ -37,8 +38,27 @@ function looseString(r: Reader): string | null {
   return decodeText(r.slice(start));
 }
 
-/** `looseString` upper-cased (media types, subtypes, encodings, parameter names). */
+/**
+ * `looseString` upper-cased (media types, subtypes, encodings, parameter names). Servers send
+ * these in upper case: a quoted ASCII string without escapes or lower-case letters is its own
+ * upper-case text, decoded straight from the line without `toUpperCase`.
+ */
 function looseUpper(r: Reader): string | null {
+  const l = r.line;
+  const start = r.pos + 1;
+  if (start <= l.length && l[start - 1] === DQUOTE) {
+    let p = start;
+    while (p < l.length) {
+      const c = l[p]!;
+      if (c === DQUOTE || c === BACKSLASH || c >= 0x80 || (c >= 0x61 && c <= 0x7a)) break;
+      p++;
+    }
+    if (p < l.length && l[p] === DQUOTE && r.closes(p)) {
+      r.pos = p + 1;
+      r.invalid = null;
+      return asciiText(l, start, p);
+    }
+  }
   const s = looseString(r);
   return s === null ? null : s.toUpperCase();
 }
@@ -85,13 +105,12 @@ function readParams(r: Reader): Record<string, string> {
   let n = 0;
   while (!r.accept(RPAREN)) {
     if (r.atLineEnd() && !r.atLiteral()) throw r.error('unterminated parameter list');
-    const k = looseString(r);
+    const key = looseUpper(r);
     r.spaces();
     if (r.peek() === RPAREN) {
-      if (k !== null) params[k.toUpperCase()] = '';
+      if (key !== null) params[key] = '';
       break;
     }
-    const key = k === null ? null : k.toUpperCase();
     const v = looseString(r);
     if (r.invalid !== null) (raw ??= {})[key ?? ''] = r.invalid;
     if (key !== null) params[key] = v ?? '';

@@ -510,8 +510,8 @@ export class Reader {
     return out;
   }
 
-  /** Whether the DQUOTE at `i` ends the quoted string (always, unless `unescapedQuotes`). */
-  private closes(i: number): boolean {
+  /** Whether the DQUOTE at `i` of the current line ends a quoted string (always, unless `unescapedQuotes`). */
+  closes(i: number): boolean {
     if (!this.unescapedQuotes) return true;
     const n = this.line[i + 1];
     return n === undefined || n === SP || n === RPAREN || n === 0x5d;
