@@ -175,14 +175,23 @@ const utf8Ascii = /* @__PURE__ */ new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * The text of the bytes `[start, end)`, one char per byte (Latin-1; ASCII is the case that
- * matters). Short runs are built with `String.fromCharCode` over up to 16 bytes at a time
- * straight from the array (no view, no per-char string): on Node 20 that beat a per-char loop
- * 2-5x and `TextDecoder` 1.5-3x below 48 bytes.
+ * matters). Runs of up to 48 bytes are built with `String.fromCharCode` called with exactly as
+ * many arguments as bytes, up to 16 a call, straight from the array (no view, no per-char
+ * string): on Node 20 that beat a per-char loop 2-5x and `TextDecoder` 1.5-3x below 48 bytes.
  */
 export function latin1Text(l: Uint8Array, start: number, end: number): string {
   const n = end - start;
-  const i = start;
-  switch (n) {
+  if (n <= 16) return charsOf(l, start, n);
+  if (n > 48) return decodeLatin1(l, start, end);
+  let s = charsOf(l, start, 16);
+  let p = start + 16;
+  for (; end - p > 16; p += 16) s += charsOf(l, p, 16);
+  return s + charsOf(l, p, end - p);
+}
+
+/** The `k` (0..16) bytes at `i` as chars, in one `fromCharCode` call of exactly `k` arguments. */
+function charsOf(l: Uint8Array, i: number, k: number): string {
+  switch (k) {
     case 0:
       return '';
     case 1:
@@ -201,18 +210,23 @@ export function latin1Text(l: Uint8Array, start: number, end: number): string {
       return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!);
     case 8:
       return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!);
+    case 9:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!);
+    case 10:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!);
+    case 11:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!);
+    case 12:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!, l[i + 11]!);
+    case 13:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!, l[i + 11]!, l[i + 12]!);
+    case 14:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!, l[i + 11]!, l[i + 12]!, l[i + 13]!);
+    case 15:
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!, l[i + 11]!, l[i + 12]!, l[i + 13]!, l[i + 14]!);
     default:
-      break;
+      return fromCharCode(l[i]!, l[i + 1]!, l[i + 2]!, l[i + 3]!, l[i + 4]!, l[i + 5]!, l[i + 6]!, l[i + 7]!, l[i + 8]!, l[i + 9]!, l[i + 10]!, l[i + 11]!, l[i + 12]!, l[i + 13]!, l[i + 14]!, l[i + 15]!);
   }
-  if (n > 48) return decodeLatin1(l, start, end);
-  let s = '';
-  let p = start;
-  for (; p + 16 <= end; p += 16) {
-    s += fromCharCode(l[p]!, l[p + 1]!, l[p + 2]!, l[p + 3]!, l[p + 4]!, l[p + 5]!, l[p + 6]!, l[p + 7]!, l[p + 8]!, l[p + 9]!, l[p + 10]!, l[p + 11]!, l[p + 12]!, l[p + 13]!, l[p + 14]!, l[p + 15]!);
-  }
-  for (; p + 4 <= end; p += 4) s += fromCharCode(l[p]!, l[p + 1]!, l[p + 2]!, l[p + 3]!);
-  for (; p < end; p++) s += fromCharCode(l[p]!);
-  return s;
 }
 
 /**
