@@ -11,6 +11,7 @@ import { readEnvelope, writeEnvelope } from './envelope';
 import { LENIENT_ATOM, asciiText, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 import type { BodyStructure, Disposition, MultiPart, RawStrings, SinglePart } from './types';
 
+const SP = 0x20;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LPAREN = 0x28;
@@ -236,6 +237,8 @@ export function readBody(r: Reader, part = ''): BodyStructure {
     if (r.peek() !== RPAREN) out.subtype = looseUpper(r) ?? '';
     readMultipartTail(r, out);
     result = out as unknown as MultiPart;
+  } else if (r.peek() === DQUOTE && typeThenSubtype(r)) {
+    result = readSinglePart(r, part, null);
   } else {
     const mark = r.save();
     const first = looseString(r);
@@ -266,6 +269,26 @@ export function readBody(r: Reader, part = ''): BodyStructure {
   r.expect(RPAREN);
   r.leave();
   return result;
+}
+
+/**
+ * Whether the quoted string at the cursor is followed (after spaces) by something other than
+ * ")", "(" or NIL: a media type then its subtype, the common case, read as a single part
+ * without the look-ahead below. Looks at the current line only; the cursor stays where it was.
+ */
+function typeThenSubtype(r: Reader): boolean {
+  const at = r.pos;
+  r.skipQuoted();
+  const l = r.line;
+  const n = l.length;
+  let p = r.pos;
+  r.pos = at;
+  while (p < n && l[p] === SP) p++;
+  if (p >= n) return true;
+  const c = l[p]!;
+  if (c === RPAREN || c === LPAREN) return false;
+  const nil = (c | 0x20) === 0x6e && p + 2 < n && (l[p + 1]! | 0x20) === 0x69 && (l[p + 2]! | 0x20) === 0x6c && !(p + 3 < n && LENIENT_ATOM[l[p + 3]!] === 1);
+  return !nil;
 }
 
 function looksNil(r: Reader): boolean {
