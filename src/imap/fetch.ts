@@ -9,7 +9,7 @@
 import { readBody, writeBody } from './body';
 import { readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
 import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
-import { Reader, decodeText, readValue, valueText, writeValue, type StreamedLiteral, type Value, type WireWriter } from './syntax';
+import { decodeText, readValue, valueText, writeValue, type Reader, type ReaderMark, type StreamedLiteral, type Value, type WireWriter } from './syntax';
 import type { BodySection, BodyStructure, Envelope, FetchAttributes } from './types';
 
 const DQUOTE = 0x22;
@@ -52,10 +52,32 @@ const LAZY_ENVELOPE: unique symbol = Symbol('mailwire lazy ENVELOPE');
 /** Where a {@link LazyFetchAttributes} keeps its BODYSTRUCTURE, likewise. */
 const LAZY_BODY: unique symbol = Symbol('mailwire lazy BODYSTRUCTURE');
 
+/**
+ * A deferred item: the reader of its response (no longer used by anything else once the
+ * response is read) and the item's position, to restore when it is decoded. One object per
+ * item; a reader of its own per item cost three.
+ */
+class Pending implements ReaderMark {
+  readonly lineIndex: number;
+  readonly pos: number;
+  readonly lineBase: number;
+  readonly depth: number;
+  constructor(
+    readonly reader: Reader,
+    mark: ReaderMark,
+  ) {
+    this.lineIndex = mark.lineIndex;
+    this.pos = mark.pos;
+    this.lineBase = mark.lineBase;
+    this.depth = mark.depth;
+  }
+}
+
 /** Reads a pending lazy value; a value that is balanced but does not match the grammar reads as undefined. */
-function settle<T>(v: Reader, read: (r: Reader) => T): T | undefined {
+function settle<T>(v: Pending, read: (r: Reader) => T): T | undefined {
   try {
-    return read(v);
+    v.reader.restore(v);
+    return read(v.reader);
   } catch {
     return undefined;
   }
@@ -71,13 +93,13 @@ function settle<T>(v: Reader, read: (r: Reader) => T): T | undefined {
  * Trade-offs (input retention, errors): docs/imap.md, "Lazy FETCH items".
  */
 export class LazyFetchAttributes implements FetchAttributes {
-  private [LAZY_ENVELOPE]: Reader | Envelope | undefined = undefined;
-  private [LAZY_BODY]: Reader | BodyStructure | undefined = undefined;
+  private [LAZY_ENVELOPE]: Pending | Envelope | undefined = undefined;
+  private [LAZY_BODY]: Pending | BodyStructure | undefined = undefined;
 
   /** ENVELOPE, decoded on first access; undefined when none was sent (or it did not match the grammar). */
   get envelope(): Envelope | undefined {
     const v = this[LAZY_ENVELOPE];
-    if (!(v instanceof Reader)) return v;
+    if (!(v instanceof Pending)) return v;
     return (this[LAZY_ENVELOPE] = settle(v, readEnvelope));
   }
 
@@ -88,7 +110,7 @@ export class LazyFetchAttributes implements FetchAttributes {
   /** BODYSTRUCTURE (or BODY), decoded on first access; undefined when none was sent (or it did not match the grammar). */
   get bodyStructure(): BodyStructure | undefined {
     const v = this[LAZY_BODY];
-    if (!(v instanceof Reader)) return v;
+    if (!(v instanceof Pending)) return v;
     return (this[LAZY_BODY] = settle(v, readBodyTop));
   }
 
@@ -98,7 +120,7 @@ export class LazyFetchAttributes implements FetchAttributes {
 
   /** Defers the ENVELOPE or BODYSTRUCTURE at the reader's position and moves the reader past it. */
   defer(r: Reader, which: 'envelope' | 'bodyStructure'): void {
-    const later = r.at(r.save());
+    const later = new Pending(r, r.save());
     r.skipBalanced();
     if (which === 'envelope') this[LAZY_ENVELOPE] = later;
     else this[LAZY_BODY] = later;

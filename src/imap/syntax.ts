@@ -819,17 +819,6 @@ export class Reader {
     this.pos = p;
   }
 
-  /**
-   * A new reader over the same unit with the same limits, at a position from
-   * {@link Reader.save}: to read a value later (the lazy FETCH items). It holds the unit (and so
-   * the input views its lines are) until it is dropped.
-   */
-  at(m: ReaderMark): Reader {
-    const r = new Reader(this.unit, { maxDepth: this.maxDepth, maxListItems: this.maxListItems, unescapedQuotes: this.unescapedQuotes });
-    r.restore(m);
-    return r;
-  }
-
   /** A position to come back to with {@link Reader.restore} (also across literals): for a bounded look-ahead. */
   save(): ReaderMark {
     return { lineIndex: this.lineIndex, pos: this.pos, lineBase: this.lineBase, depth: this.depth };
