@@ -65,6 +65,9 @@ export const LENIENT_ATOM: Uint8Array = /* @__PURE__ */ table((c) => c >= 0x80 |
 /** {@link LENIENT_ATOM} plus `]` (ASTRING-CHAR): where `]` cannot close anything (mailbox names, flags, tags). */
 export const LENIENT_ASTRING: Uint8Array = /* @__PURE__ */ table((c) => LENIENT_ATOM[c] === 1 || c === 0x5d);
 
+/** The bytes {@link Reader.skipBalanced} stops at: "(", ")", DQUOTE, "{" and "~" (a literal8). */
+const SKIP_STOP: Uint8Array = /* @__PURE__ */ table((c) => c === 0x28 || c === 0x29 || c === 0x22 || c === 0x7b || c === 0x7e);
+
 /** True when every char of `s` (one or more) is in the byte table. */
 export function isInClass(s: string, cls: Uint8Array): boolean {
   if (s.length === 0) return false;
@@ -767,6 +770,10 @@ export class Reader {
       let p = this.pos;
       while (p < n) {
         const c = l[p]!;
+        if (SKIP_STOP[c] === 0) {
+          p++;
+          continue;
+        }
         if (c === LPAREN) {
           if (this.depth + ++depth > this.maxDepth) {
             this.pos = p;
@@ -780,9 +787,24 @@ export class Reader {
             return;
           }
         } else if (c === DQUOTE) {
-          this.pos = p;
-          this.skipQuoted();
-          p = this.pos;
+          // skipQuoted, inlined: most of an ENVELOPE or BODYSTRUCTURE is quoted strings
+          p++;
+          for (;;) {
+            if (p >= n) {
+              this.pos = p;
+              throw this.error('unterminated quoted string');
+            }
+            const d = l[p++]!;
+            if (d === DQUOTE) {
+              if (this.closes(p - 1)) break;
+            } else if (d === BACKSLASH) {
+              if (p >= n) {
+                this.pos = p;
+                throw this.error('unterminated quoted string');
+              }
+              p++;
+            }
+          }
         } else if (c === LBRACE || (c === TILDE && p + 1 < n && l[p + 1] === LBRACE)) {
           this.pos = p;
           this.literal();
