@@ -72,6 +72,16 @@ describe('lazy FETCH items (lazy: true)', () => {
     }
   });
 
+  it('escapes and unescaped quotes (MailKit issue 485) inside a deferred item: skipped to the same end, read to the same text', () => {
+    const wire = '* 1 FETCH (ENVELOPE (NIL "a \\"(b\\" c\\\\" NIL NIL NIL NIL NIL NIL NIL "<say "hi"now(>") BODYSTRUCTURE ("TEXT" "PLAIN" ("NAME" "x)\\"y") NIL NIL "7BIT" 1 1) UID 3)\r\n';
+    const [eager] = parse(wire) as Fetch[];
+    expect(eager!.attributes.envelope!.subject).toBe('a "(b" c\\');
+    expect(eager!.attributes.envelope!.messageId).toBe('<say "hi"now(>');
+    const [lazy] = parse(wire, { lazy: true }) as Fetch[];
+    expect(lazy!.attributes.uid).toBe(3);
+    expect((lazy!.attributes as imap.LazyFetchAttributes).toJSON()).toEqual(eager!.attributes);
+  });
+
   it('lists nested past maxDepth are TOO_DEEP in lazy mode too (the skip counts depth)', () => {
     const wire = '* 1 FETCH (BODYSTRUCTURE ((((("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED") "MIXED") "MIXED") "MIXED"))\r\n';
     expect(parse(wire, { lazy: true, maxDepth: 4 })[0]).toMatchObject({ type: 'error', error: { code: 'TOO_DEEP' } });
