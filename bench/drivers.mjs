@@ -41,17 +41,20 @@ let mw;
 export async function loadMailwire() { mw ??= await import('../dist/index.js'); return mw; }
 
 // Reads every ENVELOPE and BODYSTRUCTURE in full, the way an application listing a mailbox
-// does, and counts what it finds (see the tally in corpus.mjs).
+// does, and counts what it finds (see the tally in corpus.mjs). Every field is read one by one
+// (no array literal per object: the walk is the application's cost, not the parser's).
+function str(s, t) { if (s != null) { t.strings++; t.chars += s.length; } }
 function walkAddresses(list, t) {
   if (list == null) return;
   for (const a of list) {
     t.addresses++;
-    for (const s of [a.name, a.adl, a.mailbox, a.host]) if (s != null) { t.strings++; t.chars += s.length; }
+    str(a.name, t); str(a.adl, t); str(a.mailbox, t); str(a.host, t);
   }
 }
 function walkEnvelope(e, t) {
-  for (const s of [e.date, e.subject, e.inReplyTo, e.messageId]) if (s != null) { t.strings++; t.chars += s.length; }
-  for (const l of [e.from, e.sender, e.replyTo, e.to, e.cc, e.bcc]) walkAddresses(l, t);
+  str(e.date, t); str(e.subject, t); str(e.inReplyTo, t); str(e.messageId, t);
+  walkAddresses(e.from, t); walkAddresses(e.sender, t); walkAddresses(e.replyTo, t);
+  walkAddresses(e.to, t); walkAddresses(e.cc, t); walkAddresses(e.bcc, t);
 }
 function walkParams(p, t) { if (p) for (const k in p) { t.strings++; t.chars += p[k].length; } }
 function walkBody(b, t) {
@@ -63,13 +66,46 @@ function walkBody(b, t) {
     return;
   }
   t.singleParts++;
-  for (const s of [b.type, b.subtype, b.id, b.description, b.encoding]) if (s != null) { t.strings++; t.chars += s.length; }
+  str(b.type, t); str(b.subtype, t); str(b.id, t); str(b.description, t); str(b.encoding, t);
   walkParams(b.params, t);
   if (b.envelope) walkEnvelope(b.envelope, t);
   if (b.body) walkBody(b.body, t);
 }
-export function mwImap(chunks) {
-  const p = new mw.imap.ResponseParser(); let n = 0; let err = 0;
+/** mailwire with `lazy: true`, every ENVELOPE and BODYSTRUCTURE still walked in full (the same tallies as eager). */
+export function mwImapLazy(chunks) { return mwImap(chunks, undefined, undefined, { lazy: true }); }
+/**
+ * mailwire with `lazy: true`, reading what a message-list view shows: UID, FLAGS, INTERNALDATE
+ * (the Date), RFC822.SIZE and the ENVELOPE's date, subject and from addresses; BODYSTRUCTURE
+ * and the other ENVELOPE fields are not read. Checked against the generator's list tally.
+ */
+export function mwImapListView(chunks) {
+  const p = new mw.imap.ResponseParser({ lazy: true }); let n = 0; let err = 0;
+  const l = { messages: 0, uidSum: 0, flags: 0, sizeSum: 0, internalDates: 0, fromAddresses: 0, chars: 0 };
+  const count = (items) => {
+    for (const it of items) {
+      if (it.type === 'error') { err++; continue; }
+      n++;
+      if (it.type !== 'untagged' || it.kind !== 'FETCH') continue;
+      const a = it.attributes;
+      l.messages++; l.uidSum += a.uid; l.flags += a.flags.length; l.sizeSum += a.rfc822Size;
+      if (a.internalDate !== null && a.internalDate.getTime() === 837596665000) l.internalDates++;
+      const e = a.envelope;
+      if (e.date !== null) l.chars += e.date.length;
+      if (e.subject !== null) l.chars += e.subject.length;
+      if (e.from !== null) for (const f of e.from) {
+        l.fromAddresses++;
+        if (f.name !== null) l.chars += f.name.length;
+        if (f.mailbox !== null) l.chars += f.mailbox.length;
+        if (f.host !== null) l.chars += f.host.length;
+      }
+    }
+  };
+  for (const c of chunks) count(p.push(u8(c)));
+  count(p.end());
+  return err ? -err : { count: n, check: l };
+}
+export function mwImap(chunks, _corpus, _size, options) {
+  const p = new mw.imap.ResponseParser(options); let n = 0; let err = 0;
   const t = { addresses: 0, singleParts: 0, multiParts: 0, strings: 0, chars: 0, literalBytes: 0 };
   const count = (items) => {
     for (const it of items) {

@@ -26,7 +26,9 @@ const MB = 1e6;
 const S = quick ? 0.1 : 1;
 const RUNS = quick ? 3 : 11;
 const MAIN = [
-  ['imap-meta', 20 * MB, ['mailwire', 'imapflow', 'node-imap', 'emailjs-imap-handler']],
+  // 'mailwire lazy' (lazy: true, every value still walked) and 'mailwire list-view (lazy)' (only
+  // what a message list shows) run at 16 KiB reads beside the eager 'mailwire'.
+  ['imap-meta', 20 * MB, ['mailwire', 'mailwire lazy', 'mailwire list-view (lazy)', 'imapflow', 'node-imap', 'emailjs-imap-handler']],
   ['imap-body', 50 * MB, ['mailwire', 'imapflow', 'node-imap', 'emailjs-imap-handler']],
   ['smtp-in', 20 * MB, ['mailwire', 'smtp-server']],
   ['smtp-replies', 10 * MB, ['mailwire', 'nodemailer']],
@@ -39,6 +41,7 @@ for (const [corpus, bytes, parsers] of MAIN) {
     const small = chunk < 16384;
     for (const parser of [...parsers, ...LIMITS]) {
       if (small && parser === 'emailjs-imap-handler') continue; // takes pre-framed responses: chunk size does not apply
+      if (small && parser.startsWith('mailwire ')) continue; // the lazy variants: 16 KiB reads only
       cases.push({ kind: 'throughput', corpus, parser, chunk, runs: RUNS, bytes: Math.round((small ? (chunk === 1 ? 0.5 : 1) * MB : bytes) * S) });
     }
   }
@@ -69,7 +72,7 @@ const find = (corpus, chunk, parser) => results.find((r) => r.kind === 'throughp
 // Peers compared at the same API level: the POP3 stream-level reader (node-pop3's Connection,
 // like mailwire's ResponseParser) is mailwire's peer; the command-level clients (node-pop3's
 // Pop3Command, yapople) do more per response and have their own target.
-const PEERS = Object.fromEntries(MAIN.map(([c, , p]) => [c, p.filter((x) => x !== 'mailwire')]));
+const PEERS = Object.fromEntries(MAIN.map(([c, , p]) => [c, p.filter((x) => !x.startsWith('mailwire'))]));
 PEERS.pop3 = ['node-pop3 streams'];
 function fastestPeer(corpus, chunk, among = PEERS[corpus]) {
   let best = null;
@@ -94,8 +97,8 @@ const ratioText = (a, b, what) => {
   return c === null ? `${w.toFixed(2)}x ${what}: ${a.mbps.toFixed(1)}${fmtRange(a)} vs ${b.mbps.toFixed(1)}${fmtRange(b)} MB/s`
     : `${c.toFixed(2)}x ${what} on CPU time (${a.cpuMbps.toFixed(1)} vs ${b.cpuMbps.toFixed(1)} MB/s); wall clock ${w.toFixed(2)}x: ${a.mbps.toFixed(1)}${fmtRange(a)} vs ${b.mbps.toFixed(1)}${fmtRange(b)} MB/s`;
 };
-const ratioVerdict = (label, corpus, chunk, need, peers) => {
-  const m = find(corpus, chunk, 'mailwire'); const p = fastestPeer(corpus, chunk, peers ?? PEERS[corpus]);
+const ratioVerdict = (label, corpus, chunk, need, peers, parser = 'mailwire') => {
+  const m = find(corpus, chunk, parser); const p = fastestPeer(corpus, chunk, peers ?? PEERS[corpus]);
   if (!m || !p) { verdicts.push({ target: label, met: null, detail: !m ? 'mailwire case failed or not run' : 'no peer measured' }); return; }
   const ratio = cpuRatio(m, p) ?? m.mbps / p.mbps;
   verdicts.push({ target: label, met: ratio >= need, detail: `${ratioText(m, p, p.parser)} (need >= ${need}x)` });
@@ -111,10 +114,15 @@ ratioVerdict('SMTP inbound (reject policy) >= 1.5x smtp-server, 64-byte reads', 
 ratioVerdict('SMTP replies >= 12x nodemailer (drained)', 'smtp-replies', 16384, 12, ['nodemailer']);
 ratioVerdict('POP3 >= 2.5x the fastest POP3 peer at the same API level (node-pop3 streams)', 'pop3', 16384, 2.5);
 ratioVerdict("POP3 >= 5x node-pop3's command API", 'pop3', 16384, 5, ['node-pop3 command']);
-for (const [c] of MAIN) ratioVerdict(`1-byte reads ${c} >= 3x fastest peer`, c, 1, 3, MAIN.find((m) => m[0] === c)[2].filter((x) => x !== 'mailwire'));
+for (const [c] of MAIN) ratioVerdict(`1-byte reads ${c} >= 3x fastest peer`, c, 1, 3, MAIN.find((m) => m[0] === c)[2].filter((x) => !x.startsWith('mailwire')));
 limitVerdict('SMTP inbound within 2x of the indexOf(CRLF) line split, 16 KiB reads', 'smtp-in', 16384);
 limitVerdict('POP3 within 2x of the indexOf(CRLF) line split, 16 KiB reads', 'pop3', 16384);
-ratioVerdict('IMAP metadata >= 5x fastest peer', 'imap-meta', 16384, 5);
+// Issue 15: eager, every ENVELOPE and BODYSTRUCTURE walked, >= 3x node-imap; lazy (what a
+// message list reads) >= 5x node-imap. The lazy full walk is shown beside them.
+ratioVerdict('IMAP metadata (eager, every value walked) >= 3x node-imap', 'imap-meta', 16384, 3, ['node-imap']);
+ratioVerdict('IMAP metadata, lazy: true, message-list view (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE date/subject/from) >= 5x node-imap', 'imap-meta', 16384, 5, ['node-imap'], 'mailwire list-view (lazy)');
+ratioVerdict('IMAP metadata, lazy: true, every value walked (no target; shown beside the eager walk)', 'imap-meta', 16384, 0, ['node-imap'], 'mailwire lazy');
+ratioVerdict('IMAP metadata (eager) vs the fastest peer (imapflow, node-imap, emailjs-imap-handler; no target)', 'imap-meta', 16384, 0);
 ratioVerdict('IMAP bodies >= fastest peer', 'imap-body', 16384, 1);
 for (const r of results.filter((x) => x.kind === 'scaling')) {
   if (!r.ok) { verdicts.push({ target: `${r.parser} MB/s does not fall with corpus size (smtp-replies)`, met: false, detail: r.error }); continue; }

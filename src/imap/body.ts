@@ -8,10 +8,12 @@
  */
 
 import { readEnvelope, writeEnvelope } from './envelope';
-import { LENIENT_ATOM, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
+import { LENIENT_ATOM, asciiText, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 import type { BodyStructure, Disposition, MultiPart, RawStrings, SinglePart } from './types';
 
+const SP = 0x20;
 const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const LPAREN = 0x28;
 const RPAREN = 0x29;
 
@@ -19,16 +21,14 @@ type Raw = Record<string, Uint8Array>;
 
 /**
  * A string field read leniently: nstring, or an atom or number where a string belongs (servers
- * send `TEXT` unquoted); a list there reads as null and is skipped. Octets that are not UTF-8
- * go to `raw[key]` when `raw` is given.
+ * send `TEXT` unquoted); a list there reads as null and is skipped. Afterwards `r.invalid` holds
+ * the octets of a string that was not UTF-8 (null otherwise): the caller files them under its key.
  */
-function looseString(r: Reader, raw?: { map: Raw | null }, key?: string): string | null {
+function looseString(r: Reader): string | null {
   const c = r.peek();
-  if (c === DQUOTE || r.atLiteral()) {
-    const t = r.nstringText() ?? '';
-    if (r.invalid !== null && raw && key !== undefined) (raw.map ??= {})[key] = r.invalid;
-    return t;
-  }
+  if (c === DQUOTE) return r.quotedText();
+  if (r.atLiteral()) return r.nstringText() ?? '';
+  r.invalid = null;
   if (c === LPAREN) {
     r.skipValue();
     return null;
@@ -39,14 +39,40 @@ function looseString(r: Reader, raw?: { map: Raw | null }, key?: string): string
   return decodeText(r.slice(start));
 }
 
+/**
+ * `looseString` upper-cased (media types, subtypes, encodings, parameter names). Servers send
+ * these in upper case: a quoted ASCII string without escapes or lower-case letters is its own
+ * upper-case text, decoded straight from the line without `toUpperCase`.
+ */
+function looseUpper(r: Reader): string | null {
+  const l = r.line;
+  const start = r.pos + 1;
+  if (start <= l.length && l[start - 1] === DQUOTE) {
+    let p = start;
+    while (p < l.length) {
+      const c = l[p]!;
+      if (c === DQUOTE || c === BACKSLASH || c >= 0x80 || (c >= 0x61 && c <= 0x7a)) break;
+      p++;
+    }
+    if (p < l.length && l[p] === DQUOTE && r.closes(p)) {
+      r.pos = p + 1;
+      r.invalid = null;
+      return asciiText(l, start, p);
+    }
+  }
+  const s = looseString(r);
+  return s === null ? null : s.toUpperCase();
+}
+
 /** body-fld-octets / body-fld-lines = number; lenient: a string of digits, NIL or anything else reads as 0. */
 function looseNumber(r: Reader): number {
   if (r.atDigit()) {
     const start = r.pos;
     r.run(LENIENT_ATOM);
+    const l = r.line;
     let n = 0;
     for (let i = start; i < r.pos; i++) {
-      const d = r.line[i]! - 0x30;
+      const d = l[i]! - 0x30;
       if (d < 0 || d > 9) return 0;
       n = n * 10 + d;
     }
@@ -57,37 +83,45 @@ function looseNumber(r: Reader): number {
 }
 
 /**
- * body-fld-param = "(" string SP string *(SP string SP string) ")" / nil. Keys upper-cased;
- * values that are not UTF-8 keep their octets in `rawParams`.
+ * The `rawParams` of the last {@link readParams} call (octets of values that were not UTF-8), or
+ * null. Read right after the call: parameter lists do not nest, so nothing overwrites it between.
  */
-function readParams(r: Reader): { params: Record<string, string>; rawParams: Raw | null } {
+let lastRawParams: Raw | null = null;
+
+/**
+ * body-fld-param = "(" string SP string *(SP string SP string) ")" / nil. Keys upper-cased;
+ * values that are not UTF-8 keep their octets, left in {@link lastRawParams}.
+ */
+function readParams(r: Reader): Record<string, string> {
   const params: Record<string, string> = {};
-  const raw: { map: Raw | null } = { map: null };
+  lastRawParams = null;
   if (r.peek() !== LPAREN) {
     looseString(r);
-    return { params, rawParams: null };
+    return params;
   }
+  let raw: Raw | null = null;
   r.expect(LPAREN);
   r.enter();
   r.spaces();
   let n = 0;
   while (!r.accept(RPAREN)) {
     if (r.atLineEnd() && !r.atLiteral()) throw r.error('unterminated parameter list');
-    const k = looseString(r);
+    const key = looseUpper(r);
     r.spaces();
     if (r.peek() === RPAREN) {
-      if (k !== null) params[k.toUpperCase()] = '';
+      if (key !== null) params[key] = '';
       break;
     }
-    const key = k === null ? null : k.toUpperCase();
-    const v = looseString(r, raw, key ?? '');
+    const v = looseString(r);
+    if (r.invalid !== null) (raw ??= {})[key ?? ''] = r.invalid;
     if (key !== null) params[key] = v ?? '';
     if (++n > r.maxListItems) throw r.error(`parameter list longer than ${r.maxListItems}`, 'TOO_MANY');
     r.spaces();
   }
   r.leave();
-  if (raw.map !== null) for (const key of Object.keys(raw.map)) if (!(key in params)) delete raw.map[key];
-  return { params, rawParams: raw.map };
+  if (raw !== null) for (const key of Object.keys(raw)) if (!(key in params)) delete raw[key];
+  lastRawParams = raw;
+  return params;
 }
 
 /**
@@ -113,7 +147,10 @@ function readDisposition(r: Reader): Disposition | null {
   r.spaces();
   let params: Record<string, string> = {};
   let rawParams: Raw | null = null;
-  if (r.peek() !== RPAREN) ({ params, rawParams } = readParams(r));
+  if (r.peek() !== RPAREN) {
+    params = readParams(r);
+    rawParams = lastRawParams;
+  }
   r.spaces();
   while (!r.accept(RPAREN)) {
     if (r.atLineEnd() && !r.atLiteral()) throw r.error('unterminated disposition');
@@ -148,9 +185,8 @@ function readExtensionTail(r: Reader, out: Record<string, unknown>): void {
   if (!more(r)) return;
   out.language = readLanguage(r);
   if (!more(r)) return;
-  const raw: { map: Raw | null } = { map: null };
-  out.location = looseString(r, raw, 'location');
-  if (raw.map) out.raw = { ...((out.raw as Raw | undefined) ?? {}), ...raw.map };
+  out.location = looseString(r);
+  if (r.invalid !== null) out.raw = { ...((out.raw as Raw | undefined) ?? {}), location: r.invalid };
   const ext: Value[] = [];
   while (more(r)) {
     ext.push(readValue(r));
@@ -162,9 +198,8 @@ function readExtensionTail(r: Reader, out: Record<string, unknown>): void {
 /** body-ext-mpart = body-fld-param [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]] */
 function readMultipartTail(r: Reader, out: Record<string, unknown>): void {
   if (!more(r)) return;
-  const { params, rawParams } = readParams(r);
-  out.params = params;
-  if (rawParams) out.rawParams = rawParams;
+  out.params = readParams(r);
+  if (lastRawParams) out.rawParams = lastRawParams;
   readExtensionTail(r, out);
 }
 
@@ -199,9 +234,11 @@ export function readBody(r: Reader, part = ''): BodyStructure {
       r.spaces();
     }
     const out: Record<string, unknown> = { kind: 'multipart', part, subtype: '', parts };
-    if (r.peek() !== RPAREN) out.subtype = (looseString(r) ?? '').toUpperCase();
+    if (r.peek() !== RPAREN) out.subtype = looseUpper(r) ?? '';
     readMultipartTail(r, out);
     result = out as unknown as MultiPart;
+  } else if (r.peek() === DQUOTE && typeThenSubtype(r)) {
+    result = readSinglePart(r, part, null);
   } else {
     const mark = r.save();
     const first = looseString(r);
@@ -232,6 +269,26 @@ export function readBody(r: Reader, part = ''): BodyStructure {
   r.expect(RPAREN);
   r.leave();
   return result;
+}
+
+/**
+ * Whether the quoted string at the cursor is followed (after spaces) by something other than
+ * ")", "(" or NIL: a media type then its subtype, the common case, read as a single part
+ * without the look-ahead below. Looks at the current line only; the cursor stays where it was.
+ */
+function typeThenSubtype(r: Reader): boolean {
+  const at = r.pos;
+  r.skipQuoted();
+  const l = r.line;
+  const n = l.length;
+  let p = r.pos;
+  r.pos = at;
+  while (p < n && l[p] === SP) p++;
+  if (p >= n) return true;
+  const c = l[p]!;
+  if (c === RPAREN || c === LPAREN) return false;
+  const nil = (c | 0x20) === 0x6e && p + 2 < n && (l[p + 1]! | 0x20) === 0x69 && (l[p + 2]! | 0x20) === 0x6c && !(p + 3 < n && LENIENT_ATOM[l[p + 3]!] === 1);
+  return !nil;
 }
 
 function looksNil(r: Reader): boolean {
@@ -274,21 +331,24 @@ function shiftedBasic(r: Reader): boolean {
 /** body-type-1part, the media type given (`type`) or read. Built field by field: this runs once per part of every message. */
 function readSinglePart(r: Reader, part: string, type: string | null): SinglePart {
   const self = part === '' ? '1' : part;
-  const raw: { map: Raw | null } = { map: null };
-  const t = (type ?? looseString(r) ?? 'TEXT').toUpperCase();
+  let raw: Raw | null = null;
+  const t = type ?? looseUpper(r) ?? 'TEXT';
   r.spaces();
-  const subtype = (looseString(r) ?? 'PLAIN').toUpperCase();
+  const subtype = looseUpper(r) ?? 'PLAIN';
   r.spaces();
-  const { params, rawParams } = readParams(r);
+  const params = readParams(r);
+  const rawParams = lastRawParams;
   r.spaces();
-  const id = looseString(r, raw, 'id');
+  const id = looseString(r);
+  if (r.invalid !== null) (raw ??= {}).id = r.invalid;
   r.spaces();
-  const description = looseString(r, raw, 'description');
+  const description = looseString(r);
+  if (r.invalid !== null) (raw ??= {}).description = r.invalid;
   r.spaces();
-  const enc = looseString(r);
+  const encoding = looseUpper(r);
   r.spaces();
   const size = r.peek() === RPAREN ? 0 : looseNumber(r);
-  const out: Record<string, unknown> = { kind: 'single', part: self, type: t, subtype, params, id, description, encoding: enc === null ? null : enc.toUpperCase(), size };
+  const out: Record<string, unknown> = { kind: 'single', part: self, type: t, subtype, params, id, description, encoding, size };
   if (t === 'MESSAGE' && (subtype === 'RFC822' || subtype === 'GLOBAL') && more(r) && r.peek() === LPAREN) {
     // body-type-msg: envelope SP body SP body-fld-lines. The embedded body's parts are
     // numbered under this part ("2.1"); a non-multipart embedded body is "2.1" too.
@@ -299,11 +359,12 @@ function readSinglePart(r: Reader, part: string, type: string | null): SinglePar
     out.lines = more(r) ? looseNumber(r) : 0;
   } else if (t === 'TEXT') out.lines = more(r) ? looseNumber(r) : 0;
   if (more(r)) {
-    out.md5 = looseString(r, raw, 'md5');
+    out.md5 = looseString(r);
+    if (r.invalid !== null) (raw ??= {}).md5 = r.invalid;
     readExtensionTail(r, out);
   }
   if (rawParams) out.rawParams = rawParams;
-  if (raw.map) out.raw = { ...((out.raw as Raw | undefined) ?? {}), ...raw.map };
+  if (raw !== null) out.raw = { ...((out.raw as Raw | undefined) ?? {}), ...raw };
   return out as unknown as SinglePart;
 }
 

@@ -88,17 +88,12 @@ export function readEnvelope(r: Reader, label?: EnvelopeLabel): Envelope {
   if (label) label.field = 'subject';
   const subject = field(r);
   if (r.invalid) (raw ??= {}).subject = r.invalid;
-  const list = (name: string): Address[] | null => {
-    r.spaces();
-    if (label) label.field = name;
-    return r.peek() === RPAREN ? null : readAddressList(r);
-  };
-  const from = list('from');
-  const sender = list('sender');
-  const replyTo = list('replyTo');
-  const to = list('to');
-  const cc = list('cc');
-  const bcc = list('bcc');
+  const from = envelopeList(r, label, 'from');
+  const sender = envelopeList(r, label, 'sender');
+  const replyTo = envelopeList(r, label, 'replyTo');
+  const to = envelopeList(r, label, 'to');
+  const cc = envelopeList(r, label, 'cc');
+  const bcc = envelopeList(r, label, 'bcc');
   if (label) label.field = 'inReplyTo';
   const inReplyTo = field(r);
   if (r.invalid) (raw ??= {}).inReplyTo = r.invalid;
@@ -110,6 +105,13 @@ export function readEnvelope(r: Reader, label?: EnvelopeLabel): Envelope {
   r.expect(RPAREN);
   r.leave();
   return raw === null ? { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId } : { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId, raw };
+}
+
+/** One address list field of an envelope; missing before ")" reads as NIL. */
+function envelopeList(r: Reader, label: EnvelopeLabel | undefined, name: string): Address[] | null {
+  r.spaces();
+  if (label) label.field = name;
+  return r.peek() === RPAREN ? null : readAddressList(r);
 }
 
 /** An nstring field written back: its raw octets when it was read from non-UTF-8 ones and the text is unchanged. */

@@ -9,8 +9,8 @@
 import { readBody, writeBody } from './body';
 import { readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
 import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
-import { decodeText, readValue, valueText, writeValue, type Reader, type StreamedLiteral, type Value, type WireWriter } from './syntax';
-import type { BodySection, FetchAttributes } from './types';
+import { decodeText, readValue, valueText, writeValue, type Reader, type ReaderMark, type StreamedLiteral, type Value, type WireWriter } from './syntax';
+import type { BodySection, BodyStructure, Envelope, FetchAttributes } from './types';
 
 const DQUOTE = 0x22;
 const LPAREN = 0x28;
@@ -34,6 +34,111 @@ export interface FetchLabel extends EnvelopeLabel {
   /** The FETCH message number (or UID of a UIDFETCH). */
   seq: number | null;
 }
+
+/** Options of {@link readMsgAtt}. */
+export interface MsgAttReadOptions extends MailboxReadOptions {
+  /**
+   * Decode ENVELOPE and BODYSTRUCTURE (and BODY without a section) on first access instead of
+   * while reading: the item is skipped over (its lists, strings and literals checked for
+   * balance) and the attributes are a {@link LazyFetchAttributes}, whose `envelope` and
+   * `bodyStructure` getters read it on first access. Same values when read; the trade-offs are
+   * in docs/imap.md ("Lazy FETCH items"). Default false.
+   */
+  readonly lazy?: boolean;
+}
+
+/** Where a {@link LazyFetchAttributes} keeps its ENVELOPE: a reader at it until decoded, then the value. */
+const LAZY_ENVELOPE: unique symbol = Symbol('mailwire lazy ENVELOPE');
+/** Where a {@link LazyFetchAttributes} keeps its BODYSTRUCTURE, likewise. */
+const LAZY_BODY: unique symbol = Symbol('mailwire lazy BODYSTRUCTURE');
+
+/**
+ * A deferred item: the reader of its response (no longer used by anything else once the
+ * response is read) and the item's position, to restore when it is decoded. One object per
+ * item; a reader of its own per item cost three.
+ */
+class Pending implements ReaderMark {
+  readonly lineIndex: number;
+  readonly pos: number;
+  readonly lineBase: number;
+  readonly depth: number;
+  constructor(
+    readonly reader: Reader,
+    mark: ReaderMark,
+  ) {
+    this.lineIndex = mark.lineIndex;
+    this.pos = mark.pos;
+    this.lineBase = mark.lineBase;
+    this.depth = mark.depth;
+  }
+}
+
+/** Reads a pending lazy value; a value that is balanced but does not match the grammar reads as undefined. */
+function settle<T>(v: Pending, read: (r: Reader) => T): T | undefined {
+  try {
+    v.reader.restore(v);
+    return read(v.reader);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * FETCH attributes read with `lazy: true` ({@link MsgAttReadOptions}): every attribute is an own
+ * property as in an eager read, except `envelope` and `bodyStructure`, which are getters on this
+ * class: the item was only skipped over while reading, and is decoded on first access (then
+ * kept). Getters on the prototype cost nothing per response; an own accessor per object cost
+ * V8 microseconds each. Because they are not own properties, `Object.keys`, spread and
+ * `structuredClone` do not list them; `JSON.stringify` does (see {@link LazyFetchAttributes.toJSON}).
+ * Trade-offs (input retention, errors): docs/imap.md, "Lazy FETCH items".
+ */
+export class LazyFetchAttributes implements FetchAttributes {
+  private [LAZY_ENVELOPE]: Pending | Envelope | undefined = undefined;
+  private [LAZY_BODY]: Pending | BodyStructure | undefined = undefined;
+
+  /** ENVELOPE, decoded on first access; undefined when none was sent (or it did not match the grammar). */
+  get envelope(): Envelope | undefined {
+    const v = this[LAZY_ENVELOPE];
+    if (!(v instanceof Pending)) return v;
+    return (this[LAZY_ENVELOPE] = settle(v, readEnvelope));
+  }
+
+  set envelope(value: Envelope | undefined) {
+    this[LAZY_ENVELOPE] = value;
+  }
+
+  /** BODYSTRUCTURE (or BODY), decoded on first access; undefined when none was sent (or it did not match the grammar). */
+  get bodyStructure(): BodyStructure | undefined {
+    const v = this[LAZY_BODY];
+    if (!(v instanceof Pending)) return v;
+    return (this[LAZY_BODY] = settle(v, readBodyTop));
+  }
+
+  set bodyStructure(value: BodyStructure | undefined) {
+    this[LAZY_BODY] = value;
+  }
+
+  /** Defers the ENVELOPE or BODYSTRUCTURE at the reader's position and moves the reader past it. */
+  defer(r: Reader, which: 'envelope' | 'bodyStructure'): void {
+    const later = new Pending(r, r.save());
+    r.skipBalanced();
+    if (which === 'envelope') this[LAZY_ENVELOPE] = later;
+    else this[LAZY_BODY] = later;
+  }
+
+  /** A plain {@link FetchAttributes} with `envelope` and `bodyStructure` decoded (what `JSON.stringify` sees). */
+  toJSON(): FetchAttributes {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(this)) out[k] = (this as unknown as Record<string, unknown>)[k];
+    const envelope = this.envelope;
+    const bodyStructure = this.bodyStructure;
+    if (envelope !== undefined) out.envelope = envelope;
+    if (bodyStructure !== undefined) out.bodyStructure = bodyStructure;
+    return out as FetchAttributes;
+  }
+}
+
+const readBodyTop = (r: Reader): BodyStructure => readBody(r);
 
 /** Reads the value of a body section: nstring (lenient: an atom or number stands for its text). */
 function sectionData(r: Reader): Uint8Array | StreamedLiteral | null {
@@ -130,10 +235,11 @@ function objectIdValue(r: Reader): string | null {
  * (...))`): an item list where a name belongs is read into the same attributes (named leniency
  * "nested msg-att"). Unknown attributes are kept as values in `other`.
  */
-export function readMsgAtt(r: Reader, opts: MailboxReadOptions = {}, label?: FetchLabel): FetchAttributes {
-  const acc: Acc = { a: {}, sections: [], other: null, binarySizes: null };
+export function readMsgAtt(r: Reader, opts: MsgAttReadOptions = {}, label?: FetchLabel): FetchAttributes {
+  // The streaming parser's label probe (`label`) reads eagerly: it must see the ENVELOPE field.
+  const a = opts.lazy && !label ? (new LazyFetchAttributes() as unknown as Record<string, unknown>) : {};
+  const acc: Acc = { a, sections: [], other: null, binarySizes: null };
   readItems(r, acc, opts, label);
-  const a = acc.a;
   if (acc.sections.length > 0) a.sections = acc.sections;
   if (acc.binarySizes) a.binarySizes = acc.binarySizes;
   if (acc.other) a.other = acc.other;
@@ -147,7 +253,7 @@ interface Acc {
   binarySizes: Record<string, number> | null;
 }
 
-function readItems(r: Reader, acc: Acc, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+function readItems(r: Reader, acc: Acc, opts: MsgAttReadOptions, label: FetchLabel | undefined): void {
   r.expect(LPAREN);
   r.enter();
   r.spaces();
@@ -177,7 +283,7 @@ function readItems(r: Reader, acc: Acc, opts: MailboxReadOptions, label: FetchLa
   r.leave();
 }
 
-function readItem(r: Reader, acc: Acc, name: string, section: string | null, origin: number | null, opts: MailboxReadOptions, label: FetchLabel | undefined): void {
+function readItem(r: Reader, acc: Acc, name: string, section: string | null, origin: number | null, opts: MsgAttReadOptions, label: FetchLabel | undefined): void {
   const a = acc.a;
   if (section !== null) {
     const base = name.slice(0, name.indexOf('['));
@@ -205,7 +311,7 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
       a.uid = looseNumber(r);
       return;
     case 'INTERNALDATE': {
-      const t = r.peek() === DQUOTE || r.atLiteral() ? decodeText(r.stringBytes()) : (valueText(readValue(r)) ?? '');
+      const t = r.peek() === DQUOTE ? r.quotedText() : r.atLiteral() ? decodeText(r.stringBytes()) : (valueText(readValue(r)) ?? '');
       a.internalDateText = t;
       a.internalDate = parseInternalDate(t);
       return;
@@ -215,12 +321,14 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
       return;
     case 'ENVELOPE':
       if (r.peek() !== LPAREN) throw r.unexpected('an ENVELOPE list');
-      a.envelope = readEnvelope(r, label);
+      if (a instanceof LazyFetchAttributes) a.defer(r, 'envelope');
+      else a.envelope = readEnvelope(r, label);
       return;
     case 'BODY':
     case 'BODYSTRUCTURE':
       if (r.peek() !== LPAREN) throw r.unexpected('a body structure list');
-      a.bodyStructure = readBody(r);
+      if (a instanceof LazyFetchAttributes) a.defer(r, 'bodyStructure');
+      else a.bodyStructure = readBody(r);
       return;
     case 'RFC822':
     case 'RFC822.HEADER':
@@ -257,15 +365,66 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** The months' three letters upper-cased and packed into one number each (see {@link parseInternalDate}). */
+const MONTH_CODES = /* @__PURE__ */ MONTHS.map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
 
-/** date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE; null when malformed. */
+/** The decimal digit at `i` of `t`, or -1. */
+function digitAt(t: string, i: number): number {
+  const d = t.charCodeAt(i) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** The ASCII letter at `i` of `t` upper-cased, or -1. */
+function letterAt(t: string, i: number): number {
+  const c = t.charCodeAt(i) & ~0x20;
+  return c >= 0x41 && c <= 0x5a ? c : -1;
+}
+
+/** `count` digits at `i` of `t` as a number, or -1 when one is not a digit. */
+function digitsAt(t: string, i: number, count: number): number {
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const d = digitAt(t, i + k);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE; null when
+ * malformed. Read by char codes (it runs once per FETCH of a message list): the same shape a
+ * `^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$` match takes.
+ */
 export function parseInternalDate(text: string): Date | null {
-  const m = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
-  if (!m) return null;
-  const month = MONTHS.indexOf(m[2]!.toUpperCase());
+  let i = text.charCodeAt(0) === 0x20 ? 1 : 0;
+  let day = digitAt(text, i++);
+  if (day < 0) return null;
+  const d2 = digitAt(text, i);
+  if (d2 >= 0) {
+    day = day * 10 + d2;
+    i++;
+  }
+  // "-Jul-1996 02:44:25 -0700": 24 chars after the day
+  if (text.length - i !== 24 || text.charCodeAt(i) !== 0x2d || text.charCodeAt(i + 4) !== 0x2d) return null;
+  const m1 = letterAt(text, i + 1);
+  const m2 = letterAt(text, i + 2);
+  const m3 = letterAt(text, i + 3);
+  if (m1 < 0 || m2 < 0 || m3 < 0) return null;
+  const month = MONTH_CODES.indexOf((m1 << 16) | (m2 << 8) | m3);
   if (month < 0) return null;
-  const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const offset = (Number(m[8]) * 60 + Number(m[9])) * (m[7] === '+' ? 1 : -1);
+  const year = digitsAt(text, i + 5, 4);
+  const hour = digitsAt(text, i + 10, 2);
+  const minute = digitsAt(text, i + 13, 2);
+  const second = digitsAt(text, i + 16, 2);
+  const zoneHours = digitsAt(text, i + 20, 2);
+  const zoneMinutes = digitsAt(text, i + 22, 2);
+  const sign = text.charCodeAt(i + 19);
+  if (year < 0 || hour < 0 || minute < 0 || second < 0 || zoneHours < 0 || zoneMinutes < 0) return null;
+  if (text.charCodeAt(i + 9) !== 0x20 || text.charCodeAt(i + 12) !== 0x3a || text.charCodeAt(i + 15) !== 0x3a || text.charCodeAt(i + 18) !== 0x20) return null;
+  if (sign !== 0x2b && sign !== 0x2d) return null;
+  const utc = Date.UTC(year, month, day, hour, minute, second);
+  const offset = (zoneHours * 60 + zoneMinutes) * (sign === 0x2b ? 1 : -1);
   return new Date(utc - offset * 60_000);
 }
 

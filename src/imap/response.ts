@@ -11,7 +11,7 @@
 import { ProtocolError } from '../core/errors';
 import { readAcl, readListRights, readMyRights } from './acl';
 import { readEsearch, readSearch, readThreads } from './esearch';
-import { readMsgAtt, type FetchLabel } from './fetch';
+import { readMsgAtt, type FetchLabel, type MsgAttReadOptions } from './fetch';
 import { frameUnit } from './framer';
 import { readId } from './id';
 import { readFlag, readMailboxList } from './mailbox';
@@ -25,8 +25,8 @@ import { readUidBatchesResponse } from './uidbatches';
 import { LENIENT_ATOM, Reader, TAG_CHAR, decodeText, type FramedUnit, type ReaderLimits, type StreamedLiteral } from './syntax';
 import type { Response, UnknownLiteral, UntaggedData } from './types';
 
-/** Options for reading responses. */
-export interface ReadResponseOptions extends ReaderLimits {
+/** Options for reading responses (`lazy`: see {@link MsgAttReadOptions}). */
+export interface ReadResponseOptions extends ReaderLimits, MsgAttReadOptions {
   /** UTF8=ACCEPT is enabled: mailbox names are UTF-8, not modified UTF-7. Default false. */
   readonly utf8Accept?: boolean;
 }

@@ -40,8 +40,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.star
   describe(`fixtures: ${family}`, () => {
     const expected = cases.map((c) => fromJson(c.expected));
     const stream = bin(cases.map((c) => c.wire).join(''));
-    const replay = (chunks: Uint8Array[]) => {
-      const p = new imap.ResponseParser();
+    const replay = (chunks: Uint8Array[], options: imap.ResponseParserOptions = {}) => {
+      const p = new imap.ResponseParser(options);
       const items = chunks.flatMap((c) => p.push(c));
       items.push(...p.end());
       return items;
@@ -56,6 +56,15 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.star
     it('replayed in 1-byte chunks and in random chunks: the same values', () => {
       expect(replay(bytewise(stream))).toEqual(expected);
       for (const seed of [1, 2, 3]) expect(replay(splitAt(stream, cuts(stream.length, seed)))).toEqual(expected);
+    });
+
+    it('lazy: true (ENVELOPE and BODYSTRUCTURE decoded on first access), whole and in 1-byte chunks: the same values when read', () => {
+      // A lazy FETCH's attributes, read: every own property plus the two getters.
+      const read = (items: imap.ResponseParserItem[]) =>
+        items.map((it) => ('attributes' in it && it.attributes instanceof imap.LazyFetchAttributes ? { ...it, attributes: it.attributes.toJSON() } : it));
+      const items = read(replay([stream], { lazy: true }));
+      cases.forEach((c, i) => expect(items[i], c.source).toEqual(expected[i]));
+      expect(read(replay(bytewise(stream), { lazy: true }))).toEqual(expected);
     });
 
     for (const [i, c] of cases.entries()) {

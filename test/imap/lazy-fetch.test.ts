@@ -1,0 +1,109 @@
+/**
+ * Lazy FETCH items (issue 15, `lazy: true`): ENVELOPE and BODYSTRUCTURE are skipped while the
+ * response is read and decoded on first access, with the same values as an eager read.
+ */
+import { describe, expect, it } from 'vitest';
+import { ProtocolError, imap } from '../../src/index';
+import { bin, bytewise, enc } from '../helpers/bytes';
+
+type Fetch = imap.UntaggedResponse & { kind: 'FETCH' };
+
+// RFC 3501 7.4.2's FETCH example, with the RFC 3501 6.4.5 BODYSTRUCTURE example beside it.
+const RFC_FETCH =
+  '* 12 FETCH (FLAGS (\\Seen) INTERNALDATE "17-Jul-1996 02:44:25 -0700" RFC822.SIZE 4286 ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" ' +
+  '"IMAP4rev1 WG mtg summary and minutes" (("Terry Gray" NIL "gray" "cac.washington.edu")) (("Terry Gray" NIL "gray" "cac.washington.edu")) ' +
+  '(("Terry Gray" NIL "gray" "cac.washington.edu")) ((NIL NIL "imap" "cac.washington.edu")) ((NIL NIL "minutes" "CNRI.Reston.VA.US") ' +
+  '("John Klensin" NIL "KLENSIN" "MIT.EDU")) NIL NIL "<B27397-0100000@cac.washington.edu>") BODY ("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 3028 92))\r\n';
+
+const parse = (wire: string | Uint8Array, options: imap.ResponseParserOptions = {}) => {
+  const p = new imap.ResponseParser(options);
+  const items = [...p.push(typeof wire === 'string' ? enc(wire) : wire), ...p.end()];
+  return items;
+};
+
+describe('lazy FETCH items (lazy: true)', () => {
+  it('rfc3501 7.4.2 FETCH example: decoded on first access, the eager values, kept once read', () => {
+    const [lazy] = parse(RFC_FETCH, { lazy: true }) as Fetch[];
+    const [eager] = parse(RFC_FETCH) as Fetch[];
+    const a = lazy!.attributes;
+    expect(a).toBeInstanceOf(imap.LazyFetchAttributes);
+    // the message-list fields are own properties, as eager
+    expect(Object.keys(a)).toEqual(['flags', 'internalDateText', 'internalDate', 'rfc822Size']);
+    expect(a.flags).toEqual(['\\Seen']);
+    expect(a.rfc822Size).toBe(4286);
+    expect(a.envelope!.subject).toBe('IMAP4rev1 WG mtg summary and minutes');
+    expect(a.envelope).toBe(a.envelope);
+    expect(a.envelope).toEqual(eager!.attributes.envelope);
+    expect(a.bodyStructure).toEqual(eager!.attributes.bodyStructure);
+    expect((a as imap.LazyFetchAttributes).toJSON()).toEqual(eager!.attributes);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(eager!.attributes)));
+    expect(imap.encodeResponse(lazy!)).toEqual(imap.encodeResponse(eager!));
+  });
+
+  it('a Latin-1 subject literal and a MESSAGE/RFC822 part with its own envelope read the same, also from 1-byte chunks', () => {
+    const wire = bin(
+      '* 3 FETCH (UID 9 ENVELOPE (NIL {5}\r\nR\xE9sum NIL NIL NIL NIL NIL NIL NIL "<x@y>") BODYSTRUCTURE (("TEXT" "PLAIN" NIL NIL NIL "7BIT" 10 1)' +
+        '("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 300 (NIL "inner" NIL NIL NIL NIL NIL NIL NIL NIL) ("TEXT" "HTML" NIL NIL NIL "BASE64" 20 2) 9) "MIXED"))\r\n',
+    );
+    const eager = parse(wire);
+    expect(eager[0]).not.toHaveProperty('error');
+    const read = (items: imap.ResponseParserItem[]) => items.map((it) => ('attributes' in it ? { ...it, attributes: (it.attributes as imap.LazyFetchAttributes).toJSON() } : it));
+    expect(read(parse(wire, { lazy: true }))).toEqual(eager);
+    const p = new imap.ResponseParser({ lazy: true });
+    const items = [...bytewise(wire).flatMap((c) => p.push(c)), ...p.end()];
+    expect(read(items)).toEqual(eager);
+    const a = (items[0] as Fetch).attributes;
+    expect(a.envelope!.raw!.subject).toEqual(bin('R\xE9sum'));
+    expect((a.bodyStructure as imap.MultiPart).parts[1]).toMatchObject({ type: 'MESSAGE', envelope: { subject: 'inner' }, body: { part: '2.1', subtype: 'HTML' } });
+  });
+
+  it('a list that is balanced but not an ENVELOPE: eager reports an error item, lazy delivers the response and the field reads undefined', () => {
+    const wire = '* 1 FETCH (UID 5 ENVELOPE (NIL "s" (ATOM) NIL NIL NIL NIL NIL NIL NIL))\r\n';
+    expect(parse(wire)[0]).toMatchObject({ type: 'error' });
+    const [r] = parse(wire, { lazy: true }) as Fetch[];
+    expect(r!.attributes.uid).toBe(5);
+    expect(r!.attributes.envelope).toBeUndefined();
+  });
+
+  it('unbalanced or unterminated input is still an error item in lazy mode (the skip checks lists, strings and literals)', () => {
+    for (const wire of ['* 1 FETCH (ENVELOPE (NIL "s))\r\n', '* 1 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)\r\n']) {
+      expect(parse(wire, { lazy: true })[0], wire).toMatchObject({ type: 'error' });
+      expect(imap.parseResponse(wire, { lazy: true }), wire).toBeInstanceOf(ProtocolError);
+    }
+  });
+
+  it('escapes and unescaped quotes (MailKit issue 485) inside a deferred item: skipped to the same end, read to the same text', () => {
+    const wire = '* 1 FETCH (ENVELOPE (NIL "a \\"(b\\" c\\\\" NIL NIL NIL NIL NIL NIL NIL "<say "hi"now(>") BODYSTRUCTURE ("TEXT" "PLAIN" ("NAME" "x)\\"y") NIL NIL "7BIT" 1 1) UID 3)\r\n';
+    const [eager] = parse(wire) as Fetch[];
+    expect(eager!.attributes.envelope!.subject).toBe('a "(b" c\\');
+    expect(eager!.attributes.envelope!.messageId).toBe('<say "hi"now(>');
+    const [lazy] = parse(wire, { lazy: true }) as Fetch[];
+    expect(lazy!.attributes.uid).toBe(3);
+    expect((lazy!.attributes as imap.LazyFetchAttributes).toJSON()).toEqual(eager!.attributes);
+  });
+
+  it('lists nested past maxDepth are TOO_DEEP in lazy mode too (the skip counts depth)', () => {
+    const wire = '* 1 FETCH (BODYSTRUCTURE ((((("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED") "MIXED") "MIXED") "MIXED"))\r\n';
+    expect(parse(wire, { lazy: true, maxDepth: 4 })[0]).toMatchObject({ type: 'error', error: { code: 'TOO_DEEP' } });
+    expect(parse(wire, { maxDepth: 4 })[0]).toMatchObject({ type: 'error', error: { code: 'TOO_DEEP' } });
+    expect((parse(wire, { lazy: true, maxDepth: 7 })[0] as Fetch).attributes.bodyStructure).toMatchObject({ kind: 'multipart', subtype: 'MIXED' });
+  });
+
+  it('a streamed subject literal inside a lazy ENVELOPE is still labelled with its field', () => {
+    const wire = `* 4 FETCH (ENVELOPE (NIL {20}\r\n${'x'.repeat(20)} NIL NIL NIL NIL NIL NIL NIL NIL))\r\n`;
+    const items = parse(wire, { lazy: true, literalThreshold: 8 });
+    expect(items[0]).toMatchObject({ type: 'literal-chunk', seq: 4, item: 'ENVELOPE', field: 'subject' });
+    const f = items.find((i) => i.type === 'untagged') as Fetch;
+    expect(f.attributes.envelope!.subject).toBe('');
+  });
+
+  it('assigning replaces the pending value; a FETCH without ENVELOPE reads undefined', () => {
+    const [r] = parse(RFC_FETCH, { lazy: true }) as Fetch[];
+    (r!.attributes as { envelope?: unknown }).envelope = undefined;
+    expect(r!.attributes.envelope).toBeUndefined();
+    const [u] = parse('* 2 FETCH (UID 7)\r\n', { lazy: true }) as Fetch[];
+    expect(u!.attributes.envelope).toBeUndefined();
+    expect(u!.attributes.bodyStructure).toBeUndefined();
+    expect((u!.attributes as imap.LazyFetchAttributes).toJSON()).toEqual({ uid: 7 });
+  });
+});
