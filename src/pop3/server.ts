@@ -389,7 +389,7 @@ export class ServerSession {
   /** The read loop's steps (core/input-backlog.ts ParsedInput), made once: events go to {@link pumpEvents}. */
   private readonly steps: PumpSteps<CommandParserItem> = {
     reading: () => this.pending === null && this._state !== 'closed' && !this.tlsPending && this.out.length <= (this.opts.maxOutput ?? 1024 * 1024),
-      want: () => (this.parser.expecting === 'paused' ? null : false),
+    want: () => (this.parser.expecting === 'paused' ? null : false),
     parse: (slice) => {
       const items = this.parser.push(slice);
       if (this.parser.expecting === 'paused' && items.length > 0) this.pausedBy = pauseKey(items[items.length - 1]!);
