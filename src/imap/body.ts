@@ -21,14 +21,17 @@ type Raw = Record<string, Uint8Array>;
 
 /**
  * A string field read leniently: nstring, or an atom or number where a string belongs (servers
- * send `TEXT` unquoted); a list there reads as null and is skipped. Afterwards `r.invalid` holds
- * the octets of a string that was not UTF-8 (null otherwise): the caller files them under its key.
+ * send `TEXT` unquoted); a list there reads as null and is skipped; a field missing before the
+ * part's ")" reads as NIL and leaves the ")" (named leniency "part cut short", as ENVELOPE's
+ * missing trailing fields). Afterwards `r.invalid` holds the octets of a string that was not
+ * UTF-8 (null otherwise): the caller files them under its key.
  */
 function looseString(r: Reader): string | null {
   const c = r.peek();
   if (c === DQUOTE) return r.quotedText();
   if (r.atLiteral()) return r.nstringText() ?? '';
   r.invalid = null;
+  if (c === RPAREN) return null;
   if (c === LPAREN) {
     r.skipValue();
     return null;
@@ -266,7 +269,13 @@ export function readBody(r: Reader, part = ''): BodyStructure {
       result = out as unknown as MultiPart;
     } else if (c === RPAREN || c === LPAREN || looksNil(r)) {
       // A lone string where "type" "subtype" should be.
-      if (shiftedBasic(r)) {
+      if (c !== RPAREN && c !== LPAREN && nilSubtypeBasic(r)) {
+        // Named leniency "NIL media subtype": the type, then NIL for the subtype, then
+        // body-fields in place: `("" NIL () NIL NIL "7-bit" 1108 NIL NIL NIL NIL)` (mail.ru, for
+        // a `Content-Type: /Trdq4` header; MailKit issue 226). A single part, fields unshifted.
+        r.restore(mark);
+        result = readSinglePart(r, part, null);
+      } else if (shiftedBasic(r)) {
         // The media type is missing and the rest is a basic part shifted by one:
         // `("X-ZIP" ("BOUNDARY" "") NIL NIL "base64" 4096)` (MailKit issue 371). An unknown
         // type is treated as APPLICATION (RFC 2046 4.5.3, like application/octet-stream).
@@ -355,6 +364,18 @@ function kindsAhead(r: Reader): string[] | null {
 function shiftedBasic(r: Reader): boolean {
   const kinds = kindsAhead(r);
   return kinds !== null && kinds.length === 5 && kinds[3] === 'string' && kinds[4] === 'number';
+}
+
+/**
+ * At a NIL subtype: whether body-fields follow it (`params nil-or-string nil-or-string string
+ * number`), i.e. a single part whose subtype alone is missing.
+ */
+function nilSubtypeBasic(r: Reader): boolean {
+  const m = r.save();
+  if (!r.nil()) return false;
+  const ok = shiftedBasic(r);
+  r.restore(m);
+  return ok;
 }
 
 /**

@@ -28,7 +28,7 @@ describe('parameter without a value (odd body-fld-param count)', () => {
     expect(a.uid).toBe(42);
   });
 
-  it('exchange ("name" "value" NIL): the trailing NIL name carries nothing and is dropped', () => {
+  it('("NAME" "a.pdf" NIL): an odd count ending in a NIL name; the NIL name carries nothing and is dropped', () => {
     const a = fetch('* 9 FETCH (BODYSTRUCTURE ("APPLICATION" "PDF" ("NAME" "a.pdf" NIL) NIL NIL "BASE64" 10) UID 43)');
     expect(a.bodyStructure).toMatchObject({ params: { NAME: 'a.pdf' }, encoding: 'BASE64', size: 10 });
     expect(a.uid).toBe(43);
@@ -57,5 +57,41 @@ describe('number in floating-point notation', () => {
 
   it('what is not a number stays 0: 1.2.3, 1e+999', () => {
     expect(fetch('* 4 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" NIL NIL NIL "BASE64" 1.2.3 1e+999))').bodyStructure).toMatchObject({ size: 0, lines: 0 });
+  });
+});
+
+describe('NIL media subtype', () => {
+  it('mail.ru (MailKit 226): ("" NIL () NIL NIL "7-bit" 1108 NIL NIL NIL NIL) is a single part with its encoding and size in place', () => {
+    const a = fetch('* 1 FETCH (UID 894 INTERNALDATE "15-May-2015 20:40:02 +0000" ENVELOPE ("Fri, 15 May 2015 21:39:57" "=?utf-8?B?0L/RgNC40LLQtdGC?=" (("=?utf-8?B?FNoMTQ==?=" NIL "from_addr" "mail.ua")) NIL NIL ((NIL NIL "to_addr" "mail.ru")) NIL NIL NIL "<9351372141.9870933@mail.ru>") BODYSTRUCTURE (("" NIL () NIL NIL "7-bit" 1108 NIL NIL NIL NIL)("text" "html" ("charset" "utf-8") NIL NIL "7-bit" 1 0 NIL NIL NIL NIL)("text" "html" ("charset" "utf-8") NIL NIL "base64" 476 0 NIL NIL NIL NIL) "related" ("boundary" NIL)))');
+    const b = a.bodyStructure as imap.MultiPart;
+    expect(b.subtype).toBe('RELATED');
+    expect(b.parts[0]).toMatchObject({ kind: 'single', part: '1', type: '', params: {}, id: null, description: null, encoding: '7-BIT', size: 1108, md5: null, disposition: null });
+    expect(b.parts.map((p) => p.part)).toEqual(['1', '2', '3']);
+    expect(a.envelope?.messageId).toBe('<9351372141.9870933@mail.ru>');
+  });
+});
+
+describe('a malformed BODYSTRUCTURE inside balanced parentheses costs no other FETCH item', () => {
+  it('part cut short: ("TEXT" "PLAIN" ("A") NIL) and ("IMAGE" "PNG") read with the missing fields as NIL', () => {
+    const a = fetch('* 1 FETCH (UID 5 BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "x") NIL NIL)("IMAGE" "PNG") "MIXED") FLAGS (\\Seen))');
+    expect(a.bodyStructure).toMatchObject({ subtype: 'MIXED', parts: [{ type: 'TEXT', params: { CHARSET: 'x' }, id: null, description: null, encoding: null, size: 0 }, { type: 'IMAGE', subtype: 'PNG', encoding: null, size: 0 }] });
+    expect(a.flags).toEqual(['\\Seen']);
+  });
+
+  it('2,000 random balanced lists of strings, NIL, numbers, atoms and literals as BODYSTRUCTURE: UID and FLAGS after it always read', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), (seed >> 16) % n);
+    const tokens = ['"TEXT"', '"PLAIN"', 'NIL', '12', '"x"', 'atom', '""', '"MESSAGE"', '"RFC822"', '9.5e+02', '-1', '\\Seen', '{3}\r\nabc'];
+    const list = (depth: number): string => {
+      const items: string[] = [];
+      for (let i = rnd(9); i > 0; i--) items.push(depth < 4 && rnd(4) === 0 ? list(depth + 1) : tokens[rnd(tokens.length)]!);
+      return `(${items.join(' ')})`;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const body = list(0);
+      const r = imap.parseResponse(bin(`* 1 FETCH (UID 5 BODYSTRUCTURE ${body} FLAGS (\\Seen))\r\n`));
+      expect(r, body).not.toBeInstanceOf(ProtocolError);
+      expect((r as imap.UntaggedResponse & { kind: 'FETCH' }).attributes, body).toMatchObject({ uid: 5, flags: ['\\Seen'] });
+    }
   });
 });
