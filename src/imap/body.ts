@@ -21,14 +21,17 @@ type Raw = Record<string, Uint8Array>;
 
 /**
  * A string field read leniently: nstring, or an atom or number where a string belongs (servers
- * send `TEXT` unquoted); a list there reads as null and is skipped. Afterwards `r.invalid` holds
- * the octets of a string that was not UTF-8 (null otherwise): the caller files them under its key.
+ * send `TEXT` unquoted); a list there reads as null and is skipped; a field missing before the
+ * part's ")" reads as NIL and leaves the ")" (named leniency "part cut short", as ENVELOPE's
+ * missing trailing fields). Afterwards `r.invalid` holds the octets of a string that was not
+ * UTF-8 (null otherwise): the caller files them under its key.
  */
 function looseString(r: Reader): string | null {
   const c = r.peek();
   if (c === DQUOTE) return r.quotedText();
   if (r.atLiteral()) return r.nstringText() ?? '';
   r.invalid = null;
+  if (c === RPAREN) return null;
   if (c === LPAREN) {
     r.skipValue();
     return null;
@@ -64,7 +67,11 @@ function looseUpper(r: Reader): string | null {
   return s === null ? null : s.toUpperCase();
 }
 
-/** body-fld-octets / body-fld-lines = number; lenient: a string of digits, NIL or anything else reads as 0. */
+/**
+ * body-fld-octets / body-fld-lines = number; lenient: a string of digits, NIL or anything else
+ * reads as 0. Named leniency "number in floating-point notation" (mail.ru, MailKit issue 1838):
+ * a size sent as `9.3736e+06` reads as the number it spells, rounded (9373600).
+ */
 function looseNumber(r: Reader): number {
   if (r.atDigit()) {
     const start = r.pos;
@@ -73,13 +80,20 @@ function looseNumber(r: Reader): number {
     let n = 0;
     for (let i = start; i < r.pos; i++) {
       const d = l[i]! - 0x30;
-      if (d < 0 || d > 9) return 0;
+      if (d < 0 || d > 9) return floatNumber(asciiText(l, start, r.pos));
       n = n * 10 + d;
     }
     return Number.isSafeInteger(n) ? n : 0;
   }
   const s = looseString(r);
   return s !== null && /^\d{1,15}$/.test(s) ? Number(s) : 0;
+}
+
+/** `9.3736e+06` or `12.0` as a whole number; anything else (or out of range) 0. Off the hot path: only for atoms that are not digits. */
+function floatNumber(s: string): number {
+  if (s.length > 32 || !/^\d+(?:\.\d+)?(?:[eE]\+?\d{1,2})?$/.test(s)) return 0;
+  const n = Math.round(Number(s));
+  return Number.isSafeInteger(n) ? n : 0;
 }
 
 /**
@@ -108,7 +122,9 @@ function readParams(r: Reader): Record<string, string> {
     if (r.atLineEnd() && !r.atLiteral()) throw r.error('unterminated parameter list');
     const key = looseUpper(r);
     r.spaces();
-    if (r.peek() === RPAREN) {
+    if (r.accept(RPAREN)) {
+      // Named leniency "parameter without a value": an odd count, `("CHARSET")`. The name is
+      // kept with an empty value, as for `("BOUNDARY" NIL)`; the list ends here.
       if (key !== null) params[key] = '';
       break;
     }
@@ -244,9 +260,22 @@ export function readBody(r: Reader, part = ''): BodyStructure {
     const first = looseString(r);
     r.spaces();
     const c = r.peek();
-    if (c === RPAREN || c === LPAREN || looksNil(r)) {
+    if (first === null && (c === DQUOTE || r.atLiteral()) && nilTypedMultipart(r)) {
+      // Named leniency "NIL media type on a part-less multipart" (MailKit issue 1393): the body
+      // of a MESSAGE/RFC822 sent as `(NIL "alternative" ("boundary" "x") NIL NIL NIL)`: NIL
+      // stands for the missing parts, then the subtype and body-ext-mpart; no body-fields follow.
+      const out: Record<string, unknown> = { kind: 'multipart', part, subtype: looseUpper(r) ?? '', parts: [] };
+      readMultipartTail(r, out);
+      result = out as unknown as MultiPart;
+    } else if (c === RPAREN || c === LPAREN || looksNil(r)) {
       // A lone string where "type" "subtype" should be.
-      if (shiftedBasic(r)) {
+      if (c !== RPAREN && c !== LPAREN && nilSubtypeBasic(r)) {
+        // Named leniency "NIL media subtype": the type, then NIL for the subtype, then
+        // body-fields in place: `("" NIL () NIL NIL "7-bit" 1108 NIL NIL NIL NIL)` (mail.ru, for
+        // a `Content-Type: /Trdq4` header; MailKit issue 226). A single part, fields unshifted.
+        r.restore(mark);
+        result = readSinglePart(r, part, null);
+      } else if (shiftedBasic(r)) {
         // The media type is missing and the rest is a basic part shifted by one:
         // `("X-ZIP" ("BOUNDARY" "") NIL NIL "base64" 4096)` (MailKit issue 371). An unknown
         // type is treated as APPLICATION (RFC 2046 4.5.3, like application/octet-stream).
@@ -299,11 +328,11 @@ function looksNil(r: Reader): boolean {
 }
 
 /**
- * After a lone first string: whether the items that follow are `params nil-or-string
- * nil-or-string string number`, i.e. a basic part with its media type missing. A bounded
- * look-ahead (five small fields of this part), then the reader is back where it was.
+ * The kinds of the next (up to) five fields of this part: 'string', 'number' or 'other'. A
+ * bounded look-ahead (five small fields), then the reader is back where it was; null when they
+ * do not even read as values.
  */
-function shiftedBasic(r: Reader): boolean {
+function kindsAhead(r: Reader): string[] | null {
   const m = r.save();
   try {
     const kinds: string[] = [];
@@ -320,12 +349,51 @@ function shiftedBasic(r: Reader): boolean {
         kinds.push('other');
       }
     }
-    return kinds.length === 5 && kinds[3] === 'string' && kinds[4] === 'number';
+    return kinds;
   } catch {
-    return false;
+    return null;
   } finally {
     r.restore(m);
   }
+}
+
+/**
+ * After a lone first string: whether the items that follow are `params nil-or-string
+ * nil-or-string string number`, i.e. a basic part with its media type missing.
+ */
+function shiftedBasic(r: Reader): boolean {
+  const kinds = kindsAhead(r);
+  return kinds !== null && kinds.length === 5 && kinds[3] === 'string' && kinds[4] === 'number';
+}
+
+/**
+ * At a NIL subtype: whether body-fields follow it (`params nil-or-string nil-or-string string
+ * number`), i.e. a single part whose subtype alone is missing.
+ */
+function nilSubtypeBasic(r: Reader): boolean {
+  const m = r.save();
+  if (!r.nil()) return false;
+  const ok = shiftedBasic(r);
+  r.restore(m);
+  return ok;
+}
+
+/**
+ * After a NIL media type, at the string that follows: whether what comes after that string is
+ * not body-fields (`params id desc enc octets`, the fifth a number) but body-ext-mpart, i.e. a
+ * multipart whose parts were sent as NIL. A NIL type before real body-fields stays a single part.
+ */
+function nilTypedMultipart(r: Reader): boolean {
+  const m = r.save();
+  try {
+    r.stringBytes();
+  } catch {
+    r.restore(m);
+    return false;
+  }
+  const kinds = kindsAhead(r);
+  r.restore(m);
+  return kinds !== null && !(kinds.length === 5 && kinds[4] === 'number');
 }
 
 /** body-type-1part, the media type given (`type`) or read. Built field by field: this runs once per part of every message. */
