@@ -6,11 +6,14 @@
  */
 
 import { decodeEncodedWords } from './encoded-words';
-import { decodeText, type Reader, type WireWriter } from './syntax';
-import type { Address, Envelope } from './types';
+import { LENIENT_ATOM, decodeText, type Reader, type ReaderMark, type WireWriter } from './syntax';
+import type { Address, Envelope, RawStrings } from './types';
 
 const LPAREN = 0x28;
 const RPAREN = 0x29;
+const DQUOTE = 0x22;
+const SP = 0x20;
+const BACKSLASH = 0x5c;
 
 /** What a streamed literal inside an ENVELOPE belongs to: the field name, set while it is read. */
 export interface EnvelopeLabel {
@@ -112,6 +115,246 @@ function envelopeList(r: Reader, label: EnvelopeLabel | undefined, name: string)
   r.spaces();
   if (label) label.field = name;
   return r.peek() === RPAREN ? null : readAddressList(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazy ENVELOPE (`lazy: true`)
+
+/**
+ * Moves past one nstring field of an ENVELOPE or an address as {@link field} would read it
+ * (missing before ")" is NIL), building nothing: same errors, same leniencies.
+ */
+function skipField(r: Reader): void {
+  // The common shapes straight on the line: a quoted string without escapes, NIL, ")"; the
+  // rest (escapes, unescaped quotes, literals, errors) through the reader's own methods.
+  const l = r.line;
+  const n = l.length;
+  let p = r.pos;
+  while (p < n && l[p] === SP) p++;
+  r.pos = p;
+  if (p >= n) throw r.unexpected('a string');
+  const c = l[p]!;
+  if (c === DQUOTE) {
+    let q = p + 1;
+    while (q < n) {
+      const d = l[q]!;
+      if (d === DQUOTE || d === BACKSLASH) break;
+      q++;
+    }
+    if (q < n && l[q] === DQUOTE && r.closes(q)) r.pos = q + 1;
+    else r.skipQuoted();
+    return;
+  }
+  if (c === RPAREN) return;
+  if ((c | 0x20) === 0x6e && p + 2 < n && (l[p + 1]! | 0x20) === 0x69 && (l[p + 2]! | 0x20) === 0x6c && (p + 3 >= n || LENIENT_ATOM[l[p + 3]!] !== 1)) {
+    r.pos = p + 3;
+    return;
+  }
+  if (!r.atLiteral()) throw r.unexpected('a string');
+  r.literal();
+}
+
+/** Moves past an `address` as {@link readAddress} reads it. */
+function skipAddress(r: Reader): void {
+  r.expect(LPAREN);
+  skipField(r);
+  skipField(r);
+  skipField(r);
+  skipField(r);
+  r.spaces();
+  r.expect(RPAREN);
+}
+
+/** Moves past one address list field as {@link envelopeList} reads it (the same leniencies and limits). */
+function skipAddressList(r: Reader): void {
+  r.spaces();
+  if (r.peek() === RPAREN || r.nil()) return;
+  r.expect(LPAREN);
+  r.enter();
+  let n = 0;
+  r.spaces();
+  while (!r.accept(RPAREN)) {
+    if (!r.nil()) {
+      skipAddress(r);
+      n++;
+    }
+    if (n > r.maxListItems) throw r.error(`address list longer than ${r.maxListItems}`, 'TOO_MANY');
+    r.spaces();
+    if (r.atLineEnd() && !r.atLiteral()) throw r.error('unterminated address list');
+  }
+  r.leave();
+}
+
+/** The reader's position: a number while on line `line`, a mark once a literal moved it on. */
+function here(r: Reader, line: number): number | ReaderMark {
+  return r.lineIndex === line ? r.pos : r.save();
+}
+
+/** A field not decoded yet (every decoded field is a string, an array or null). */
+const UNREAD = undefined;
+
+/**
+ * An ENVELOPE read with `lazy: true` (see {@link LazyFetchAttributes}): while the response was
+ * read, the envelope was checked against the grammar in one pass that builds nothing (exactly
+ * what {@link readEnvelope} accepts) and the start of each of its ten fields was recorded; a
+ * field is decoded on first access, by the same code as an eager read, and kept. A message list
+ * reads date, subject and from and never pays for the other seven. The fields are getters on
+ * this class, so `Object.keys` and spread do not list them: {@link LazyEnvelope.toJSON} gives
+ * the plain {@link Envelope} (what `JSON.stringify` sees).
+ */
+export class LazyEnvelope implements Envelope, ReaderMark {
+  /** Reader position of the envelope's first field, restored before a field is read: its line. */
+  readonly lineIndex: number;
+  /** The offset of that line in the unit. */
+  readonly lineBase: number;
+  /** The position on that line. */
+  readonly pos: number;
+  /** The nesting depth inside the envelope's list. */
+  readonly depth: number;
+  /** Where each field starts: a position on the first line, or a mark after a literal. */
+  private readonly at: readonly (number | ReaderMark)[];
+  private d: string | null | undefined = UNREAD;
+  private s: string | null | undefined = UNREAD;
+  private f: readonly Address[] | null | undefined = UNREAD;
+  private se: readonly Address[] | null | undefined = UNREAD;
+  private rt: readonly Address[] | null | undefined = UNREAD;
+  private t: readonly Address[] | null | undefined = UNREAD;
+  private c: readonly Address[] | null | undefined = UNREAD;
+  private b: readonly Address[] | null | undefined = UNREAD;
+  private ir: string | null | undefined = UNREAD;
+  private m: string | null | undefined = UNREAD;
+  /** Octets of string fields that were not UTF-8, by field, as they are decoded. */
+  private invalid: Record<string, Uint8Array> | null = null;
+  private rawStrings: RawStrings | undefined | null = null;
+
+  /**
+   * Checks the envelope at the reader's position ("(" next) and moves past it; throws what
+   * {@link readEnvelope} would throw for the same bytes (the reader is then somewhere inside).
+   */
+  constructor(private readonly r: Reader) {
+    r.expect(LPAREN);
+    r.enter();
+    this.lineIndex = r.lineIndex;
+    this.pos = r.pos;
+    this.depth = r.depth;
+    this.lineBase = r.save().lineBase;
+    // Unrolled into one array literal: one allocation of the exact size.
+    const line = this.lineIndex;
+    const p0 = here(r, line);
+    skipField(r);
+    const p1 = here(r, line);
+    skipField(r);
+    const p2 = here(r, line);
+    skipAddressList(r);
+    const p3 = here(r, line);
+    skipAddressList(r);
+    const p4 = here(r, line);
+    skipAddressList(r);
+    const p5 = here(r, line);
+    skipAddressList(r);
+    const p6 = here(r, line);
+    skipAddressList(r);
+    const p7 = here(r, line);
+    skipAddressList(r);
+    const p8 = here(r, line);
+    skipField(r);
+    const p9 = here(r, line);
+    skipField(r);
+    this.at = [p0, p1, p2, p3, p4, p5, p6, p7, p8, p9];
+    r.spaces();
+    r.expect(RPAREN);
+    r.leave();
+  }
+
+  /** Puts the reader at field `i`. */
+  private seek(i: number): Reader {
+    const r = this.r;
+    const at = this.at[i]!;
+    if (typeof at === 'number') {
+      r.restore(this);
+      r.pos = at;
+    } else r.restore(at);
+    return r;
+  }
+
+  /** Decodes string field `i`, keeping its octets when they are not UTF-8. */
+  private text(i: number, key: string): string | null {
+    const r = this.seek(i);
+    const v = field(r);
+    if (r.invalid) (this.invalid ??= {})[key] = r.invalid;
+    return v;
+  }
+
+  private list(i: number): readonly Address[] | null {
+    return envelopeList(this.seek(i), undefined, '');
+  }
+
+  /** env-date, decoded on first access. */
+  get date(): string | null {
+    return this.d === UNREAD ? (this.d = this.text(0, 'date')) : this.d;
+  }
+
+  /** env-subject, decoded on first access. */
+  get subject(): string | null {
+    return this.s === UNREAD ? (this.s = this.text(1, 'subject')) : this.s;
+  }
+
+  /** env-from, decoded on first access. */
+  get from(): readonly Address[] | null {
+    return this.f === UNREAD ? (this.f = this.list(2)) : this.f;
+  }
+
+  /** env-sender, decoded on first access. */
+  get sender(): readonly Address[] | null {
+    return this.se === UNREAD ? (this.se = this.list(3)) : this.se;
+  }
+
+  /** env-reply-to, decoded on first access. */
+  get replyTo(): readonly Address[] | null {
+    return this.rt === UNREAD ? (this.rt = this.list(4)) : this.rt;
+  }
+
+  /** env-to, decoded on first access. */
+  get to(): readonly Address[] | null {
+    return this.t === UNREAD ? (this.t = this.list(5)) : this.t;
+  }
+
+  /** env-cc, decoded on first access. */
+  get cc(): readonly Address[] | null {
+    return this.c === UNREAD ? (this.c = this.list(6)) : this.c;
+  }
+
+  /** env-bcc, decoded on first access. */
+  get bcc(): readonly Address[] | null {
+    return this.b === UNREAD ? (this.b = this.list(7)) : this.b;
+  }
+
+  /** env-in-reply-to, decoded on first access. */
+  get inReplyTo(): string | null {
+    return this.ir === UNREAD ? (this.ir = this.text(8, 'inReplyTo')) : this.ir;
+  }
+
+  /** env-message-id, decoded on first access. */
+  get messageId(): string | null {
+    return this.m === UNREAD ? (this.m = this.text(9, 'messageId')) : this.m;
+  }
+
+  /** As {@link Envelope.raw}: decodes the four string fields (in the eager order) to know. */
+  get raw(): RawStrings | undefined {
+    if (this.rawStrings !== null) return this.rawStrings;
+    void this.date, void this.subject, void this.inReplyTo, void this.messageId;
+    const inv = this.invalid;
+    if (inv === null) return (this.rawStrings = undefined);
+    const out: Record<string, Uint8Array> = {};
+    for (const k of ['date', 'subject', 'inReplyTo', 'messageId']) if (inv[k] !== undefined) out[k] = inv[k];
+    return (this.rawStrings = out);
+  }
+
+  /** The plain {@link Envelope}, every field decoded: the value an eager read gives. */
+  toJSON(): Envelope {
+    const { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId, raw } = this;
+    return raw === undefined ? { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId } : { date, subject, from, sender, replyTo, to, cc, bcc, inReplyTo, messageId, raw };
+  }
 }
 
 /** An nstring field written back: its raw octets when it was read from non-UTF-8 ones and the text is unchanged. */
