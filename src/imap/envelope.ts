@@ -202,15 +202,9 @@ const UNREAD = undefined;
  * this class, so `Object.keys` and spread do not list them: {@link LazyEnvelope.toJSON} gives
  * the plain {@link Envelope} (what `JSON.stringify` sees).
  */
-export class LazyEnvelope implements Envelope, ReaderMark {
-  /** Reader position of the envelope's first field, restored before a field is read: its line. */
-  readonly lineIndex: number;
-  /** The offset of that line in the unit. */
-  readonly lineBase: number;
-  /** The position on that line. */
-  readonly pos: number;
-  /** The nesting depth inside the envelope's list. */
-  readonly depth: number;
+export class LazyEnvelope implements Envelope {
+  /** The reader at the envelope's first field (restored, then moved to a field, before it is read). */
+  private readonly start: ReaderMark;
   /** Where each field starts: a position on the first line, or a mark after a literal. */
   private readonly at: readonly (number | ReaderMark)[];
   private d: string | null | undefined = UNREAD;
@@ -234,12 +228,9 @@ export class LazyEnvelope implements Envelope, ReaderMark {
   constructor(private readonly r: Reader) {
     r.expect(LPAREN);
     r.enter();
-    this.lineIndex = r.lineIndex;
-    this.pos = r.pos;
-    this.depth = r.depth;
-    this.lineBase = r.save().lineBase;
+    this.start = r.save();
     // Unrolled into one array literal: one allocation of the exact size.
-    const line = this.lineIndex;
+    const line = this.start.lineIndex;
     const p0 = here(r, line);
     skipField(r);
     const p1 = here(r, line);
@@ -271,7 +262,7 @@ export class LazyEnvelope implements Envelope, ReaderMark {
     const r = this.r;
     const at = this.at[i]!;
     if (typeof at === 'number') {
-      r.restore(this);
+      r.restore(this.start);
       r.pos = at;
     } else r.restore(at);
     return r;

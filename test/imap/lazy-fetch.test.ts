@@ -179,5 +179,17 @@ describe('lazy FETCH items (lazy: true)', () => {
       const [eager] = parse(wire) as Fetch[];
       expect(imap.encodeResponse(lazy!)).toEqual(imap.encodeResponse(eager!));
     });
+
+    it('the check pass keeps the reader limits: an address list past maxListItems is TOO_MANY, one past maxDepth TOO_DEEP, as eager', () => {
+      const env = enc('(NIL "s" ((NIL NIL "a" "b")(NIL NIL "c" "d")) NIL NIL NIL NIL NIL NIL NIL)');
+      const reader = (limits: imap.ReaderLimits) => new imap.Reader({ lines: [env], literals: [] }, limits);
+      for (const limits of [{ maxListItems: 1 }, { maxDepth: 1 }]) {
+        const code = limits.maxDepth ? 'TOO_DEEP' : 'TOO_MANY';
+        expect(() => imap.readEnvelope(reader(limits)), code).toThrow(expect.objectContaining({ code }));
+        expect(() => new imap.LazyEnvelope(reader(limits)), code).toThrow(expect.objectContaining({ code }));
+      }
+      const ok = new imap.LazyEnvelope(reader({ maxListItems: 2, maxDepth: 2 }));
+      expect(ok.from).toEqual(imap.readEnvelope(reader({})).from);
+    });
   });
 });
