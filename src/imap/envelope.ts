@@ -185,6 +185,94 @@ function skipAddressList(r: Reader): void {
   r.leave();
 }
 
+/** Whether `NIL` (any case) stands at `p` of `l`, not as the start of a longer atom (as {@link Reader.nil}). */
+function nilAt(l: Uint8Array, p: number, n: number): boolean {
+  return p + 2 < n && (l[p]! | 0x20) === 0x6e && (l[p + 1]! | 0x20) === 0x69 && (l[p + 2]! | 0x20) === 0x6c && (p + 3 >= n || LENIENT_ATOM[l[p + 3]!] !== 1);
+}
+
+/**
+ * The end of the quoted string that starts at `p` (a DQUOTE) and closes on this line, past its
+ * closing DQUOTE, stepping over escapes as {@link Reader.skipQuoted} does; -1 when it does not
+ * close on this line (left to the reader's own methods, which report it).
+ */
+function quotedEnd(r: Reader, l: Uint8Array, p: number, n: number): number {
+  let q = p + 1;
+  while (q < n) {
+    const d = l[q]!;
+    if (d === DQUOTE) {
+      if (r.closes(q)) return q + 1;
+    } else if (d === BACKSLASH) q++;
+    q++;
+  }
+  return -1;
+}
+
+/**
+ * The common envelope in one loop over the line with a local position: fields that are quoted
+ * strings, NIL, or address lists of such addresses, all on one line, within the reader's
+ * limits. Returns the start of each of the ten fields and leaves the reader past the closing
+ * ")", or returns null having moved nothing: the caller then takes the general path (the same
+ * grammar through the reader's methods), which also reports the errors.
+ */
+function scanPlainEnvelope(r: Reader): number[] | null {
+  const l = r.line;
+  const n = l.length;
+  // an address list enters one level deeper than the envelope
+  if (r.depth + 1 > r.maxDepth) return null;
+  const at = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let p = r.pos;
+  for (let i = 0; i < 10; i++) {
+    at[i] = p;
+    while (p < n && l[p] === SP) p++;
+    if (p >= n) return null;
+    const c = l[p]!;
+    if (c === RPAREN) continue; // missing before ")": NIL, and so are the fields after it
+    if (c === DQUOTE) {
+      if ((i > 1 && i < 8) || (p = quotedEnd(r, l, p, n)) < 0) return null;
+      continue;
+    }
+    if (nilAt(l, p, n)) {
+      p += 3;
+      continue;
+    }
+    if (c !== LPAREN || i < 2 || i > 7) return null;
+    p++;
+    let count = 0;
+    for (;;) {
+      while (p < n && l[p] === SP) p++;
+      if (p >= n) return null;
+      if (l[p] === RPAREN) {
+        p++;
+        break;
+      }
+      if (nilAt(l, p, n)) {
+        p += 3;
+        continue;
+      }
+      if (l[p] !== LPAREN) return null;
+      p++;
+      for (let k = 0; k < 4; k++) {
+        while (p < n && l[p] === SP) p++;
+        if (p >= n) return null;
+        const d = l[p]!;
+        if (d === RPAREN) continue;
+        if (d === DQUOTE) {
+          if ((p = quotedEnd(r, l, p, n)) < 0) return null;
+        } else if (nilAt(l, p, n)) p += 3;
+        else return null;
+      }
+      while (p < n && l[p] === SP) p++;
+      if (p >= n || l[p] !== RPAREN) return null;
+      p++;
+      if (++count > r.maxListItems) return null;
+    }
+  }
+  while (p < n && l[p] === SP) p++;
+  if (p >= n || l[p] !== RPAREN) return null;
+  r.pos = p + 1;
+  return at;
+}
+
 /** The reader's position: a number while on line `line`, a mark once a literal moved it on. */
 function here(r: Reader, line: number): number | ReaderMark {
   return r.lineIndex === line ? r.pos : r.save();
@@ -229,6 +317,12 @@ export class LazyEnvelope implements Envelope {
     r.expect(LPAREN);
     r.enter();
     this.start = r.save();
+    const plain = scanPlainEnvelope(r);
+    if (plain !== null) {
+      r.leave();
+      this.at = plain;
+      return;
+    }
     // Unrolled into one array literal: one allocation of the exact size.
     const line = this.start.lineIndex;
     const p0 = here(r, line);
