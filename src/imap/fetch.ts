@@ -39,9 +39,10 @@ export interface FetchLabel extends EnvelopeLabel {
 export interface MsgAttReadOptions extends MailboxReadOptions {
   /**
    * Decode ENVELOPE and BODYSTRUCTURE (and BODY without a section) on first access instead of
-   * while reading: the item is skipped over (its lists, strings and literals checked for
-   * balance) and the attributes are a {@link LazyFetchAttributes}, whose `envelope` and
-   * `bodyStructure` getters read it on first access. Same values when read; the trade-offs are
+   * while reading: a BODYSTRUCTURE is skipped over (its lists, strings and literals checked for
+   * balance), an ENVELOPE checked and its fields located, and the attributes are a
+   * {@link LazyFetchAttributes}, whose `bodyStructure` getter reads it on first access and whose
+   * `envelope` is a {@link LazyEnvelope} that decodes each field on first access. Same values when read; the trade-offs are
    * in docs/imap.md ("Lazy FETCH items"). Default false.
    */
   readonly lazy?: boolean;
@@ -86,8 +87,8 @@ function settle<T>(v: Pending, read: (r: Reader) => T): T | undefined {
 /**
  * FETCH attributes read with `lazy: true` ({@link MsgAttReadOptions}): every attribute is an own
  * property as in an eager read, except `envelope` and `bodyStructure`, which are getters on this
- * class: the item was only skipped over while reading, and is decoded on first access (then
- * kept). Getters on the prototype cost nothing per response; an own accessor per object cost
+ * class: the BODYSTRUCTURE was only skipped over while reading, and is decoded on first access
+ * (then kept); the ENVELOPE is a {@link LazyEnvelope}, decoded field by field. Getters on the prototype cost nothing per response; an own accessor per object cost
  * V8 microseconds each. Because they are not own properties, `Object.keys`, spread and
  * `structuredClone` do not list them; `JSON.stringify` does (see {@link LazyFetchAttributes.toJSON}).
  * Trade-offs (input retention, errors): docs/imap.md, "Lazy FETCH items".
