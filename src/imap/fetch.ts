@@ -7,7 +7,7 @@
  */
 
 import { readBody, writeBody } from './body';
-import { readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
+import { LazyEnvelope, readEnvelope, writeEnvelope, type EnvelopeLabel } from './envelope';
 import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
 import { decodeText, readValue, valueText, writeValue, type Reader, type ReaderMark, type StreamedLiteral, type Value, type WireWriter } from './syntax';
 import type { BodySection, BodyStructure, Envelope, FetchAttributes } from './types';
@@ -39,15 +39,16 @@ export interface FetchLabel extends EnvelopeLabel {
 export interface MsgAttReadOptions extends MailboxReadOptions {
   /**
    * Decode ENVELOPE and BODYSTRUCTURE (and BODY without a section) on first access instead of
-   * while reading: the item is skipped over (its lists, strings and literals checked for
-   * balance) and the attributes are a {@link LazyFetchAttributes}, whose `envelope` and
-   * `bodyStructure` getters read it on first access. Same values when read; the trade-offs are
+   * while reading: a BODYSTRUCTURE is skipped over (its lists, strings and literals checked for
+   * balance), an ENVELOPE checked and its fields located, and the attributes are a
+   * {@link LazyFetchAttributes}, whose `bodyStructure` getter reads it on first access and whose
+   * `envelope` is a {@link LazyEnvelope} that decodes each field on first access. Same values when read; the trade-offs are
    * in docs/imap.md ("Lazy FETCH items"). Default false.
    */
   readonly lazy?: boolean;
 }
 
-/** Where a {@link LazyFetchAttributes} keeps its ENVELOPE: a reader at it until decoded, then the value. */
+/** Where a {@link LazyFetchAttributes} keeps its ENVELOPE: a {@link LazyEnvelope} (or a value assigned). */
 const LAZY_ENVELOPE: unique symbol = Symbol('mailwire lazy ENVELOPE');
 /** Where a {@link LazyFetchAttributes} keeps its BODYSTRUCTURE, likewise. */
 const LAZY_BODY: unique symbol = Symbol('mailwire lazy BODYSTRUCTURE');
@@ -86,21 +87,22 @@ function settle<T>(v: Pending, read: (r: Reader) => T): T | undefined {
 /**
  * FETCH attributes read with `lazy: true` ({@link MsgAttReadOptions}): every attribute is an own
  * property as in an eager read, except `envelope` and `bodyStructure`, which are getters on this
- * class: the item was only skipped over while reading, and is decoded on first access (then
- * kept). Getters on the prototype cost nothing per response; an own accessor per object cost
+ * class: the BODYSTRUCTURE was only skipped over while reading, and is decoded on first access
+ * (then kept); the ENVELOPE is a {@link LazyEnvelope}, decoded field by field. Getters on the prototype cost nothing per response; an own accessor per object cost
  * V8 microseconds each. Because they are not own properties, `Object.keys`, spread and
  * `structuredClone` do not list them; `JSON.stringify` does (see {@link LazyFetchAttributes.toJSON}).
  * Trade-offs (input retention, errors): docs/imap.md, "Lazy FETCH items".
  */
 export class LazyFetchAttributes implements FetchAttributes {
-  private [LAZY_ENVELOPE]: Pending | Envelope | undefined = undefined;
+  private [LAZY_ENVELOPE]: Envelope | undefined = undefined;
   private [LAZY_BODY]: Pending | BodyStructure | undefined = undefined;
 
-  /** ENVELOPE, decoded on first access; undefined when none was sent (or it did not match the grammar). */
+  /**
+   * ENVELOPE: a {@link LazyEnvelope} whose fields are decoded one by one on first access;
+   * undefined when none was sent (or it did not match the grammar).
+   */
   get envelope(): Envelope | undefined {
-    const v = this[LAZY_ENVELOPE];
-    if (!(v instanceof Pending)) return v;
-    return (this[LAZY_ENVELOPE] = settle(v, readEnvelope));
+    return this[LAZY_ENVELOPE];
   }
 
   set envelope(value: Envelope | undefined) {
@@ -118,12 +120,27 @@ export class LazyFetchAttributes implements FetchAttributes {
     this[LAZY_BODY] = value;
   }
 
-  /** Defers the ENVELOPE or BODYSTRUCTURE at the reader's position and moves the reader past it. */
-  defer(r: Reader, which: 'envelope' | 'bodyStructure'): void {
+  /** Defers the BODYSTRUCTURE at the reader's position and moves the reader past it. */
+  defer(r: Reader): void {
     const later = new Pending(r, r.save());
     r.skipBalanced();
-    if (which === 'envelope') this[LAZY_ENVELOPE] = later;
-    else this[LAZY_BODY] = later;
+    this[LAZY_BODY] = later;
+  }
+
+  /**
+   * Reads the ENVELOPE at the reader's position as a {@link LazyEnvelope} (checked, fields
+   * located, nothing decoded). One that does not match the grammar but is balanced reads as
+   * undefined, as before; unbalanced input throws from the skip.
+   */
+  deferEnvelope(r: Reader): void {
+    const start = r.save();
+    try {
+      this[LAZY_ENVELOPE] = new LazyEnvelope(r);
+    } catch {
+      r.restore(start);
+      r.skipBalanced();
+      this[LAZY_ENVELOPE] = undefined;
+    }
   }
 
   /** A plain {@link FetchAttributes} with `envelope` and `bodyStructure` decoded (what `JSON.stringify` sees). */
@@ -132,7 +149,7 @@ export class LazyFetchAttributes implements FetchAttributes {
     for (const k of Object.keys(this)) out[k] = (this as unknown as Record<string, unknown>)[k];
     const envelope = this.envelope;
     const bodyStructure = this.bodyStructure;
-    if (envelope !== undefined) out.envelope = envelope;
+    if (envelope !== undefined) out.envelope = envelope instanceof LazyEnvelope ? envelope.toJSON() : envelope;
     if (bodyStructure !== undefined) out.bodyStructure = bodyStructure;
     return out as FetchAttributes;
   }
@@ -321,13 +338,13 @@ function readItem(r: Reader, acc: Acc, name: string, section: string | null, ori
       return;
     case 'ENVELOPE':
       if (r.peek() !== LPAREN) throw r.unexpected('an ENVELOPE list');
-      if (a instanceof LazyFetchAttributes) a.defer(r, 'envelope');
+      if (a instanceof LazyFetchAttributes) a.deferEnvelope(r);
       else a.envelope = readEnvelope(r, label);
       return;
     case 'BODY':
     case 'BODYSTRUCTURE':
       if (r.peek() !== LPAREN) throw r.unexpected('a body structure list');
-      if (a instanceof LazyFetchAttributes) a.defer(r, 'bodyStructure');
+      if (a instanceof LazyFetchAttributes) a.defer(r);
       else a.bodyStructure = readBody(r);
       return;
     case 'RFC822':
@@ -397,6 +414,19 @@ function digitsAt(t: string, i: number, count: number): number {
  * `^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$` match takes.
  */
 export function parseInternalDate(text: string): Date | null {
+  // A message list's INTERNALDATEs repeat (one import, one day): the last one read is kept.
+  if (text === lastDate.text) return lastDate.ms === null ? null : new Date(lastDate.ms);
+  const d = parseDateTime(text);
+  lastDate.text = text;
+  lastDate.ms = d === null ? null : d.getTime();
+  return d;
+}
+
+/** The last date-time text {@link parseInternalDate} read and its time. */
+const lastDate: { text: string; ms: number | null } = { text: '', ms: null };
+
+/** {@link parseInternalDate} without the memo. */
+function parseDateTime(text: string): Date | null {
   let i = text.charCodeAt(0) === 0x20 ? 1 : 0;
   let day = digitAt(text, i++);
   if (day < 0) return null;

@@ -33,7 +33,8 @@ describe('lazy FETCH items (lazy: true)', () => {
     expect(a.rfc822Size).toBe(4286);
     expect(a.envelope!.subject).toBe('IMAP4rev1 WG mtg summary and minutes');
     expect(a.envelope).toBe(a.envelope);
-    expect(a.envelope).toEqual(eager!.attributes.envelope);
+    expect(a.envelope).toBeInstanceOf(imap.LazyEnvelope);
+    expect((a.envelope as imap.LazyEnvelope).toJSON()).toEqual(eager!.attributes.envelope);
     expect(a.bodyStructure).toEqual(eager!.attributes.bodyStructure);
     expect((a as imap.LazyFetchAttributes).toJSON()).toEqual(eager!.attributes);
     expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(eager!.attributes)));
@@ -105,5 +106,90 @@ describe('lazy FETCH items (lazy: true)', () => {
     expect(u!.attributes.envelope).toBeUndefined();
     expect(u!.attributes.bodyStructure).toBeUndefined();
     expect((u!.attributes as imap.LazyFetchAttributes).toJSON()).toEqual({ uid: 7 });
+  });
+
+  describe('LazyEnvelope: fields decoded one by one', () => {
+    const FIELDS = ['date', 'subject', 'from', 'sender', 'replyTo', 'to', 'cc', 'bcc', 'inReplyTo', 'messageId'] as const;
+    const envelopeOf = (wire: string | Uint8Array) => (parse(wire, { lazy: true })[0] as Fetch).attributes.envelope as imap.LazyEnvelope;
+    const eagerOf = (wire: string | Uint8Array) => (parse(wire)[0] as Fetch).attributes.envelope!;
+
+    it('rfc3501 7.4.2 FETCH example: each field read first, alone, is the eager value', () => {
+      const eager = eagerOf(RFC_FETCH);
+      for (const f of FIELDS) {
+        const e = envelopeOf(RFC_FETCH);
+        expect(e, f).toBeInstanceOf(imap.LazyEnvelope);
+        expect(e[f], f).toEqual(eager[f]);
+        // kept once decoded: the same array / string on the next access
+        expect(e[f], f).toBe(e[f]);
+        expect(e.toJSON(), f).toEqual(eager);
+      }
+    });
+
+    it('a literal subject, NIL and missing fields (short envelope), every field alone and in JSON', () => {
+      const wire = '* 5 FETCH (UID 2 ENVELOPE (NIL {11}\r\nHello (you) ((NIL NIL "a" "b.example")) NIL NIL ((NIL NIL "c" "d.example") NIL) NIL NIL) FLAGS ())\r\n';
+      const eager = eagerOf(wire);
+      expect(eager).toMatchObject({ subject: 'Hello (you)', date: null, replyTo: null, cc: null, inReplyTo: null, messageId: null });
+      for (const f of FIELDS) expect(envelopeOf(wire)[f], f).toEqual(eager[f]);
+      const e = envelopeOf(wire);
+      expect(JSON.stringify(e)).toBe(JSON.stringify(eager));
+      expect((parse(wire, { lazy: true })[0] as Fetch).attributes.flags).toEqual([]);
+    });
+
+    it('Latin-1 raw bytes of a quoted date and a literal message-id are kept in raw, read alone or all at once', () => {
+      const wire = bin('* 6 FETCH (ENVELOPE ("Mi, 1 Jan 2025 \xE4" "ok" NIL NIL NIL NIL NIL NIL NIL {4}\r\n<\xFC@>))\r\n');
+      const eager = eagerOf(wire);
+      expect(eager.raw).toEqual({ date: bin('Mi, 1 Jan 2025 \xE4'), messageId: bin('<\xFC@>') });
+      expect(envelopeOf(wire).raw).toEqual(eager.raw);
+      const e = envelopeOf(wire);
+      expect(e.messageId).toBe('<\xFC@>');
+      expect(e.toJSON()).toEqual(eager);
+      expect(envelopeOf(bin('* 1 FETCH (ENVELOPE (NIL "a" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n')).raw).toBeUndefined();
+    });
+
+    it('malformed envelopes: eager error items; lazy delivers the response, envelope undefined, or the same error when unbalanced', () => {
+      // a string where an address list belongs; an address of three fields plus an atom; a number as the date
+      for (const wire of [
+        '* 1 FETCH (UID 5 ENVELOPE (NIL "s" "x" NIL NIL NIL NIL NIL NIL NIL))\r\n',
+        '* 1 FETCH (UID 5 ENVELOPE (NIL "s" (("n" NIL "m" "h" X)) NIL NIL NIL NIL NIL NIL NIL))\r\n',
+        '* 1 FETCH (UID 5 ENVELOPE (12 "s" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n',
+        '* 1 FETCH (UID 5 ENVELOPE (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL "extra"))\r\n',
+      ]) {
+        expect(parse(wire)[0], wire).toMatchObject({ type: 'error' });
+        const [r] = parse(wire, { lazy: true }) as Fetch[];
+        expect(r!.attributes.uid, wire).toBe(5);
+        expect(r!.attributes.envelope, wire).toBeUndefined();
+      }
+      expect(parse('* 1 FETCH (UID 5 ENVELOPE (NIL "s" ((NIL NIL "a" "b")) NIL NIL NIL NIL NIL NIL NIL)\r\n', { lazy: true })[0]).toMatchObject({ type: 'error' });
+    });
+
+    it('node-imap issue 565 / MailKit issue 991: a NIL inside an address list is skipped the same way', () => {
+      const wire = '* 7 FETCH (ENVELOPE (NIL "s" (NIL ("name" NIL "box" "host")) NIL NIL () NIL NIL NIL NIL))\r\n';
+      const eager = eagerOf(wire);
+      expect(eager.from).toEqual([{ name: 'name', adl: null, mailbox: 'box', host: 'host' }]);
+      expect(eager.to).toEqual([]);
+      const e = envelopeOf(wire);
+      expect(e.to).toEqual([]);
+      expect(e.from).toEqual(eager.from);
+      expect(e.toJSON()).toEqual(eager);
+    });
+
+    it('encodeResponse writes a lazy envelope as the eager one', () => {
+      const wire = bin('* 6 FETCH (ENVELOPE ("d" {6}\r\nR\xE9sum\xE9 ((NIL NIL "a" "b")) NIL NIL NIL NIL NIL NIL "<m>"))\r\n');
+      const [lazy] = parse(wire, { lazy: true }) as Fetch[];
+      const [eager] = parse(wire) as Fetch[];
+      expect(imap.encodeResponse(lazy!)).toEqual(imap.encodeResponse(eager!));
+    });
+
+    it('the check pass keeps the reader limits: an address list past maxListItems is TOO_MANY, one past maxDepth TOO_DEEP, as eager', () => {
+      const env = enc('(NIL "s" ((NIL NIL "a" "b")(NIL NIL "c" "d")) NIL NIL NIL NIL NIL NIL NIL)');
+      const reader = (limits: imap.ReaderLimits) => new imap.Reader({ lines: [env], literals: [] }, limits);
+      for (const limits of [{ maxListItems: 1 }, { maxDepth: 1 }]) {
+        const code = limits.maxDepth ? 'TOO_DEEP' : 'TOO_MANY';
+        expect(() => imap.readEnvelope(reader(limits)), code).toThrow(expect.objectContaining({ code }));
+        expect(() => new imap.LazyEnvelope(reader(limits)), code).toThrow(expect.objectContaining({ code }));
+      }
+      const ok = new imap.LazyEnvelope(reader({ maxListItems: 2, maxDepth: 2 }));
+      expect(ok.from).toEqual(imap.readEnvelope(reader({})).from);
+    });
   });
 });
