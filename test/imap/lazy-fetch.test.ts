@@ -3,8 +3,10 @@
  * response is read and decoded on first access, with the same values as an eager read.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { ProtocolError, imap } from '../../src/index';
-import { bin, bytewise, enc } from '../helpers/bytes';
+import * as arb from '../../src/testing/imap';
+import { bin, bytewise, enc, splitAt } from '../helpers/bytes';
 
 type Fetch = imap.UntaggedResponse & { kind: 'FETCH' };
 
@@ -191,5 +193,34 @@ describe('lazy FETCH items (lazy: true)', () => {
       const ok = new imap.LazyEnvelope(reader({ maxListItems: 2, maxDepth: 2 }));
       expect(ok.from).toEqual(imap.readEnvelope(reader({})).from);
     });
+  });
+});
+
+/** The plain value of a lazy one: Lazy* objects through their toJSON(), everything else as it is. */
+function plain(v: unknown): unknown {
+  if (v instanceof imap.LazyFetchAttributes || v instanceof imap.LazyEnvelope) return plain(v.toJSON());
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+describe('lazy: true against eager on generated responses', () => {
+  it('every response kind, any split: the lazy items read as the eager ones (values, errors, order)', () => {
+    fc.assert(
+      fc.property(fc.array(arb.response(), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(600), { maxLength: 6 }), (rs, cuts) => {
+        const parts = rs.map((r) => imap.encodeResponse(r));
+        const wire = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let o = 0;
+        for (const p of parts) (wire.set(p, o), (o += p.length));
+        const lazyParser = new imap.ResponseParser({ lazy: true });
+        const lazy = splitAt(wire, cuts).flatMap((c) => lazyParser.push(c));
+        const eager = new imap.ResponseParser().push(wire);
+        expect(plain(lazy)).toEqual(plain(eager));
+        expect(plain(lazy)).toEqual(rs);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
