@@ -14,9 +14,7 @@
  * @packageDocumentation
  */
 
-import { EMPTY_BYTES } from './bytes';
-
-const LF = 0x0a;
+import { EMPTY_BYTES, LF } from './bytes';
 
 /** Counts LF octets in `bytes[start, end)` with the native search. */
 function countLineFeeds(bytes: Uint8Array, start = 0, end = bytes.length): number {

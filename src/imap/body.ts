@@ -10,12 +10,8 @@
 import { readEnvelope, writeEnvelope } from './envelope';
 import { LENIENT_ATOM, asciiText, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
 import type { BodyStructure, Disposition, MultiPart, RawStrings, SinglePart } from './types';
+import { BACKSLASH, DQUOTE, LPAREN, RPAREN, SP } from './chars';
 
-const SP = 0x20;
-const DQUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LPAREN = 0x28;
-const RPAREN = 0x29;
 
 type Raw = Record<string, Uint8Array>;
 

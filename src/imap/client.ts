@@ -19,6 +19,7 @@ import { commandStates, encodeCommand } from './command';
 import type { Command, CommandFragment } from './command-types';
 import { type LiteralChunkItem, type LiteralEndItem, ResponseParser, type ResponseParserItem, type ResponseParserOptions } from './parser';
 import type { FetchAttributes, ResponseCode, TaggedResponse, UntaggedResponse } from './types';
+import { LF } from './chars';
 
 /** RFC 3501 3 connection states, plus the wait for the greeting. */
 export type ClientState = 'greeting' | 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -201,7 +202,6 @@ const HOLDS_THE_LINE = new Set(['IDLE', 'AUTHENTICATE', 'STARTTLS', 'COMPRESS', 
 const HOLD_GREETING = 'greeting';
 const HOLD_TLS = 'tls';
 const HOLD_COMPRESS = 'compress';
-const LF = 0x0a;
 
 function emptyMailbox(name: string, readOnly: boolean): MailboxState {
   return { name, readOnly, exists: 0, recent: 0, flags: [], permanentFlags: null, uidValidity: null, uidNext: null, highestModseq: null };

@@ -8,12 +8,8 @@
 import { decodeEncodedWords } from './encoded-words';
 import { LENIENT_ATOM, decodeText, type Reader, type ReaderMark, type WireWriter } from './syntax';
 import type { Address, Envelope, RawStrings } from './types';
+import { BACKSLASH, DQUOTE, LPAREN, RPAREN, SP } from './chars';
 
-const LPAREN = 0x28;
-const RPAREN = 0x29;
-const DQUOTE = 0x22;
-const SP = 0x20;
-const BACKSLASH = 0x5c;
 
 /** What a streamed literal inside an ENVELOPE belongs to: the field name, set while it is read. */
 export interface EnvelopeLabel {

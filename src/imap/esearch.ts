@@ -9,9 +9,8 @@
 import { ProtocolError } from '../core/errors';
 import { SequenceSet } from './sequence-set';
 import { LENIENT_ATOM, decodeText, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
+import { LPAREN, RPAREN } from './chars';
 
-const LPAREN = 0x28;
-const RPAREN = 0x29;
 
 /** SEARCH / SORT data. */
 export interface SearchData {

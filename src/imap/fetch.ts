@@ -11,14 +11,8 @@ import { LazyEnvelope, readEnvelope, writeEnvelope, type EnvelopeLabel } from '.
 import { readMailbox, readFlag, writeFlags, writeMailbox, type MailboxReadOptions } from './mailbox';
 import { decodeText, readValue, valueText, writeValue, type Reader, type ReaderMark, type StreamedLiteral, type Value, type WireWriter } from './syntax';
 import type { BodySection, BodyStructure, Envelope, FetchAttributes } from './types';
+import { DQUOTE, GT, LBRACKET, LPAREN, LT, RBRACKET, RPAREN } from './chars';
 
-const DQUOTE = 0x22;
-const LPAREN = 0x28;
-const RPAREN = 0x29;
-const LT = 0x3c;
-const GT = 0x3e;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
 
 /** Attribute names: atom characters up to "[" (a section follows) — "]" and "[" end the name. */
 const ATT_NAME: Uint8Array = /* @__PURE__ */ (() => {

@@ -7,6 +7,7 @@
 
 import { decodeMailboxName, encodeMailboxName } from './mailbox-name';
 import { ATOM_CHAR, LENIENT_ASTRING, decodeText, isFlag, readValue, writeValue, type Reader, type Value, type WireWriter } from './syntax';
+import { LPAREN } from './chars';
 
 /** Options shared by the response readers. */
 export interface MailboxReadOptions {
@@ -14,7 +15,6 @@ export interface MailboxReadOptions {
   readonly utf8Accept?: boolean;
 }
 
-const LPAREN = 0x28;
 
 /**
  * mailbox = "INBOX" / astring. INBOX in any case reads as `INBOX`; a bare NIL is the mailbox

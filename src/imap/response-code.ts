@@ -10,8 +10,8 @@ import { assertNoLineBreak } from '../core/bytes';
 import { SequenceSet } from './sequence-set';
 import { decodeText, type Reader, type WireWriter } from './syntax';
 import type { ResponseCode } from './types';
+import { RBRACKET } from './chars';
 
-const RBRACKET = 0x5d;
 
 /** Code names: atom characters, no "]" (which closes the code). */
 const CODE_NAME: Uint8Array = /* @__PURE__ */ (() => {

@@ -24,6 +24,7 @@ import { readStatus } from './status';
 import { readUidBatchesResponse } from './uidbatches';
 import { LENIENT_ATOM, Reader, TAG_CHAR, decodeText, type FramedUnit, type ReaderLimits, type StreamedLiteral } from './syntax';
 import type { Response, UnknownLiteral, UntaggedData } from './types';
+import { LBRACKET, PLUS, SP, STAR } from './chars';
 
 /** Options for reading responses (`lazy`: see {@link MsgAttReadOptions}). */
 export interface ReadResponseOptions extends ReaderLimits, MsgAttReadOptions {
@@ -32,10 +33,6 @@ export interface ReadResponseOptions extends ReaderLimits, MsgAttReadOptions {
 }
 
 const PROBE_DONE = new ProtocolError('SYNTAX', 'probe reached the streamed literal');
-const SP = 0x20;
-const STAR = 0x2a;
-const PLUS = 0x2b;
-const LBRACKET = 0x5b;
 
 /**
  * The rest of an unknown response, kept whole: the text up to the first literal announcement,

@@ -14,6 +14,7 @@
 
 import { EMPTY_BYTES, concatBytes, decodeLatin1, describeBytes, encodeUtf8, upperAscii } from '../core/bytes';
 import { ProtocolError, type ProtocolErrorCode } from '../core/errors';
+import { BACKSLASH, DQUOTE, LBRACE, LPAREN, RBRACE, RPAREN, SP, TILDE } from './chars';
 
 // ---------------------------------------------------------------------------------------------
 // Character classes
@@ -250,14 +251,6 @@ export function isUtf8(bytes: Uint8Array): boolean {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-const SP = 0x20;
-const DQUOTE = 0x22;
-const LPAREN = 0x28;
-const RPAREN = 0x29;
-const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const TILDE = 0x7e;
 
 /**
  * A cursor over one {@link FramedUnit}, with methods named after the ABNF rules they read.

@@ -18,6 +18,7 @@ import type { CommandWriter } from './command-writer';
 import type { CommandHead } from './command-session';
 import type { UidBatchesCommand } from './command-types';
 import { decodeText, type Reader, type WireWriter } from './syntax';
+import { LPAREN, RPAREN } from './chars';
 
 /** The smallest batch size a client may ask for; a server answers a smaller one with `NO [TOOFEW]`. */
 export const UIDBATCHES_MIN_BATCH_SIZE = 500;
@@ -108,8 +109,6 @@ export interface UidBatchesData {
   readonly ranges: readonly UidBatch[];
 }
 
-const LPAREN = 0x28;
-const RPAREN = 0x29;
 const MAX_UID = 0xffffffff;
 
 /**
